@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build cifs.ko out of tree, inside the sid image: extract fs/smb from the
+# image's linux-source (once per source version), apply the patch series
+# from fs-smb-client-iakerb/ and build against the image's kernel headers.
+#
+# Usage: scripts/build-module.sh [--prepare-only]
+# Env:   KDIR               kernel build tree (default: the image's headers)
+#        IAKERB_PATCH_DIR   where the series is (default fs-smb-client-iakerb)
+#        IAKERB_BUILD_DIR   output directory (default build)
+#
+# The patched tree is rebuilt from scratch whenever the series changes; a
+# patch that does not apply stops the build naming the patch, file and hunk.
+
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+patch_dir=${IAKERB_PATCH_DIR:-$top/fs-smb-client-iakerb}
+out=${IAKERB_BUILD_DIR:-$top/build}
+prepare_only=
+[ "${1:-}" = --prepare-only ] && prepare_only=1
+
+die() { echo "build-module: $*" >&2; exit 1; }
+
+[ -n "${IAKERB_IN_IMAGE:-}" ] || [ -n "${KDIR:-}" ] ||
+	die "run inside the image (make module), or set KDIR"
+
+tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
+[ -n "$tarball" ] || die "no /usr/src/linux-source-*.tar.xz (is linux-source installed?)"
+srcname=$(basename "$tarball" .tar.xz)
+
+if [ -z "${KDIR:-}" ]; then
+	kver=$(ls /boot/vmlinuz-* | sed 's|.*/vmlinuz-||' | sort -V | tail -n1)
+	KDIR=/lib/modules/$kver/build
+fi
+[ -f "$KDIR/Makefile" ] || die "no kernel build tree at $KDIR"
+
+# The series: the order in fs-smb-client-iakerb/series if present, else the
+# *.patch files sorted by name (git format-patch numbers them).
+series=()
+if [ -f "$patch_dir/series" ]; then
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		[ -f "$patch_dir/$p" ] || die "series names $p, which is not in $patch_dir"
+		series+=("$p")
+	done <"$patch_dir/series"
+else
+	for p in "$patch_dir"/*.patch; do
+		[ -e "$p" ] && series+=("$(basename "$p")")
+	done
+fi
+
+# 1. The pristine subset of the source, extracted once per source version.
+pristine=$out/pristine/$srcname
+if [ ! -e "$pristine/.done" ]; then
+	echo "  EXTRACT $srcname (fs/smb, asn1_compiler, checkpatch)"
+	rm -rf "$pristine"
+	mkdir -p "$out/pristine"
+	tar -C "$out/pristine" -xf "$tarball" \
+		"$srcname/fs/smb" \
+		"$srcname/fs/nls/nls_ucs2_utils.h" \
+		"$srcname/fs/nls/nls_ucs2_data.h" \
+		"$srcname/scripts/asn1_compiler.c" \
+		"$srcname/include/linux/asn1.h" \
+		"$srcname/include/linux/asn1_ber_bytecode.h" \
+		"$srcname/include/linux/asn1_decoder.h" \
+		"$srcname/scripts/checkpatch.pl" \
+		"$srcname/scripts/spelling.txt" \
+		"$srcname/scripts/const_structs.checkpatch" ||
+		die "cannot extract from $tarball"
+	touch "$pristine/.done"
+fi
+
+# 2. The patched tree, rebuilt when the series or the source changes.
+stamp=$( (echo "$srcname"; for p in "${series[@]}"; do
+	echo "$p"; cat "$patch_dir/$p"; done) | sha256sum | cut -c1-32)
+src=$out/src
+if [ ! -e "$src/.series-$stamp" ]; then
+	rm -rf "$src" "$out/obj"
+	mkdir -p "$src/fs/nls"
+	cp -a "$pristine/fs/smb" "$src/fs/"
+	cp -a "$pristine/fs/nls/nls_ucs2_utils.h" "$pristine/fs/nls/nls_ucs2_data.h" "$src/fs/nls/"
+	for p in "${series[@]}"; do
+		if ! log=$(patch -d "$src" -p1 --forward --batch \
+				--no-backup-if-mismatch -r - <"$patch_dir/$p" 2>&1); then
+			echo "build-module: patch $p does not apply to $srcname:" >&2
+			echo "$log" | awk '
+				/^patching file / { f = $3 }
+				/FAILED|malformed|can.t find file|Reversed|garbage|Only garbage/ {
+					print "build-module:   " (f ? f ": " : "") $0 }' >&2
+			rm -rf "$src"
+			exit 1
+		fi
+		echo "  PATCH   $p"
+	done
+	touch "$src/.series-$stamp"
+fi
+[ -n "$prepare_only" ] && exit 0
+
+# 3. The Debian headers lack the ASN.1 compiler cifs needs; build it from
+# the same source.
+if [ ! -x "$KDIR/scripts/asn1_compiler" ]; then
+	echo "  HOSTCC  $KDIR/scripts/asn1_compiler"
+	cc -O2 -I "$pristine/include" -o "$KDIR/scripts/asn1_compiler" \
+		"$pristine/scripts/asn1_compiler.c" ||
+		die "cannot build scripts/asn1_compiler"
+fi
+
+# 4. The module itself.
+mkdir -p "$out/obj"
+make -C "$KDIR" M="$top" MO="$out/obj" -j"$(nproc)" modules \
+	${V:+V=$V} || die "cifs.ko failed to build"
+ko=$out/obj/build/src/fs/smb/client/cifs.ko
+[ -f "$ko" ] || die "the build made no $ko"
+cp "$ko" "$out/cifs.ko"
+echo "  MODULE  build/cifs.ko ($(modinfo -F vermagic "$out/cifs.ko" | cut -d' ' -f1), ${#series[@]} patches)"
