@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the VM (started by tests/ktest/run.sh): prepares the guest,
+# loads the cifs.ko under test, runs each scenario in turn and records its
+# PASS/FAIL lines, the leftovers it left and, at the end, the kernel log.
+#
+# Usage: guest.sh OUTDIR SCENARIO...
+# Env:   KTEST_MODULE   cifs.ko to insmod; "none" when cifs is built in or
+#                       installed for the running kernel (modprobe cifs)
+#        KTEST_TIMEOUT  seconds one scenario may take (default 300)
+
+set -u
+out=$1
+shift
+src=${KTEST_SRC:-/src}
+export KTEST_SRC=$src KTEST_OUT=$out
+: >"$out/results"
+
+log() { echo "ktest: $*"; }
+
+# The guest starts with loopback down and a read-only root (writable
+# overlays on /etc and /var only).
+ip link set lo up
+hostname srv.test 2>/dev/null || true
+grep -q 'srv.test' /etc/hosts 2>/dev/null ||
+	echo '127.0.0.1 srv.test srv' >>/etc/hosts
+mkdir -p /tmp/ktest /run/samba /var/lib/samba /var/log/samba
+# A stuck upcall (request_key waits uninterruptibly) must show up as a hung
+# task within the run, not after the default 120 s.
+sysctl -qw kernel.hung_task_timeout_secs=20 2>/dev/null
+sysctl -qw kernel.hung_task_warnings=100 2>/dev/null
+dmesg -n 1 2>/dev/null
+
+module=${KTEST_MODULE:-$src/build/cifs.ko}
+if [ "$module" = none ]; then
+	modprobe cifs || { echo "FAIL boot/load-cifs: modprobe cifs" >>"$out/results"; }
+else
+	modprobe -a netfs cifs_md4 libarc4 nls_ucs2_utils dns_resolver 2>/dev/null
+	if ! insmod "$module" 2>"$out/insmod.err"; then
+		echo "FAIL boot/load-cifs: insmod $module: $(cat "$out/insmod.err")" >>"$out/results"
+	fi
+fi
+if grep -q '^cifs ' /proc/modules; then
+	log "cifs loaded ($(cat /sys/module/cifs/srcversion 2>/dev/null))"
+	# Record every cifs event (per-leg SESSION_SETUP events, once the
+	# series adds them) for scenarios to read.
+	if [ -d /sys/kernel/tracing/events/cifs ]; then
+		echo 1 >/sys/kernel/tracing/events/cifs/enable 2>/dev/null
+		echo 16384 >/sys/kernel/tracing/buffer_size_kb 2>/dev/null
+	fi
+fi
+
+for scenario in "$@"; do
+	name=$(basename "$scenario" .sh)
+	log "running $name"
+	start=$(date +%s)
+	KTEST_NAME=$name timeout -k 10 "${KTEST_TIMEOUT:-300}" \
+		bash "$scenario" >"$out/$name.log" 2>&1
+	rc=$?
+	cat "$out/$name.log"
+	grep -E '^(PASS|FAIL) ' "$out/$name.log" >>"$out/results"
+	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+		echo "FAIL $name: timed out after ${KTEST_TIMEOUT:-300} s" | tee -a "$out/results"
+	elif [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out/$name.log"; then
+		echo "FAIL $name: exited $rc" | tee -a "$out/results"
+	elif ! grep -qE '^(PASS|FAIL) ' "$out/$name.log"; then
+		echo "FAIL $name: reported nothing" | tee -a "$out/results"
+	fi
+	# What the scenario left behind: recorded for later tests to assert on.
+	(
+		# shellcheck source=lib.sh
+		. "$src/tests/ktest/lib.sh"
+		ktest_leftovers
+	) >"$out/$name.leftovers" 2>&1
+	log "$name took $(($(date +%s) - start)) s"
+done
+
+dmesg >"$out/dmesg.txt"
+cat /sys/kernel/tracing/trace >"$out/trace.txt" 2>/dev/null
+sync

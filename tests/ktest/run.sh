@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the kernel under virtme-ng, load the cifs.ko under test and run the
+# scenarios in one boot (a boot costs 20-50 s under TCG).
+#
+# Usage: tests/ktest/run.sh [SCENARIO...]   (default: scenarios/*.sh)
+# Env:   KTEST_FILTER   glob on scenario names (e.g. '1*' or '*krb5*')
+#        KTEST_KERNEL   kernel to boot: a bzImage/vmlinuz or a kernel build
+#                       tree (default: the image's /boot/vmlinuz-*)
+#        KTEST_MODULE   cifs.ko for the guest (default build/cifs.ko), or
+#                       "none" to modprobe the kernel's own cifs
+#        KTEST_KVM      1 or 0 to force; default: probe once, then cache
+#        KTEST_TIMEOUT  seconds per scenario (default 300)
+#        KTEST_MEMORY   guest memory (default 2G)
+#
+# It prints every scenario's lines as they come, then the bad kernel log
+# lines, then "N passed, N failed"; exits 1 on any failure.
+
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cd "$top" || exit 1
+
+die() { echo "ktest: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+kernel=${KTEST_KERNEL:-$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1)}
+[ -n "$kernel" ] || die "no kernel to boot (set KTEST_KERNEL)"
+command -v vng >/dev/null || die "virtme-ng (vng) is not installed"
+module=${KTEST_MODULE:-$top/build/cifs.ko}
+if [ "$module" != none ] && [ ! -f "$module" ]; then
+	die "no $module: build it first (make module)"
+fi
+
+# Scenarios to run.
+scenarios=()
+if [ $# -gt 0 ]; then
+	for s in "$@"; do
+		s=$(cd "$(dirname "$s")" && pwd)/$(basename "$s")
+		[ -f "$s" ] || die "no scenario $s"
+		scenarios+=("$s")
+	done
+else
+	for s in "$here"/scenarios/*.sh; do
+		[ -f "$s" ] || continue
+		# shellcheck disable=SC2053
+		[[ $(basename "$s" .sh) == ${KTEST_FILTER:-*} ]] || continue
+		scenarios+=("$s")
+	done
+fi
+[ ${#scenarios[@]} -gt 0 ] || die "no scenario matches '${KTEST_FILTER:-*}'"
+
+# KVM on these machines opens but the guest dies with an emulation failure
+# and qemu hangs: probe once with a short boot and fall back to TCG.
+kvm_probe() {
+	local cache=/var/cache/iakerb-ktest/kvm-probe.$(uname -r)
+	if [ -n "${KTEST_KVM:-}" ]; then
+		echo "$KTEST_KVM"
+		return
+	fi
+	if [ -f "$cache" ]; then
+		cat "$cache"
+		return
+	fi
+	local ok=0
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		if timeout -k 5 45 vng --run "$kernel" --memory 512M \
+			--exec 'echo ktest-kvm-ok' </dev/null 2>&1 | grep -q '^ktest-kvm-ok'; then
+			ok=1
+		fi
+	fi
+	mkdir -p "$(dirname "$cache")" && echo "$ok" >"$cache"
+	echo "$ok"
+}
+
+kvm=$(kvm_probe)
+accel=(--disable-kvm)
+[ "$kvm" = 1 ] && accel=()
+
+outdir=$here/out/$(date +%Y%m%d-%H%M%S)-$$
+mkdir -p "$outdir"
+ln -sfn "$(basename "$outdir")" "$here/out/latest"
+
+gscen=()
+for s in "${scenarios[@]}"; do gscen+=("${s/#$top//src}"); done
+gout=${outdir/#$top//src}
+gmod=$module
+[ "$module" != none ] && gmod=${module/#$top//src}
+
+echo "ktest: booting $(basename "$kernel") ($([ "$kvm" = 1 ] && echo KVM || echo TCG)), ${#scenarios[@]} scenarios, log in ${outdir#$top/}"
+start=$(date +%s)
+# The guest's root is the image, read-only, with /etc and /var as writable
+# overlays; the output directory is shared read-write.
+timeout -k 10 "${KTEST_VM_TIMEOUT:-3000}" vng --run "$kernel" "${accel[@]}" \
+	--cpus 2 --memory "${KTEST_MEMORY:-2G}" \
+	--overlay-rwdir=/etc --overlay-rwdir=/var \
+	--rwdir="$outdir" --cwd /src \
+	--exec "KTEST_MODULE=$gmod KTEST_TIMEOUT=${KTEST_TIMEOUT:-300} KTEST_VERBOSE=${KTEST_VERBOSE:-} /src/tests/ktest/guest.sh $gout ${gscen[*]}" \
+	</dev/null 2>&1 | tee "$outdir/console.log" |
+	grep --line-buffered -E '^(PASS|FAIL|ktest:|  )'
+vmrc=${PIPESTATUS[0]}
+echo "ktest: VM ran $(($(date +%s) - start)) s (exit $vmrc)"
+
+results=$outdir/results
+[ -f "$results" ] || { echo "FAIL ktest/vm: the guest wrote no results (see $outdir/console.log)"; echo "FAIL ktest/vm" >"$results"; }
+if [ ! -s "$outdir/dmesg.txt" ]; then
+	echo "FAIL ktest/vm: no kernel log from the guest (it crashed or timed out)" | tee -a "$results"
+else
+	# Any of these in the guest's kernel log fails the run.
+	bad=$(grep -E 'BUG:|WARNING:|Oops|general protection|INFO: task .* blocked|Kernel panic' "$outdir/dmesg.txt")
+	if [ -n "$bad" ]; then
+		echo "$bad" | sed 's/^/ktest: dmesg: /'
+		echo "FAIL ktest/dmesg: the kernel logged $(echo "$bad" | wc -l) bad lines" | tee -a "$results"
+	else
+		echo "PASS ktest/dmesg" | tee -a "$results"
+	fi
+fi
+
+passed=$(grep -c '^PASS ' "$results")
+failed=$(grep -c '^FAIL ' "$results")
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
