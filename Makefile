@@ -10,7 +10,7 @@
 #   make unit     unit tests of the userspace parts
 #   make fuzz     bounded fuzzing runs (FUZZ_SECONDS per target)
 #   make ktest    the VM scenarios (KTEST_FILTER=glob to pick some)
-#   make bench    performance measurements (not part of check)
+#   make checkpatch  checkpatch.pl --strict on the kernel patch series
 #
 # Userspace parts are subdirectories with a Makefile providing all, check
 # (unit tests, PASS/FAIL lines), fuzz and clean; see USERSPACE_DIRS.
@@ -64,15 +64,9 @@ check:
 demo:
 	@scripts/demo.sh
 
-patches:
-	@scripts/patches.sh
-
-checkpatch:
+checkpatch: module
 	@scripts/checkpatch.sh
 
-bench: all
-	@scripts/bench.sh
-
-.PHONY: all module userspace unit fuzz ktest check demo patches checkpatch bench
+.PHONY: all module userspace unit fuzz ktest check demo checkpatch
 
 endif

@@ -8,7 +8,8 @@
 # Usage: scripts/build-module.sh [--prepare-only]
 # Env:   KDIR               kernel build tree (default: the image's headers)
 #        IAKERB_PATCH_DIR   where the series is (default fs-smb-client-iakerb)
-#        IAKERB_BUILD_DIR   output directory (default build)
+#        IAKERB_SRC_DIR     where the patched tree goes (default build/src;
+#                           only --prepare-only may use another place)
 #
 # The patched tree is rebuilt from scratch whenever the series changes; a
 # patch that does not apply stops the build naming the patch, file and hunk.
@@ -17,7 +18,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 patch_dir=${IAKERB_PATCH_DIR:-$top/fs-smb-client-iakerb}
-out=${IAKERB_BUILD_DIR:-$top/build}
+out=$top/build
 prepare_only=
 [ "${1:-}" = --prepare-only ] && prepare_only=1
 
@@ -75,14 +76,14 @@ fi
 # 2. The patched tree, rebuilt when the series or the source changes.
 stamp=$( (echo "$srcname"; for p in "${series[@]}"; do
 	echo "$p"; cat "$patch_dir/$p"; done) | sha256sum | cut -c1-32)
-src=$out/src
+src=${IAKERB_SRC_DIR:-$out/src}
 if [ ! -e "$src/.series-$stamp" ]; then
 	rm -rf "$src" "$out/obj"
 	mkdir -p "$src/fs/nls"
 	cp -a "$pristine/fs/smb" "$src/fs/"
 	cp -a "$pristine/fs/nls/nls_ucs2_utils.h" "$pristine/fs/nls/nls_ucs2_data.h" "$src/fs/nls/"
 	for p in "${series[@]}"; do
-		if ! log=$(patch -d "$src" -p1 --forward --batch \
+		if ! log=$(patch -d "$src" -p1 --forward --batch --fuzz=0 \
 				--no-backup-if-mismatch -r - <"$patch_dir/$p" 2>&1); then
 			echo "build-module: patch $p does not apply to $srcname:" >&2
 			echo "$log" | awk '

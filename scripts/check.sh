@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test, inside the image.  Each stage prints PASS/FAIL
+# lines; a stage that fails without saying why counts as one FAIL.  The
+# run ends with one line "N passed, N failed" and exits non-zero on any
+# failure.
+#
+# Env: CHECK_STAGES  space-separated subset of the stages below
+#      FUZZ_SECONDS  per fuzz target (default 20)
+
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+mkdir -p build
+log=build/check.log
+: >"$log"
+stages=${CHECK_STAGES:-"versions build-script module unit fuzz checkpatch ktest"}
+
+stage() {
+	local name=$1 rc
+	shift
+	echo "=== $name" | tee -a "$log"
+	"$@" 2>&1 | tee "build/check-$name.log" | tee -a "$log"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' "build/check-$name.log"; then
+		echo "FAIL stage/$name: exited $rc (see build/check-$name.log)" | tee -a "$log"
+	fi
+	return 0
+}
+
+versions() {
+	dpkg-query -W -f='${Package} ${Version}\n' 'linux-image-[0-9]*' \
+		krb5-kdc samba cifs-utils keyutils virtme-ng | sed 's/^/  /'
+}
+
+for s in $stages; do
+	case $s in
+	versions)     stage versions versions ;;
+	build-script) stage build-script tests/build/test-build-module.sh ;;
+	module)       stage module scripts/build-module.sh ;;
+	unit)         stage unit make --no-print-directory unit ;;
+	fuzz)         stage fuzz make --no-print-directory fuzz ;;
+	checkpatch)   stage checkpatch scripts/checkpatch.sh ;;
+	ktest)        stage ktest tests/ktest/run.sh ;;
+	*) echo "check: unknown stage $s" >&2; exit 2 ;;
+	esac
+done
+
+passed=$(grep -c '^PASS ' "$log")
+failed=$(grep -c '^FAIL ' "$log")
+echo
+grep '^FAIL ' "$log" | sed 's/^/  /'
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
