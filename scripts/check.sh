@@ -37,7 +37,7 @@ versions() {
 for s in $stages; do
 	case $s in
 	versions)     stage versions versions ;;
-	build-script) stage build-script tests/build/test-build-module.sh ;;
+	build-script) stage build-script tests/scripts/test-build-module.sh ;;
 	module)       stage module scripts/build-module.sh ;;
 	unit)         stage unit make --no-print-directory unit ;;
 	fuzz)         stage fuzz make --no-print-directory fuzz ;;
