@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared pieces of the token codec unit tests (cmocka).
+ */
+#ifndef CIFS_IAKERB_TEST_UTIL_H
+#define CIFS_IAKERB_TEST_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "gss_token.h"
+
+/* The Windows IAKerb exchange in ../shared/vectors/windows-iakerb. */
+enum vector_id {
+	VEC_CLIENT_INIT,	/* 00: negTokenInit, IAKerb AS-REQ */
+	VEC_KRB_ERROR,		/* 01: negTokenResp, KRB-ERROR 25 */
+	VEC_AS_REP,		/* 02 */
+	VEC_TGS_REP,		/* 03 */
+	VEC_AP_REP_MIC,		/* 04: krb5 AP-REP + mechListMIC */
+	VEC_COUNT
+};
+
+struct vector {
+	const char *file;
+	uint8_t *data;		/* talloc'ed by load_vectors */
+	size_t len;
+};
+
+extern struct vector vectors[VEC_COUNT];
+extern const char *vectors_dir;
+
+int load_vectors(void **state);
+int free_vectors(void **state);
+
+/* Decode a hex string (whitespace ignored) into talloc memory; aborts on bad input. */
+uint8_t *hex_decode(TALLOC_CTX *mem, const char *hex, size_t *len);
+
+/* A talloc copy of exactly @len bytes, so ASan sees reads past the end. */
+uint8_t *exact_copy(TALLOC_CTX *mem, const uint8_t *p, size_t len);
+
+static inline struct der_blob blob_str(const char *s)
+{
+	return (struct der_blob){ (const uint8_t *)s, strlen(s) };
+}
+
+#define assert_blob_equal(b, p, n) do { \
+	assert_int_equal((b).len, (n)); \
+	assert_memory_equal((b).data, (p), (n)); \
+} while (0)
+
+#define assert_blob_str(b, s) assert_blob_equal((b), (s), strlen(s))
+
+/* Test lists, one per file. */
+extern const struct CMUnitTest codec_tests[];
+extern const size_t n_codec_tests;
+extern const struct CMUnitTest vector_tests[];
+extern const size_t n_vector_tests;
+
+#endif /* CIFS_IAKERB_TEST_UTIL_H */
