@@ -78,7 +78,9 @@ stamp=$( (echo "$srcname"; for p in "${series[@]}"; do
 	echo "$p"; cat "$patch_dir/$p"; done) | sha256sum | cut -c1-32)
 src=${IAKERB_SRC_DIR:-$out/src}
 if [ ! -e "$src/.series-$stamp" ]; then
-	rm -rf "$src" "$out/obj"
+	rm -rf "$src"
+	# Objects belong to the default tree only.
+	[ "$src" = "$out/src" ] && rm -rf "$out/obj"
 	mkdir -p "$src/fs/nls"
 	cp -a "$pristine/fs/smb" "$src/fs/"
 	cp -a "$pristine/fs/nls/nls_ucs2_utils.h" "$pristine/fs/nls/nls_ucs2_data.h" "$src/fs/nls/"
