@@ -11,6 +11,8 @@
 #   make fuzz     bounded fuzzing runs (FUZZ_SECONDS per target)
 #   make ktest    the VM scenarios (KTEST_FILTER=glob to pick some)
 #   make checkpatch  checkpatch.pl --strict on the kernel patch series
+#   make patches  git format-patch the series from build/series-git
+#                 (scripts/series.sh init makes that tree from the series)
 #
 # Userspace parts are subdirectories with a Makefile providing all, check
 # (unit tests, PASS/FAIL lines), fuzz and clean; see USERSPACE_DIRS.
@@ -64,9 +66,12 @@ check:
 demo:
 	@scripts/demo.sh
 
+patches:
+	@scripts/series.sh export
+
 checkpatch: module
 	@scripts/checkpatch.sh
 
-.PHONY: all module userspace unit fuzz ktest check demo checkpatch
+.PHONY: all module userspace unit fuzz ktest check demo checkpatch patches
 
 endif
