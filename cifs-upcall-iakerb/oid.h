@@ -28,10 +28,11 @@ const char *oid_name(const struct der_blob *oid);
 
 /*
  * Dotted form ("1.3.6.1.5.2.5") for debug output, NUL-terminated in @buf.
- * Returns the string length, -ENOSPC if @cap is too small or -EBADMSG.
- * OID_STR_MAX holds any OID of up to 32 octets.
+ * Returns the string length, -ENOSPC if @cap is too small or -EBADMSG
+ * (also for a sub-identifier beyond 64 bits).  An octet adds at most four
+ * characters (".127"), so OID_STR_MAX holds any OID of up to 32 octets.
  */
-#define OID_STR_MAX 128
+#define OID_STR_MAX 132
 int oid_to_str(const struct der_blob *oid, char *buf, size_t cap);
 
 #endif /* CIFS_IAKERB_OID_H */

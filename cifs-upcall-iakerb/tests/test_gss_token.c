@@ -523,6 +523,15 @@ static void oid_to_str_edge_cases(void **state)
 	oid.len = 0;
 	assert_int_equal(oid_check(&oid), -EBADMSG);
 
+	/* The longest string per octet: "2.47" then ".127" each. */
+	oid.data = talloc_memdup(mem, "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f"
+				 "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f"
+				 "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f"
+				 "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f", 32);
+	oid.len = 32;
+	assert_int_equal(oid_to_str(&oid, str, sizeof(str)), 4 + 31 * 4);
+	assert_memory_equal(str, "2.47.127.127", 12);
+
 	/* "1.3.6.1.5.2.5" needs 14 octets with the NUL. */
 	assert_int_equal(oid_to_str(&oid_iakerb, str, 13), -ENOSPC);
 	assert_int_equal(oid_to_str(&oid_iakerb, str, 14), 13);

@@ -1,0 +1,28 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run one libFuzzer target for a bounded time and print one line:
+# "PASS fuzz-NAME" or "FAIL fuzz-NAME: reason".  The full log stays in
+# BUILD/fuzz-NAME.log, crash inputs in BUILD/fuzz-artifacts/.
+#
+# Usage: run-fuzzer.sh NAME SECONDS BUILD
+# Expects BUILD/fuzz_NAME and seeds in BUILD/fuzz-seeds/NAME.
+
+name=$1 secs=$2 build=$3
+bin=$build/fuzz_$name
+corpus=$build/fuzz-corpus/$name
+seeds=$build/fuzz-seeds/$name
+log=$build/fuzz-$name.log
+
+mkdir -p "$corpus" "$build/fuzz-artifacts"
+# New inputs go to the first directory; the seeds stay as generated.
+if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	-artifact_prefix="$build/fuzz-artifacts/$name-" \
+	"$corpus" "$seeds" >"$log" 2>&1; then
+	echo "PASS fuzz-$name"
+	exit 0
+fi
+reason=$(grep -m1 -E 'ERROR: |runtime error|SUMMARY: |deadly signal' "$log" |
+	sed -e 's/^==[0-9]*==//' -e 's/^ *//')
+echo "FAIL fuzz-$name: ${reason:-fuzzer exited with an error, see $log}"
+exit 1
