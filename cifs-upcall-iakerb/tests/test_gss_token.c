@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the GSS/SPNEGO/IAKerb token codec: one cmocka group,
- * "token", of the tests in test_der.c, test_spnego.c, test_iakerb.c and
- * test_vectors.c.
+ * "token", of the tests in test_der.c, test_spnego.c, test_iakerb.c,
+ * test_vectors.c and test_mit_interop.c.
  *
  * Usage: test_gss_token [VECTOR_DIR]
  * The Windows vectors come from VECTOR_DIR, else $IAKERB_VECTORS_DIR,
@@ -22,6 +22,7 @@ static const struct {
 	{ spnego_tests, &n_spnego_tests },
 	{ iakerb_tests, &n_iakerb_tests },
 	{ vector_tests, &n_vector_tests },
+	{ mit_interop_tests, &n_mit_interop_tests },
 };
 
 #define N_SUITES (sizeof(suites) / sizeof(suites[0]))

@@ -72,5 +72,7 @@ extern const struct CMUnitTest iakerb_tests[];
 extern const size_t n_iakerb_tests;
 extern const struct CMUnitTest vector_tests[];
 extern const size_t n_vector_tests;
+extern const struct CMUnitTest mit_interop_tests[];
+extern const size_t n_mit_interop_tests;
 
 #endif /* CIFS_IAKERB_TEST_UTIL_H */
