@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: LGPL-2.1 */
+/*
+ * The contract between cifs.ko and its request-key helper for Kerberos
+ * exchanges of more than one SESSION_SETUP round trip (IAKerb), and for the
+ * final upcall that verifies the server's last token.
+ *
+ * One header for both sides.  Every number here is explained in
+ * PROTOCOL.md; section references ("§4") point there.
+ *
+ * Byte order: everything binary is in host byte order (kernel and helper
+ * run on the same machine), like struct cifs_spnego_msg.  Readers copy
+ * integers out with memcpy(); nothing is read through a cast pointer.
+ */
+#ifndef _CIFS_IAKERB_ABI_H
+#define _CIFS_IAKERB_ABI_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+typedef uint8_t __u8;
+typedef uint16_t __u16;
+typedef uint32_t __u32;
+typedef int32_t __s32;
+#endif
+
+/* ------------------------------------------------------------------ */
+/* §1  Versions                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Unchanged: stock cifs.upcall rejects ver > 2, 7.2 wants msg->version 2 */
+#define IAKERB_UPCALL_VERSION		2
+
+/* ------------------------------------------------------------------ */
+/* §2  Key description                                                 */
+/* ------------------------------------------------------------------ */
+
+#define IAKERB_SPNEGO_KEY_TYPE		"cifs.spnego"
+
+/* Hard limit of a key description (keyutils, keyctl_describe) */
+#define IAKERB_DESC_MAX			4095
+
+/* Field values */
+#define IAKERB_HOST_MAX			255
+#define IAKERB_USER_MAX			255	/* CIFS_MAX_USERNAME_LEN - 1 */
+#define IAKERB_XID_LEN			16	/* lowercase hex of 8 random bytes */
+#define IAKERB_PID_MAX			4194304	/* PID_MAX_LIMIT */
+
+/* Field names, in the order the kernel writes them */
+#define IAKERB_FN_VER			"ver"
+#define IAKERB_FN_HOST			"host"
+#define IAKERB_FN_IP4			"ip4"
+#define IAKERB_FN_IP6			"ip6"
+#define IAKERB_FN_SEC			"sec"
+#define IAKERB_FN_UID			"uid"
+#define IAKERB_FN_CREDUID		"creduid"
+#define IAKERB_FN_USER			"user"
+#define IAKERB_FN_PID			"pid"
+#define IAKERB_FN_TARGET		"upcall_target"
+/* written only by a multi-leg kernel (stock cifs.upcall ignores them) */
+#define IAKERB_FN_MECHS			"mechs"
+#define IAKERB_FN_XID			"xid"
+#define IAKERB_FN_LEG			"leg"
+#define IAKERB_FN_TMO			"tmo"
+#define IAKERB_FN_AGENT			"agent"
+#define IAKERB_FN_RECON			"recon"
+
+/* A field name starting with this must be understood or the request fails */
+#define IAKERB_CRITICAL_MARK		'!'
+
+/* Bits of struct iakerb_desc.have: which fields were present */
+enum {
+	IAKERB_F_VER		= 1u << 0,
+	IAKERB_F_HOST		= 1u << 1,
+	IAKERB_F_IP4		= 1u << 2,
+	IAKERB_F_IP6		= 1u << 3,
+	IAKERB_F_SEC		= 1u << 4,
+	IAKERB_F_UID		= 1u << 5,
+	IAKERB_F_CREDUID	= 1u << 6,
+	IAKERB_F_USER		= 1u << 7,
+	IAKERB_F_PID		= 1u << 8,
+	IAKERB_F_TARGET		= 1u << 9,
+	IAKERB_F_MECHS		= 1u << 10,
+	IAKERB_F_XID		= 1u << 11,
+	IAKERB_F_LEG		= 1u << 12,
+	IAKERB_F_TMO		= 1u << 13,
+	IAKERB_F_AGENT		= 1u << 14,
+	IAKERB_F_RECON		= 1u << 15,
+};
+
+#define IAKERB_F_LEGACY_REQUIRED \
+	(IAKERB_F_VER | IAKERB_F_HOST | IAKERB_F_SEC | IAKERB_F_UID | \
+	 IAKERB_F_CREDUID | IAKERB_F_PID | IAKERB_F_TARGET)
+#define IAKERB_F_MULTILEG \
+	(IAKERB_F_MECHS | IAKERB_F_XID | IAKERB_F_LEG | IAKERB_F_TMO)
+
+/* sec= : what 7.2 writes, derived from the offered mechanisms */
+enum iakerb_sec {
+	IAKERB_SEC_KRB5 = 1,
+	IAKERB_SEC_MSKRB5,
+	IAKERB_SEC_IAKERB,
+};
+
+enum iakerb_target {
+	IAKERB_TARGET_APP = 1,
+	IAKERB_TARGET_MOUNT,
+};
+
+/* mechs= : every mechanism of the server's negTokenInit, canonical order */
+enum {
+	IAKERB_MECH_KRB5	= 1u << 0,	/* 1.2.840.113554.1.2.2 */
+	IAKERB_MECH_MSKRB5	= 1u << 1,	/* 1.2.840.48018.1.2.2 */
+	IAKERB_MECH_KRB5U2U	= 1u << 2,	/* 1.2.840.113554.1.2.2.3 */
+	IAKERB_MECH_IAKERB	= 1u << 3,	/* 1.3.6.1.5.2.5 */
+	IAKERB_MECH_NTLMSSP	= 1u << 4,	/* 1.3.6.1.4.1.311.2.2.10 */
+};
+#define IAKERB_MECH_ALL			0x1fu
+#define IAKERB_MECH_NONE_NAME		"none"
+
+/* Parsed (or to-be-built) description; no pointers, no allocation */
+struct iakerb_desc {
+	__u32	have;			/* IAKERB_F_* */
+	__u32	ver;
+	char	host[IAKERB_HOST_MAX + 1];
+	__u8	addr[16];		/* 4 bytes for ip4, 16 for ip6 */
+	__u8	sec;			/* enum iakerb_sec */
+	__u8	target;			/* enum iakerb_target */
+	__u8	recon;			/* 1 if recon=1 */
+	__u32	uid;
+	__u32	creduid;
+	__u32	pid;
+	char	user[IAKERB_USER_MAX + 1];
+	/* multi-leg only */
+	__u32	mechs;			/* IAKERB_MECH_* */
+	char	xid[IAKERB_XID_LEN + 1];
+	__u32	leg;
+	__u32	tmo;
+	__u32	agent;
+};
+
+/* ------------------------------------------------------------------ */
+/* §5  Key payload (helper -> kernel): struct cifs_spnego_msg           */
+/* ------------------------------------------------------------------ */
+
+/* struct cifs_spnego_msg: version, flags, sesskey_len, secblob_len, data */
+#define IAKERB_PAYLOAD_HDR_LEN		16
+
+/* flags: exactly one of these values */
+#define IAKERB_MSG_LEGACY		0x0	/* key + blob, single leg (7.2) */
+#define IAKERB_MSG_CONTINUE		0x1	/* blob + trailer, no key */
+#define IAKERB_MSG_ESTABLISHED		0x2	/* key, no blob: final upcall */
+
+/* After the blob of a CONTINUE payload */
+struct iakerb_trailer {
+	__u32	magic;			/* IAKERB_TRAILER_MAGIC */
+	__u32	agent_pid;		/* in the init pid namespace */
+};
+#define IAKERB_TRAILER_MAGIC		0x544b4149u	/* "IAKT" on LE */
+#define IAKERB_TRAILER_LEN		8
+
+#define IAKERB_SESSKEY_MAX		64
+#define IAKERB_TOKEN_MAX		65535	/* SecurityBufferLength is 16 bits */
+#define IAKERB_PAYLOAD_MAX \
+	(IAKERB_PAYLOAD_HDR_LEN + IAKERB_SESSKEY_MAX + IAKERB_TOKEN_MAX + \
+	 IAKERB_TRAILER_LEN)
+
+/* Which answers the reader accepts on this upcall (bit per flags value) */
+#define IAKERB_EXPECT_LEGACY		(1u << IAKERB_MSG_LEGACY)
+#define IAKERB_EXPECT_CONTINUE		(1u << IAKERB_MSG_CONTINUE)
+#define IAKERB_EXPECT_ESTABLISHED	(1u << IAKERB_MSG_ESTABLISHED)
+/* leg 1: a stock helper answers legacy, ours may too (§5) */
+#define IAKERB_EXPECT_FIRST	(IAKERB_EXPECT_LEGACY | IAKERB_EXPECT_CONTINUE)
+/* after STATUS_MORE_PROCESSING_REQUIRED */
+#define IAKERB_EXPECT_MIDDLE	IAKERB_EXPECT_CONTINUE
+/* after STATUS_SUCCESS */
+#define IAKERB_EXPECT_FINAL	IAKERB_EXPECT_ESTABLISHED
+#define IAKERB_EXPECT_ANY \
+	(IAKERB_EXPECT_LEGACY | IAKERB_EXPECT_CONTINUE | \
+	 IAKERB_EXPECT_ESTABLISHED)
+
+struct iakerb_payload {
+	__u32		flags;		/* IAKERB_MSG_* */
+	const __u8	*sesskey;
+	__u32		sesskey_len;
+	const __u8	*secblob;
+	__u32		secblob_len;
+	__u32		agent_pid;	/* CONTINUE only */
+};
+
+/* ------------------------------------------------------------------ */
+/* §4  Messages: callout data (kernel -> helper) and agent messages     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A message is a 12-byte header and records.  The header's first bytes are
+ * printable and NUL-free up to the version, so request-key may match
+ * "CIAK*" in its callout-info column.
+ */
+#define IAKERB_MSG_MAGIC		"CIAK"
+#define IAKERB_MSG_VERSION		1
+#define IAKERB_MSG_HDR_LEN		12	/* magic[4] ver kind rsv[2] len */
+#define IAKERB_REC_HDR_LEN		8	/* u32 type, u32 len */
+
+enum iakerb_kind {
+	IAKERB_KIND_CALLOUT = 1,	/* kernel -> helper, every leg */
+	IAKERB_KIND_HELLO,		/* helper -> agent */
+	IAKERB_KIND_PROOF,		/* agent -> helper */
+	IAKERB_KIND_REQUEST,		/* helper -> agent */
+	IAKERB_KIND_RESULT,		/* agent -> helper */
+};
+#define IAKERB_KIND_MAX			IAKERB_KIND_RESULT
+
+/* Record types.  Unknown types are rejected unless this bit is set. */
+#define IAKERB_T_IGNORABLE		0x80000000u
+enum iakerb_type {
+	IAKERB_T_SECRET = 1,	/* 32 bytes, per exchange */
+	IAKERB_T_SERVER_BLOB,	/* server's last security buffer */
+	IAKERB_T_NEG_BLOB,	/* NEGOTIATE response security buffer */
+	IAKERB_T_CRED_KEY,	/* u32 serial of a cifs.iakerb_cred key */
+	IAKERB_T_SMB_STATUS,	/* u32 NTSTATUS that came with SERVER_BLOB */
+	IAKERB_T_XID,		/* 16 chars, as in the description */
+	IAKERB_T_LEG,		/* u32 */
+	IAKERB_T_NONCE,		/* 16 bytes, chosen by the leg's helper */
+	IAKERB_T_PROOF,		/* 16 bytes, one half of SECRET */
+	IAKERB_T_DESC,		/* the leg's key description, 1..4095 */
+	IAKERB_T_ERRNO,		/* u32 positive errno, 0 = success */
+	IAKERB_T_PAYLOAD,	/* a cifs_spnego_msg to instantiate */
+};
+#define IAKERB_T_MAX			IAKERB_T_PAYLOAD
+
+#define IAKERB_SECRET_LEN		32
+#define IAKERB_PROOF_LEN		16	/* SECRET[0..15]: helper's proof */
+#define IAKERB_AGENT_PROOF_OFF		16	/* SECRET[16..31]: agent's */
+#define IAKERB_NONCE_LEN		16
+
+#define IAKERB_STATUS_SUCCESS		0x00000000u
+#define IAKERB_STATUS_MORE_PROCESSING	0xc0000016u
+
+/* Largest message of any kind (a REQUEST with a full blob and desc) */
+#define IAKERB_MSG_MAX			(128 * 1024)
+/* Largest callout data the kernel ever builds */
+#define IAKERB_CALLOUT_MAX \
+	(IAKERB_MSG_HDR_LEN + \
+	 IAKERB_REC_HDR_LEN + IAKERB_SECRET_LEN + \
+	 IAKERB_REC_HDR_LEN + IAKERB_TOKEN_MAX + \
+	 2 * (IAKERB_REC_HDR_LEN + 4))
+
+/* Parsed message: pointers into the caller's buffer */
+struct iakerb_msg {
+	__u8		kind;
+	__u32		have;		/* 1 << IAKERB_T_* */
+	const __u8	*secret;
+	const __u8	*server_blob;
+	__u32		server_blob_len;
+	const __u8	*neg_blob;
+	__u32		neg_blob_len;
+	__u32		cred_key;
+	__u32		smb_status;
+	const char	*xid;		/* IAKERB_XID_LEN chars, no NUL */
+	__u32		leg;
+	const __u8	*nonce;
+	const __u8	*proof;
+	const char	*desc;		/* desc_len chars, no NUL */
+	__u32		desc_len;
+	__u32		err;
+	const __u8	*payload;
+	__u32		payload_len;
+};
+
+/* Builder state; errors are sticky, reported by iakerb_msg_end() */
+struct iakerb_msg_writer {
+	__u8	*buf;
+	size_t	cap;
+	size_t	len;
+	int	err;
+};
+
+/* ------------------------------------------------------------------ */
+/* §7  Password: a key of a cifs-owned type, never in callout data      */
+/* ------------------------------------------------------------------ */
+
+#define IAKERB_CRED_KEY_TYPE		"cifs.iakerb_cred"
+/* description: "xid=<xid of the exchange>" */
+#define IAKERB_CRED_MAGIC		0x434b4149u	/* "IAKC" on LE */
+#define IAKERB_CRED_VERSION		1
+#define IAKERB_CRED_HDR_LEN		16	/* magic ver pass_len dom_len */
+#define IAKERB_PASS_MAX			512	/* CIFS_MAX_PASSWORD_LEN */
+#define IAKERB_DOMAIN_MAX		256	/* CIFS_MAX_DOMAINNAME_LEN */
+#define IAKERB_CRED_MAX \
+	(IAKERB_CRED_HDR_LEN + IAKERB_PASS_MAX + IAKERB_DOMAIN_MAX)
+
+struct iakerb_cred {
+	const char	*pass;		/* pass_len bytes, no NUL */
+	__u32		pass_len;
+	const char	*domain;	/* may be empty */
+	__u32		domain_len;
+};
+
+/* ------------------------------------------------------------------ */
+/* §8, §9, §10  Agent, time, limits                                     */
+/* ------------------------------------------------------------------ */
+
+/* fd number in the agent holding its end of the rendezvous socketpair */
+#define IAKERB_AGENT_FD			100
+
+/* Upcalls per exchange: 16 AS loops + 10 referral hops (MIT's
+ * IAKERB_MAX_HOPS) + discovery + AP + SPNEGO MIC round + final + spare */
+#define IAKERB_MAX_LEGS			32
+
+#define IAKERB_TMO_MIN			5	/* seconds, per leg */
+#define IAKERB_TMO_DEFAULT		30
+#define IAKERB_TMO_MAX			600
+#define IAKERB_HELPER_MARGIN_SEC	1	/* answer by tmo - margin */
+#define IAKERB_AGENT_IDLE_SEC		180	/* > server's KDC proxying */
+#define IAKERB_EXCHANGE_MAX_SEC		600
+#define IAKERB_REJECT_TIMEOUT_SEC	1	/* keyctl_reject() timeout */
+
+/* ------------------------------------------------------------------ */
+/* §11  Helper outcomes: keyctl_reject() errno and the kernel's line    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * X(name, errno, what the kernel logs).  The errnos are distinct, so the
+ * kernel can print the line from the errno alone; mount(2) returns it.
+ */
+#define IAKERB_OUTCOMES(X)						\
+	X(BAD_PASSWORD,	EKEYREJECTED,					\
+	  "the KDC rejected the credentials (wrong password?)")		\
+	X(EXPIRED,	EKEYEXPIRED,					\
+	  "password or account expired or locked")			\
+	X(NO_PRINCIPAL,	EACCES,						\
+	  "the KDC does not know this user")				\
+	X(CLOCK_SKEW,	ETIME,						\
+	  "clock skew too great (check time synchronisation)")		\
+	X(KDC_UNREACHABLE, EHOSTUNREACH,				\
+	  "the server could not reach a KDC")				\
+	X(NO_CREDS,	ENOKEY,						\
+	  "no Kerberos credentials (no ticket cache, keytab or password)") \
+	X(NO_MECH,	EOPNOTSUPP,					\
+	  "the server offers no usable Kerberos mechanism (no IAKerb)")	\
+	X(TIMEOUT,	ETIMEDOUT,					\
+	  "the helper or its agent missed the deadline")		\
+	X(PROTOCOL,	EPROTO,						\
+	  "malformed or out-of-order Kerberos token or upcall")	\
+	X(MUTUAL_AUTH,	EBADMSG,					\
+	  "the server failed mutual authentication")			\
+	X(AGENT_LOST,	ECONNRESET,					\
+	  "the IAKerb agent is gone")					\
+	X(NOT_PERMITTED, EPERM,						\
+	  "the helper may not reach its agent (kernel.yama.ptrace_scope=3?)") \
+	X(TOO_NEW,	EPROTONOSUPPORT,				\
+	  "the helper does not understand this upcall (update it)")
+
+enum iakerb_outcome {
+#define IAKERB_X_ENUM(name, err, msg) IAKERB_OUT_##name,
+	IAKERB_OUTCOMES(IAKERB_X_ENUM)
+#undef IAKERB_X_ENUM
+	IAKERB_OUT_COUNT
+};
+
+/* ------------------------------------------------------------------ */
+/* Codec (keyutils-glue/iakerb_*.c).  Kernel-compatible C: no          */
+/* allocation, every function returns 0/length or a negative errno.    */
+/* ------------------------------------------------------------------ */
+
+/* iakerb_desc.c */
+int iakerb_desc_parse(const char *s, size_t len, struct iakerb_desc *d);
+int iakerb_desc_build(char *buf, size_t cap, const struct iakerb_desc *d);
+int iakerb_desc_from_describe(const char *s, size_t len, const char **desc,
+			      size_t *desc_len);
+int iakerb_text_ok(const char *s, size_t len, size_t max);
+__u8 iakerb_sec_from_mechs(__u32 mechs);
+bool iakerb_desc_same_exchange(const struct iakerb_desc *a,
+			       const struct iakerb_desc *b);
+
+/* iakerb_msg.c */
+void iakerb_msg_begin(struct iakerb_msg_writer *w, void *buf, size_t cap,
+		      enum iakerb_kind kind);
+void iakerb_msg_put(struct iakerb_msg_writer *w, __u32 type, const void *val,
+		    size_t len);
+void iakerb_msg_put_u32(struct iakerb_msg_writer *w, __u32 type, __u32 v);
+int iakerb_msg_end(struct iakerb_msg_writer *w);
+int iakerb_msg_parse(const void *buf, size_t len, struct iakerb_msg *m);
+int iakerb_callout_check(const struct iakerb_msg *m, __u32 leg);
+int iakerb_callout_build(void *buf, size_t cap, __u32 leg,
+			 const __u8 secret[IAKERB_SECRET_LEN],
+			 const void *server_blob, size_t server_blob_len,
+			 __u32 smb_status, const void *neg_blob,
+			 size_t neg_blob_len, __u32 cred_key);
+
+/* iakerb_payload.c */
+int iakerb_payload_parse(const void *buf, size_t len, __u32 expect,
+			 struct iakerb_payload *p);
+int iakerb_payload_build(void *buf, size_t cap, const struct iakerb_payload *p);
+int iakerb_cred_parse(const void *buf, size_t len, struct iakerb_cred *c);
+int iakerb_cred_build(void *buf, size_t cap, const char *pass, size_t pass_len,
+		      const char *domain, size_t domain_len);
+const char *iakerb_outcome_msg(int err);
+void iakerb_wipe(void *p, size_t n);
+
+#ifndef __KERNEL__
+/* iakerb_credkey.c: userspace only, links -lkeyutils */
+int iakerb_cred_fetch(__s32 serial, const char *xid, void *buf, size_t cap,
+		      struct iakerb_cred *c);
+#endif
+
+#endif /* _CIFS_IAKERB_ABI_H */

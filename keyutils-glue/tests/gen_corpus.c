@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Seed corpora for the fuzzers, made with the builders (so they are valid
+ * and current) plus the Windows IAKerb tokens as server blobs.
+ * Usage: gen_corpus DIR  -> DIR/{desc,msg,payload,cred}/seed-N
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "iakerb_compat.h"
+
+static const char *top;
+static int seq;
+
+static void emit(const char *kind, const void *p, int n)
+{
+	char path[512];
+	FILE *f;
+
+	if (n < 0) {
+		fprintf(stderr, "gen_corpus: %s seed %d: error %d\n", kind,
+			seq, n);
+		exit(1);
+	}
+	snprintf(path, sizeof(path), "%s/%s", top, kind);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/%s/seed-%03d", top, kind, seq++);
+	f = fopen(path, "w");
+	if (!f || fwrite(p, 1, n, f) != (size_t)n || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static size_t load_hex(const char *name, __u8 *out, size_t cap)
+{
+	char path[512];
+	size_t n = 0;
+	int c, hi = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", VECTORS, name);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;	/* seeds only: the tests insist on vectors */
+	while ((c = fgetc(f)) != EOF && n < cap) {
+		int v = c >= '0' && c <= '9' ? c - '0' :
+			c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+		if (v < 0)
+			continue;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			out[n++] = hi << 4 | v;
+			hi = -1;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+static void descs(void)
+{
+	static const char legacy[] = "ver=0x2;host=srv.test;ip4=127.0.0.1;"
+		"sec=krb5;uid=0x0;creduid=0x3e8;user=alice;pid=0x1a2b;"
+		"upcall_target=app";
+	static const char described[] = "cifs.spnego;0;0;3f010000;ver=0x2;"
+		"host=h;ip6=0000:0000:0000:0000:0000:0000:0000:0001;"
+		"sec=iakerb;uid=0x0;creduid=0x0;pid=0x1;upcall_target=mount";
+	char buf[IAKERB_DESC_MAX + 1];
+	struct iakerb_desc d;
+	unsigned int leg;
+
+	emit("desc", legacy, strlen(legacy));
+	emit("desc", described, strlen(described));
+	memset(&d, 0, sizeof(d));
+	d.have = IAKERB_F_LEGACY_REQUIRED | IAKERB_F_IP4 | IAKERB_F_USER |
+		 IAKERB_F_MULTILEG;
+	d.ver = 2;
+	strcpy(d.host, "win25h2ins.example");
+	d.addr[0] = 192;
+	d.addr[1] = 168;
+	d.addr[3] = 9;
+	d.sec = IAKERB_SEC_KRB5;
+	d.target = IAKERB_TARGET_APP;
+	d.creduid = 1000;
+	d.pid = 777;
+	strcpy(d.user, "Administrator");
+	d.mechs = IAKERB_MECH_ALL;
+	strcpy(d.xid, "0123456789abcdef");
+	d.tmo = 30;
+	for (leg = 1; leg <= 6; leg++) {
+		d.leg = leg;
+		if (leg > 1) {
+			d.have |= IAKERB_F_AGENT;
+			d.agent = 4242;
+		}
+		if (leg == 6) {
+			d.have |= IAKERB_F_RECON;
+			d.recon = 1;
+			d.target = IAKERB_TARGET_MOUNT;
+		}
+		emit("desc", buf, iakerb_desc_build(buf, sizeof(buf), &d));
+	}
+}
+
+static void msgs(void)
+{
+	static const char *const files[] = {
+		"01-server-krb-error-preauth-required.hex",
+		"02-server-as-rep.hex", "03-server-tgs-rep.hex",
+		"04-server-ap-rep-mechlistmic.hex",
+	};
+	static __u8 buf[IAKERB_MSG_MAX], tok[IAKERB_TOKEN_MAX];
+	__u8 secret[IAKERB_SECRET_LEN], pay[64];
+	struct iakerb_msg_writer w;
+	struct iakerb_payload p = { .flags = IAKERB_MSG_ESTABLISHED };
+	size_t i, n;
+
+	memset(secret, 0x5a, sizeof(secret));
+	n = load_hex("00-client-negtokeninit.hex", tok, sizeof(tok));
+	emit("msg", buf, iakerb_callout_build(buf, sizeof(buf), 1, secret,
+					      NULL, 0, 0, n ? tok : NULL, n,
+					      123));
+	for (i = 0; i < 4; i++) {
+		n = load_hex(files[i], tok, sizeof(tok));
+		emit("msg", buf, iakerb_callout_build(buf, sizeof(buf), i + 2,
+			secret, tok, n, i == 3 ? IAKERB_STATUS_SUCCESS :
+			IAKERB_STATUS_MORE_PROCESSING, NULL, 0, 0));
+	}
+
+	iakerb_msg_begin(&w, buf, sizeof(buf), IAKERB_KIND_HELLO);
+	iakerb_msg_put(&w, IAKERB_T_XID, "0123456789abcdef", 16);
+	iakerb_msg_put_u32(&w, IAKERB_T_LEG, 3);
+	iakerb_msg_put(&w, IAKERB_T_NONCE, secret, IAKERB_NONCE_LEN);
+	emit("msg", buf, iakerb_msg_end(&w));
+
+	iakerb_msg_begin(&w, buf, sizeof(buf), IAKERB_KIND_PROOF);
+	iakerb_msg_put(&w, IAKERB_T_NONCE, secret, IAKERB_NONCE_LEN);
+	iakerb_msg_put(&w, IAKERB_T_PROOF, secret + 16, IAKERB_PROOF_LEN);
+	iakerb_msg_put(&w, IAKERB_T_IGNORABLE | 40, "future", 6);
+	emit("msg", buf, iakerb_msg_end(&w));
+
+	iakerb_msg_begin(&w, buf, sizeof(buf), IAKERB_KIND_REQUEST);
+	iakerb_msg_put(&w, IAKERB_T_NONCE, secret, IAKERB_NONCE_LEN);
+	iakerb_msg_put_u32(&w, IAKERB_T_LEG, 3);
+	iakerb_msg_put(&w, IAKERB_T_PROOF, secret, IAKERB_PROOF_LEN);
+	iakerb_msg_put(&w, IAKERB_T_DESC, "ver=0x2;leg=3", 13);
+	iakerb_msg_put_u32(&w, IAKERB_T_SMB_STATUS,
+			   IAKERB_STATUS_MORE_PROCESSING);
+	iakerb_msg_put(&w, IAKERB_T_SERVER_BLOB, tok, 100);
+	emit("msg", buf, iakerb_msg_end(&w));
+
+	p.sesskey = secret;
+	p.sesskey_len = 32;
+	iakerb_msg_begin(&w, buf, sizeof(buf), IAKERB_KIND_RESULT);
+	iakerb_msg_put(&w, IAKERB_T_NONCE, secret, IAKERB_NONCE_LEN);
+	iakerb_msg_put_u32(&w, IAKERB_T_LEG, 6);
+	iakerb_msg_put_u32(&w, IAKERB_T_ERRNO, 0);
+	iakerb_msg_put(&w, IAKERB_T_PAYLOAD, pay,
+		       iakerb_payload_build(pay, sizeof(pay), &p));
+	emit("msg", buf, iakerb_msg_end(&w));
+
+	iakerb_msg_begin(&w, buf, sizeof(buf), IAKERB_KIND_RESULT);
+	iakerb_msg_put(&w, IAKERB_T_NONCE, secret, IAKERB_NONCE_LEN);
+	iakerb_msg_put_u32(&w, IAKERB_T_LEG, 2);
+	iakerb_msg_put_u32(&w, IAKERB_T_ERRNO, EKEYREJECTED);
+	emit("msg", buf, iakerb_msg_end(&w));
+}
+
+static void payloads(void)
+{
+	static __u8 buf[IAKERB_PAYLOAD_MAX], tok[IAKERB_TOKEN_MAX];
+	__u8 key[32];
+	struct iakerb_payload p = { .sesskey = key, .secblob = tok };
+	size_t n;
+
+	memset(key, 0x11, sizeof(key));
+	n = load_hex("00-client-negtokeninit.hex", tok, sizeof(tok));
+	p.secblob_len = n ? n : 40;
+	p.flags = IAKERB_MSG_LEGACY;
+	p.sesskey_len = 16;
+	emit("payload", buf, iakerb_payload_build(buf, sizeof(buf), &p));
+	p.flags = IAKERB_MSG_CONTINUE;
+	p.sesskey_len = 0;
+	p.agent_pid = 4242;
+	emit("payload", buf, iakerb_payload_build(buf, sizeof(buf), &p));
+	p.flags = IAKERB_MSG_ESTABLISHED;
+	p.sesskey_len = 32;
+	p.secblob_len = 0;
+	emit("payload", buf, iakerb_payload_build(buf, sizeof(buf), &p));
+}
+
+int main(int argc, char **argv)
+{
+	__u8 buf[IAKERB_CRED_MAX];
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: gen_corpus DIR\n");
+		return 2;
+	}
+	top = argv[1];
+	if (mkdir(top, 0755) && errno != EEXIST) {
+		perror(top);
+		return 1;
+	}
+	descs();
+	msgs();
+	payloads();
+	emit("cred", buf, iakerb_cred_build(buf, sizeof(buf), "Password123!",
+					    12, "WIN25H2INS", 10));
+	emit("cred", buf, iakerb_cred_build(buf, sizeof(buf), "x", 1, NULL, 0));
+	return 0;
+}
