@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * smbsrv: a small SMB 3.x test server with Kerberos/IAKerb authentication
+ * through MIT krb5 GSSAPI.  One process: a poll() loop owns all protocol
+ * state; GSS work runs in worker threads (MIT's IAKerb acceptor talks to
+ * the KDC synchronously) and completes back into the loop.
+ */
+#ifndef SMBSRV_H
+#define SMBSRV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "crypto.h"
+#include "smb2.h"
+#include "wire.h"
+
+#define MAX_SHARES 16
+
+/* Doubly linked lists: head->prev is the tail. */
+#define DLIST_ADD(list, p) do {					\
+	if (!(list)) {						\
+		(p)->prev = (list) = (p);			\
+		(p)->next = NULL;				\
+	} else {						\
+		(p)->prev = (list)->prev;			\
+		(list)->prev = (p);				\
+		(p)->next = (list);				\
+		(list) = (p);					\
+	}							\
+} while (0)
+
+#define DLIST_REMOVE(list, p) do {				\
+	if ((p) == (list)) {					\
+		if ((p)->next)					\
+			(p)->next->prev = (p)->prev;		\
+		(list) = (p)->next;				\
+	} else if ((list) && (p) == (list)->prev) {		\
+		(p)->prev->next = NULL;				\
+		(list)->prev = (p)->prev;			\
+	} else {						\
+		if ((p)->prev)					\
+			(p)->prev->next = (p)->next;		\
+		if ((p)->next)					\
+			(p)->next->prev = (p)->prev;		\
+	}							\
+	(p)->next = (p)->prev = NULL;				\
+} while (0)
+
+struct share {
+	char *name;		/* as the client names it, e.g. "share" */
+	char *path;		/* directory; NULL for IPC$ */
+	int dirfd;
+	bool ipc;
+};
+
+enum dialect_mode { MODE_MIT, MODE_WINDOWS };
+enum auth_mode { AUTH_OWN_SPNEGO, AUTH_MIT_SPNEGO };
+
+/* Fault knobs, [--fault NAME[=VALUE]].  A leg number counts this session's
+ * SESSION_SETUP requests from 1; 0 means "every leg" where that makes sense. */
+struct faults {
+	int garble_leg;		/* flip bytes in the output token of leg N */
+	int truncate_leg;	/* cut the output token of leg N in half */
+	int oversize_leg;	/* pad the output token of leg N ... */
+	int oversize_len;	/* ... to this many bytes (default 65535) */
+	bool endless;		/* never finish: MORE_PROCESSING forever */
+	bool bad_mic;		/* wrong mechListMIC in the final reply */
+	bool bad_aprep;		/* corrupt the AP-REP */
+	int close_leg;		/* close the connection on leg N's request */
+	int kdc_delay_ms;	/* sleep before each KDC-bound leg */
+	int krb_error;		/* answer a proxy leg with this KRB-ERROR */
+	int krb_error_leg;	/* ... on this leg (0: the first proxy leg) */
+	int expire_after;	/* STATUS_NETWORK_SESSION_EXPIRED after N
+				 * requests on a session (0: off) */
+};
+
+struct srv_config {
+	const char *listen_addr;
+	int port;
+	const char *keytab;
+	const char *log_path;
+	const char *pid_file;
+	const char *server_name;	/* for the log and hints */
+	struct share shares[MAX_SHARES];
+	int nshares;
+	enum dialect_mode mode;
+	enum auth_mode auth;
+	/* advertised mechs, in order: "iakerb", "krb5", "mskrb5", "ntlmssp",
+	 * "negoex" (names, resolved by auth.c) */
+	const char *mechs[8];
+	int nmechs;
+	bool sign_required;
+	bool allow_30;			/* offer 3.0/3.0.2 too */
+	struct faults faults;
+};
+
+struct server;
+struct conn;
+struct session;
+struct auth_ctx;
+
+struct open {
+	struct open *prev, *next;
+	struct tree *tree;
+	uint64_t id;
+	int fd;
+	char *path;		/* relative to the share, "" for the root */
+	bool is_dir;
+	bool delete_on_close;
+	uint32_t access;
+	/* directory enumeration */
+	char **names;
+	size_t nnames;
+	size_t pos;
+	bool listed;
+};
+
+struct tree {
+	struct tree *prev, *next;
+	struct session *sess;
+	uint32_t id;
+	struct share *share;
+	struct open *opens;
+};
+
+enum sess_state { SESS_IN_PROGRESS, SESS_VALID, SESS_EXPIRED };
+
+struct session {
+	struct session *prev, *next;
+	struct conn *conn;
+	uint64_t id;
+	enum sess_state state;
+	int legs;			/* SESSION_SETUP requests so far */
+	uint8_t preauth[PREAUTH_HASH_LEN];
+	uint8_t session_key[16];
+	uint8_t signing_key[16];
+	bool signing;
+	bool has_key;
+	char *user;
+	struct auth_ctx *auth;
+	struct auth_job *job;		/* pending GSS leg */
+	struct tree *trees;
+	uint32_t next_tree_id;
+	unsigned int requests;		/* for expire_after */
+};
+
+struct conn {
+	struct conn *prev, *next;
+	struct server *srv;
+	int fd;
+	unsigned int id;
+	char peer[64];
+	/* input */
+	uint8_t *in;
+	size_t in_len, in_cap;
+	/* output queue: one NBSS frame per entry */
+	struct outq *outq, *outq_tail;
+	bool closing;			/* close once the queue is empty */
+	/* negotiated */
+	bool negotiated;
+	uint16_t dialect;
+	uint8_t client_guid[16];
+	uint32_t client_caps;
+	uint16_t client_secmode;
+	uint8_t preauth[PREAUTH_HASH_LEN];
+	struct session *sessions;
+	unsigned int pending_jobs;
+};
+
+struct outq {
+	struct outq *next;
+	uint8_t *data;
+	size_t len, done;
+};
+
+struct server {
+	struct srv_config *cfg;
+	int listen_fd;
+	int job_pipe[2];		/* worker -> loop completions */
+	struct conn *conns;
+	unsigned int next_conn_id;
+	uint64_t next_sess_id;
+	uint64_t next_file_id;
+	uint8_t guid[16];
+	uint64_t start_time;
+	FILE *log;
+	uint8_t *neg_hints;		/* negTokenInit for NEGOTIATE */
+	size_t neg_hints_len;
+};
+
+/* A request being answered; one per message of a compound. */
+struct smb2_ctx {
+	struct conn *conn;
+	struct smb2_req *req;
+	struct session *sess;
+	struct tree *tree;
+	struct buf *rsp;		/* header + body being built */
+	uint32_t status;
+	bool no_response;		/* CANCEL */
+	bool sign;			/* sign the response */
+	const uint8_t *sign_key;	/* points at key below */
+	uint8_t key[16];
+	bool deferred;			/* answered later (GSS job) */
+	bool close_after;		/* drop the connection after sending */
+	uint8_t *hash_rsp;		/* preauth hash to extend with the
+					 * finished response */
+	/* compound chaining */
+	struct smb2_fileid *chain_fid;
+	uint32_t *chain_status;
+};
+
+/* log.c */
+void slog(struct server *srv, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void slog_init(struct server *srv);
+
+/* conn.c */
+void conn_input(struct conn *c);
+void conn_queue(struct conn *c, uint8_t *frame, size_t len);
+void conn_free(struct conn *c);
+void conn_send_deferred(struct conn *c, struct smb2_ctx *x);
+uint64_t now_filetime(void);
+struct session *sess_lookup(struct conn *c, uint64_t id);
+void smb2_rsp_header(struct smb2_ctx *x, uint16_t struct_size);
+void smb2_error(struct smb2_ctx *x, uint32_t status);
+
+/* negotiate.c */
+void smb2_negotiate(struct smb2_ctx *x);
+
+/* sess.c */
+void smb2_session_setup(struct smb2_ctx *x);
+void smb2_logoff(struct smb2_ctx *x);
+void sess_free(struct session *s);
+void job_complete(struct server *srv, struct auth_job *job);
+void sessions_expire_all(struct server *srv);
+
+/* tree.c */
+void smb2_tree_connect(struct smb2_ctx *x);
+void smb2_tree_disconnect(struct smb2_ctx *x);
+void tree_free(struct tree *t);
+
+/* file.c */
+void smb2_create(struct smb2_ctx *x);
+void smb2_close(struct smb2_ctx *x);
+void smb2_flush(struct smb2_ctx *x);
+void smb2_read(struct smb2_ctx *x);
+void smb2_write(struct smb2_ctx *x);
+void smb2_lock(struct smb2_ctx *x);
+struct open *open_lookup(struct smb2_ctx *x, const struct smb2_fileid *fid);
+void open_close(struct open *o);
+uint64_t ts_to_filetime(const struct timespec *ts);
+uint32_t stat_attrs(const struct stat *st);
+int utf16_to_path(void *mem_ctx, const uint8_t *p, size_t len, char **out);
+int create_name_to_path(void *mem_ctx, const uint8_t *p, size_t len,
+			char **out);
+int resolve_parent(int dirfd, const char *path, const char **base);
+size_t utf8_to_utf16(const char *s, struct buf *b);
+
+/* info.c */
+void smb2_query_info(struct smb2_ctx *x);
+void smb2_set_info(struct smb2_ctx *x);
+
+/* dir.c */
+void smb2_query_directory(struct smb2_ctx *x);
+
+/* ioctl.c */
+void smb2_ioctl(struct smb2_ctx *x);
+
+uint32_t errno_to_status(int err);
+
+#endif

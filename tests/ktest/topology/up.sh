@@ -1,0 +1,184 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bring up the test topology for the IAKerb SMB server:
+#
+#   client side                     |  server side (own netns + mount ns)
+#   (init netns, or its own netns   |  tmpfs at $WORK/srv, seen only here:
+#    with --client-netns)           |    krb5kdc on UNIX socket kdc.sock,
+#   krb5.conf naming no KDC         |    krb5.conf, keytab, KDC database,
+#   $WORK/client/krb5.conf          |    share directories
+#   kt-c 169.254.77.1 <--- veth --->|  kt-s 169.254.77.2
+#
+# A random realm LOCALKDC.<uuid> is made for each run.  Logs (KDC, smbsrv)
+# go to $WORK/log, which both sides see: a log gives no line of sight.
+#
+# Usage: up.sh [--client-netns] [--srv-name NAME] WORK
+# Writes $WORK/topo.env (shell variables, see below) and prints nothing.
+# Then: srvexec.sh WORK CMD  runs CMD on the server side,
+#       cliexec.sh WORK CMD  runs CMD on the client side,
+#       smbsrv-start.sh WORK [SMBSRV ARGS]  starts the SMB server,
+#       down.sh WORK         tears everything down.
+
+set -euo pipefail
+
+client_netns=0
+srv_name=srv.test
+while [ $# -gt 1 ]; do
+	case "$1" in
+	--client-netns) client_netns=1; shift ;;
+	--srv-name) srv_name=$2; shift 2 ;;
+	*) echo "up.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+[ $# -eq 1 ] || { echo "usage: up.sh [--client-netns] [--srv-name NAME] WORK" >&2; exit 2; }
+
+work=$(mkdir -p "$1" && cd "$1" && pwd)
+srv=$work/srv
+log=$work/log
+mkdir -p "$srv" "$log" "$work/client" "$work/pids"
+
+die() { echo "up.sh: $*" >&2; exit 1; }
+
+uuid=$(cat /proc/sys/kernel/random/uuid | tr a-f A-F)
+realm="LOCALKDC.$uuid"
+cli_addr=169.254.77.1
+srv_addr=169.254.77.2
+
+# Server holder: new network and mount namespaces; the process is kept so
+# that others can join with nsenter -t PID.
+# In a chroot "/" is not a mount point and private propagation cannot be
+# set on it; there the parent namespace is private already.
+prop=private
+unshare --mount --propagation private true 2>/dev/null || prop=unchanged
+unshare --net --mount --propagation $prop sleep infinity &
+spid=$!
+echo "$spid" > "$work/pids/srv-holder"
+# Wait until the namespaces exist (unshare has exec'ed sleep).
+for _ in $(seq 100); do
+	[ "$(readlink /proc/$spid/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break
+	sleep 0.02
+done
+[ "$(readlink /proc/$spid/ns/net)" != "$(readlink /proc/self/ns/net)" ] || die "server netns did not appear"
+
+if [ $client_netns = 1 ]; then
+	unshare --net sleep infinity &
+	cpid=$!
+	echo "$cpid" > "$work/pids/cli-holder"
+	for _ in $(seq 100); do
+		[ "$(readlink /proc/$cpid/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break
+		sleep 0.02
+	done
+	cexec() { nsenter -t "$cpid" -n -- "$@"; }
+else
+	cpid=
+	cexec() { "$@"; }
+fi
+# -r: keep the (chroot) root of the holder; setns to a mount ns resets it.
+sexec() { nsenter -t "$spid" -m -n -r --wd="$PWD" -- "$@"; }
+
+# Private tmpfs for the server's secrets, in its mount namespace only.
+sexec mount -t tmpfs -o mode=0700 tmpfs "$srv"
+sexec mkdir -p "$srv/kdb" "$srv/rcache" "$srv/shares"
+
+# Network: veth pair, loopback up on both sides.
+cexec ip link set lo up
+sexec ip link set lo up
+cexec ip link add kt-c type veth peer name kt-s
+cexec ip link set kt-s netns "$spid"
+cexec ip addr add $cli_addr/24 dev kt-c
+cexec ip link set kt-c up
+sexec ip addr add $srv_addr/24 dev kt-s
+sexec ip link set kt-s up
+
+# Server-side Kerberos configuration (KDC reached through a UNIX socket).
+sexec sh -c "cat > '$srv/krb5.conf'" <<CONF
+[libdefaults]
+	default_realm = $realm
+	dns_lookup_kdc = false
+	dns_lookup_realm = false
+	dns_canonicalize_hostname = false
+	rdns = false
+	ignore_acceptor_hostname = true
+[realms]
+	$realm = {
+		kdc = $srv/kdc.sock
+	}
+[domain_realm]
+	$srv_name = $realm
+CONF
+sexec sh -c "cat > '$srv/kdc.conf'" <<CONF
+[kdcdefaults]
+	kdc_listen = $srv/kdc.sock
+	kdc_tcp_listen = ""
+[realms]
+	$realm = {
+		database_name = $srv/kdb/principal
+		key_stash_file = $srv/kdb/stash
+		acl_file = $srv/kdb/kadm5.acl
+		max_life = 10h 0m 0s
+		supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
+	}
+[logging]
+	kdc = FILE:$log/kdc.log
+	default = FILE:$log/kdc.log
+CONF
+kenv="KRB5_CONFIG=$srv/krb5.conf KRB5_KDC_PROFILE=$srv/kdc.conf"
+sexec env $kenv sh -ec "
+	: > '$srv/kdb/kadm5.acl'
+	kdb5_util create -s -r '$realm' -P masterpw-\$\$ >/dev/null 2>&1
+	kadmin.local -r '$realm' -q 'addprinc -pw alicepw +requires_preauth alice' >/dev/null 2>&1
+	kadmin.local -r '$realm' -q 'addprinc -pw bobpw bob' >/dev/null 2>&1
+	kadmin.local -r '$realm' -q 'addprinc -randkey cifs/$srv_name' >/dev/null 2>&1
+	kadmin.local -r '$realm' -q 'ktadd -k $srv/smbsrv.keytab cifs/$srv_name' >/dev/null 2>&1
+" || die "KDC database set-up failed"
+
+: > "$log/kdc.log"
+sexec env $kenv krb5kdc -n -r "$realm" -P "$srv/kdc.pid" >"$log/kdc.out" 2>&1 &
+echo $! > "$work/pids/kdc"
+for _ in $(seq 100); do
+	sexec test -S "$srv/kdc.sock" && break
+	sleep 0.05
+done
+sexec test -S "$srv/kdc.sock" || die "krb5kdc did not start: $(cat "$log/kdc.out")"
+
+# Client-side krb5.conf files: neither names a KDC.  krb5.conf has the realm
+# (for stock sec=krb5 with a copied-in service ticket); krb5-norealm.conf
+# names no realm at all (for IAKerb realm discovery).
+cat > "$work/client/krb5.conf" <<CONF
+[libdefaults]
+	default_realm = $realm
+	dns_lookup_kdc = false
+	dns_lookup_realm = false
+	dns_canonicalize_hostname = false
+	rdns = false
+[realms]
+	$realm = {
+	}
+[domain_realm]
+	$srv_name = $realm
+CONF
+cat > "$work/client/krb5-norealm.conf" <<CONF
+[libdefaults]
+	dns_lookup_kdc = false
+	dns_lookup_realm = false
+	dns_canonicalize_hostname = false
+	rdns = false
+CONF
+
+cat > "$work/topo.env" <<ENV
+WORK=$work
+REALM=$realm
+SRV_NAME=$srv_name
+SRV_ADDR=$srv_addr
+CLI_ADDR=$cli_addr
+SRV_DIR=$srv
+LOG_DIR=$log
+SRV_PID=$spid
+CLI_PID=$cpid
+SRV_KRB5_CONFIG=$srv/krb5.conf
+SRV_KEYTAB=$srv/smbsrv.keytab
+CLI_KRB5_CONFIG=$work/client/krb5.conf
+CLI_KRB5_CONFIG_NOREALM=$work/client/krb5-norealm.conf
+KDC_LOG=$log/kdc.log
+ENV
