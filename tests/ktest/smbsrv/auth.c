@@ -376,7 +376,8 @@ static void windows_shape(void *mem, struct auth_ctx *a, uint8_t **tok,
 	snprintf(a->realm, sizeof(a->realm), "%.*s",
 		 (int)ip.header.target_realm.len,
 		 (const char *)ip.header.target_realm.data);
-	if (a->cfg->mode != MODE_WINDOWS)
+	/* a realm-discovery answer keeps the realm: it is the answer */
+	if (a->cfg->mode != MODE_WINDOWS || ip.kdc_msg_type == KRB_MSG_NONE)
 		return;
 	ip.header.target_realm = (struct der_blob){ (const uint8_t *)".", 1 };
 	ip.header.header_flags = iakerb_header_flags_encode(flags, 0x01000000);

@@ -60,3 +60,26 @@ smbc() {
 		-I "$SRV_ADDR" "//$SRV_NAME/share" \
 		-c "$1"
 }
+
+# The IAKerb client, on the client side, with a krb5.conf naming no realm
+# and no KDC.  Output in $ICOUT, exit code returned.
+ic() {
+	ICOUT=$(cx env KRB5_CONFIG="$CLI_KRB5_CONFIG_NOREALM" timeout 60 \
+		"$B/iakerb_client" --server "$SRV_ADDR" --host "$SRV_NAME" "$@" 2>&1)
+}
+ic_ok() {
+	ic "$@" || { echo "exit $?: $ICOUT"; return 1; }
+	local want="MIC ok|SIGNED ok|IO ok|OK legs="
+	case " $* " in *" --no-io "*) want="MIC ok|SIGNED ok|OK legs=" ;; esac
+	local IFS='|'
+	for w in $want; do
+		echo "$ICOUT" | grep -q "$w" || { echo "no '$w': $ICOUT"; return 1; }
+	done
+}
+# ic_fail CODE PATTERN ARGS...: the client must exit with CODE and say PATTERN
+ic_fail() {
+	local want=$1 pat=$2 rc; shift 2
+	ic "$@"; rc=$?
+	[ $rc = "$want" ] || { echo "exit $rc, wanted $want: $ICOUT"; return 1; }
+	echo "$ICOUT" | grep -q -- "$pat" || { echo "no '$pat': $ICOUT"; return 1; }
+}
