@@ -195,12 +195,43 @@ static void payloads(void)
 	emit("payload", buf, iakerb_payload_build(buf, sizeof(buf), &p));
 }
 
+/* A leg-2 reconnect description, for running stock cifs.upcall on it */
+static int sample_desc(void)
+{
+	char buf[IAKERB_DESC_MAX + 1];
+	struct iakerb_desc d;
+
+	memset(&d, 0, sizeof(d));
+	d.have = IAKERB_F_LEGACY_REQUIRED | IAKERB_F_IP4 | IAKERB_F_USER |
+		 IAKERB_F_MULTILEG | IAKERB_F_AGENT | IAKERB_F_RECON;
+	d.ver = 2;
+	strcpy(d.host, "srv.test");
+	d.addr[0] = 127;
+	d.addr[3] = 1;
+	d.sec = IAKERB_SEC_KRB5;
+	d.target = IAKERB_TARGET_MOUNT;
+	d.pid = 1;
+	strcpy(d.user, "alice");
+	d.mechs = IAKERB_MECH_KRB5 | IAKERB_MECH_IAKERB;
+	strcpy(d.xid, "0123456789abcdef");
+	d.leg = 2;
+	d.tmo = 30;
+	d.agent = 4242;
+	d.recon = 1;
+	if (iakerb_desc_build(buf, sizeof(buf), &d) < 0)
+		return 1;
+	puts(buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	__u8 buf[IAKERB_CRED_MAX];
 
+	if (argc == 2 && !strcmp(argv[1], "--sample-desc"))
+		return sample_desc();
 	if (argc != 2) {
-		fprintf(stderr, "usage: gen_corpus DIR\n");
+		fprintf(stderr, "usage: gen_corpus DIR | --sample-desc\n");
 		return 2;
 	}
 	top = argv[1];
