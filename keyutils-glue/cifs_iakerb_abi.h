@@ -116,6 +116,7 @@ enum {
 	IAKERB_MECH_IAKERB	= 1u << 3,	/* 1.3.6.1.5.2.5 */
 	IAKERB_MECH_NTLMSSP	= 1u << 4,	/* 1.3.6.1.4.1.311.2.2.10 */
 };
+
 #define IAKERB_MECH_ALL			0x1fu
 #define IAKERB_MECH_NONE_NAME		"none"
 
@@ -157,6 +158,7 @@ struct iakerb_trailer {
 	__u32	magic;			/* IAKERB_TRAILER_MAGIC */
 	__u32	agent_pid;		/* in the init pid namespace */
 };
+
 #define IAKERB_TRAILER_MAGIC		0x544b4149u	/* "IAKT" on LE */
 #define IAKERB_TRAILER_LEN		8
 
@@ -210,6 +212,7 @@ enum iakerb_kind {
 	IAKERB_KIND_REQUEST,		/* helper -> agent */
 	IAKERB_KIND_RESULT,		/* agent -> helper */
 };
+
 #define IAKERB_KIND_MAX			IAKERB_KIND_RESULT
 
 /* Record types.  Unknown types are rejected unless this bit is set. */
@@ -228,6 +231,7 @@ enum iakerb_type {
 	IAKERB_T_ERRNO,		/* u32 positive errno, 0 = success */
 	IAKERB_T_PAYLOAD,	/* a cifs_spnego_msg to instantiate */
 };
+
 #define IAKERB_T_MAX			IAKERB_T_PAYLOAD
 
 #define IAKERB_SECRET_LEN		32
@@ -305,8 +309,10 @@ struct iakerb_cred {
 /* fd number in the agent holding its end of the rendezvous socketpair */
 #define IAKERB_AGENT_FD			100
 
-/* Upcalls per exchange: 16 AS loops + 10 referral hops (MIT's
- * IAKERB_MAX_HOPS) + discovery + AP + SPNEGO MIC round + final + spare */
+/*
+ * Upcalls per exchange: 16 AS loops + 10 referral hops (MIT's
+ * IAKERB_MAX_HOPS) + discovery + AP + SPNEGO MIC round + final + spare
+ */
 #define IAKERB_MAX_LEGS			32
 
 #define IAKERB_TMO_MIN			5	/* seconds, per leg */

@@ -361,7 +361,7 @@ static int desc_check(const struct iakerb_desc *d)
 	    d->tmo < IAKERB_TMO_MIN || d->tmo > IAKERB_TMO_MAX)
 		return -EPROTO;
 	/* agent= exactly on legs >= 2 */
-	if (!(have & IAKERB_F_AGENT) != (d->leg == 1))
+	if ((have & IAKERB_F_AGENT) ? d->leg == 1 : d->leg != 1)
 		return -EPROTO;
 	if ((have & IAKERB_F_AGENT) &&
 	    (d->agent < 2 || d->agent > IAKERB_PID_MAX))
@@ -467,11 +467,10 @@ int iakerb_desc_build(char *buf, size_t cap, const struct iakerb_desc *d)
 	put(&o, "ver=0x%x;host=%s;", d->ver, d->host);
 	if (d->have & IAKERB_F_IP4)
 		put(&o, "ip4=%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
-	else
-		put(&o, "ip6=%02x%02x:%02x%02x:%02x%02x:%02x%02x:"
-			"%02x%02x:%02x%02x:%02x%02x:%02x%02x",
-		    a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8],
-		    a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
+	else	/* %pI6: eight groups of four lowercase hex digits */
+		for (m = 0; m < 8; m++)
+			put(&o, "%s%02x%02x", m ? ":" : "ip6=", a[2 * m],
+			    a[2 * m + 1]);
 	put(&o, ";sec=%s;uid=0x%x;creduid=0x%x", sec_names[d->sec], d->uid,
 	    d->creduid);
 	if (d->have & IAKERB_F_USER)
