@@ -20,7 +20,7 @@ bin=${SMBSRV:-$here/../smbsrv/build/smbsrv}
 	--keytab "$SRV_KEYTAB" --log "$LOG_DIR/smbsrv.log" \
 	--pid-file "$SRV_DIR/smbsrv.pid" --server-name "$SRV_NAME" \
 	--share "share=$SRV_DIR/shares/share" "$@" \
-	>>"$LOG_DIR/smbsrv.out" 2>&1 &
+	</dev/null >>"$LOG_DIR/smbsrv.out" 2>&1 &
 echo $! > "$work/pids/smbsrv"
 for _ in $(seq 200); do
 	if "$here/srvexec.sh" "$work" bash -c "exec 3<>/dev/tcp/$SRV_ADDR/445" \

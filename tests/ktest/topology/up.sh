@@ -51,7 +51,8 @@ srv_addr=169.254.77.2
 # set on it; there the parent namespace is private already.
 prop=private
 unshare --mount --propagation private true 2>/dev/null || prop=unchanged
-unshare --net --mount --propagation $prop sleep infinity &
+# stdio to /dev/null: a caller capturing our output must not wait for them
+unshare --net --mount --propagation $prop sleep infinity </dev/null >/dev/null 2>&1 &
 spid=$!
 echo "$spid" > "$work/pids/srv-holder"
 # Wait until the namespaces exist (unshare has exec'ed sleep).
@@ -62,7 +63,7 @@ done
 [ "$(readlink /proc/$spid/ns/net)" != "$(readlink /proc/self/ns/net)" ] || die "server netns did not appear"
 
 if [ $client_netns = 1 ]; then
-	unshare --net sleep infinity &
+	unshare --net sleep infinity </dev/null >/dev/null 2>&1 &
 	cpid=$!
 	echo "$cpid" > "$work/pids/cli-holder"
 	for _ in $(seq 100); do
@@ -134,7 +135,9 @@ sexec env $kenv sh -ec "
 " || die "KDC database set-up failed"
 
 : > "$log/kdc.log"
-sexec env $kenv krb5kdc -n -r "$realm" -P "$srv/kdc.pid" >"$log/kdc.out" 2>&1 &
+# nsenter execs env execs krb5kdc: $! is the KDC itself (not a subshell)
+nsenter -t "$spid" -m -n -r --wd="$PWD" -- env $kenv krb5kdc -n -r "$realm" \
+	-P "$srv/kdc.pid" </dev/null >"$log/kdc.out" 2>&1 &
 echo $! > "$work/pids/kdc"
 for _ in $(seq 100); do
 	sexec test -S "$srv/kdc.sock" && break
