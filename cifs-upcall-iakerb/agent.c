@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Leg 1 of a multi-leg exchange: start the agent (see agent.h), let it
+ * make the first token, and hand its CONTINUE payload to the kernel.
+ *
+ * The agent is forked here, after the helper dropped privileges and
+ * entered the caller's namespaces, so it runs as the credential owner in
+ * the caller's world from its first instruction.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "initiator.h"
+
+/* Where the agent keeps its serving end (the other is IAKERB_AGENT_FD) */
+#define AGENT_SERVE_FD	(IAKERB_AGENT_FD + 1)
+
+unsigned int leg_budget_ms(const struct upcall_req *r)
+{
+	unsigned int tmo = r->multileg ? r->d.tmo : IAKERB_TMO_DEFAULT;
+
+	return (tmo - IAKERB_HELPER_MARGIN_SEC) * 1000;
+}
+
+struct agent {
+	struct upcall_ctx *u;
+	struct initiator *in;
+	const uint8_t *secret;		/* IAKERB_SECRET_LEN, secret memory */
+	int sock;
+	int caller_pidfd;
+	uint32_t next_leg;
+	bool pending;			/* a HELLO was answered */
+	uint8_t nonce[IAKERB_NONCE_LEN];
+	uint32_t leg;
+	struct timespec idle, end;
+};
+
+static void agent_log_leg(struct agent *a, uint32_t leg, int err)
+{
+	struct leg_note *n = &a->in->note;
+
+	if (err)
+		ulog(LOG_ERR, "leg %u: %s -> %s: %s", leg, n->server[0] ?
+		     n->server : "?", outcome_name(a->u->res.outcome),
+		     a->u->res.why);
+	else
+		ulog(LOG_INFO, "leg %u: %s (%zu bytes) -> %s (%zu bytes)", leg,
+		     n->server, n->server_len, n->client, n->client_len);
+}
+
+/* One REQUEST that passed the checks: run the leg, answer, maybe end */
+static bool agent_leg_run(struct agent *a, const struct iakerb_msg *m)
+{
+	TALLOC_CTX *mem = talloc_new(a->u->mem);
+	struct payload p = { 0 };
+	uint8_t *blob = NULL, *key;
+	size_t blob_len = 0, key_len = 0;
+	bool done = false;
+	int ret;
+
+	key = secret_alloc(mem, IAKERB_SESSKEY_MAX);
+	a->u->res.outcome = OUT_OK;
+	a->u->res.why[0] = 0;
+	ret = key ? init_next(a->in, mem, m->server_blob, m->server_blob_len,
+			      m->smb_status, &blob, &blob_len, &done, key,
+			      &key_len) : -ENOMEM;
+	if (!ret && done)
+		ret = payload_established(mem, key, key_len, &p);
+	else if (!ret)
+		ret = payload_continue(mem, blob, blob_len, getpid(), &p);
+	if (ret && a->u->res.outcome == OUT_OK)
+		fail(&a->u->res, IAKERB_OUT_PROTOCOL, "cannot build a payload");
+	agent_log_leg(a, m->leg, ret);
+	msg_result(a->sock, m->nonce, m->leg,
+		   ret ? outcome_errno(a->u->res.outcome) : 0, &p);
+	talloc_free(mem);
+	return ret || done;
+}
+
+/* Is this REQUEST the one the kernel sent for the HELLO we answered? */
+static int request_ok(struct agent *a, const struct iakerb_msg *m)
+{
+	struct iakerb_desc d;
+
+	if (!a->pending || memcmp(m->nonce, a->nonce, IAKERB_NONCE_LEN) ||
+	    m->leg != a->leg)
+		return -EPROTO;
+	if (!ct_equal(m->proof, a->secret, IAKERB_PROOF_LEN))
+		return -EPERM;
+	if (iakerb_desc_parse(m->desc, m->desc_len, &d) ||
+	    !iakerb_desc_same_exchange(&a->u->r->d, &d) || d.leg != m->leg ||
+	    d.agent != (uint32_t)getpid())
+		return -EPROTO;
+	return 0;
+}
+
+/* Returns true when the agent should exit */
+static bool agent_handle(struct agent *a, const uint8_t *buf, size_t len)
+{
+	uint8_t out[256];
+	struct iakerb_msg m;
+	struct iakerb_msg_writer w;
+	int n, ret;
+
+	if (iakerb_msg_parse(buf, len, &m))
+		return false;
+	switch (m.kind) {
+	case IAKERB_KIND_HELLO:
+		if (memcmp(m.xid, a->u->r->d.xid, IAKERB_XID_LEN) ||
+		    m.leg != a->next_leg) {
+			ulog(LOG_WARNING, "refused a helper for leg %u "
+			     "(expecting leg %u of this exchange)", m.leg,
+			     a->next_leg);
+			msg_result(a->sock, m.nonce, m.leg, EPROTO, NULL);
+			return false;
+		}
+		a->pending = true;
+		a->leg = m.leg;
+		memcpy(a->nonce, m.nonce, IAKERB_NONCE_LEN);
+		iakerb_msg_begin(&w, out, sizeof(out), IAKERB_KIND_PROOF);
+		iakerb_msg_put(&w, IAKERB_T_NONCE, m.nonce, IAKERB_NONCE_LEN);
+		iakerb_msg_put(&w, IAKERB_T_PROOF,
+			       a->secret + IAKERB_AGENT_PROOF_OFF,
+			       IAKERB_PROOF_LEN);
+		n = iakerb_msg_end(&w);
+		if (n > 0)
+			msg_send(a->sock, out, (size_t)n);
+		secret_wipe(out, sizeof(out));
+		return false;
+	case IAKERB_KIND_REQUEST:
+		ret = request_ok(a, &m);
+		if (ret == -EPERM) {
+			/* someone has our socket but not the secret */
+			ulog(LOG_ERR, "a request without the exchange's "
+			     "secret: ending the exchange");
+			msg_result(a->sock, m.nonce, m.leg, EPERM, NULL);
+			return true;
+		}
+		if (ret) {
+			ulog(LOG_WARNING, "refused an out-of-order request for "
+			     "leg %u", m.leg);
+			msg_result(a->sock, m.nonce, m.leg, EPROTO, NULL);
+			return false;
+		}
+		a->pending = false;
+		if (agent_leg_run(a, &m))
+			return true;
+		a->next_leg++;
+		deadline_in(&a->idle, IAKERB_AGENT_IDLE_SEC * 1000);
+		return false;
+	default:
+		return false;
+	}
+}
+
+static long ms_to(const struct timespec *d)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (d->tv_sec - now.tv_sec) * 1000 +
+	       (d->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+static void agent_serve(struct agent *a)
+{
+	uint8_t *buf = talloc_size(a->u->mem, IAKERB_MSG_MAX);
+	struct pollfd p[2];
+	long left, l2;
+	ssize_t n;
+	int r;
+
+	while (buf) {
+		left = ms_to(&a->idle);
+		l2 = ms_to(&a->end);
+		if (l2 < left)
+			left = l2;
+		if (left <= 0) {
+			ulog(LOG_NOTICE, "agent deadline passed at leg %u: "
+			     "exiting", a->next_leg);
+			break;
+		}
+		p[0] = (struct pollfd){ .fd = a->sock, .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = a->caller_pidfd,
+					.events = POLLIN };
+		r = poll(p, a->caller_pidfd >= 0 ? 2 : 1,
+			 (int)(left > 60000 ? 60000 : left));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		if (r > 0 && a->caller_pidfd >= 0 && (p[1].revents & POLLIN)) {
+			ulog(LOG_NOTICE, "the calling process exited: agent "
+			     "exiting at leg %u", a->next_leg);
+			break;
+		}
+		if (!(p[0].revents & POLLIN))
+			continue;
+		n = recv(a->sock, buf, IAKERB_MSG_MAX, MSG_TRUNC | MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;
+		if ((size_t)n > IAKERB_MSG_MAX)
+			continue;
+		r = agent_handle(a, buf, (size_t)n);
+		secret_wipe(buf, (size_t)n);
+		if (r)
+			break;
+	}
+}
+
+/*
+ * The agent's process set-up: its session, signals and file descriptors.
+ * It keeps exactly three: IAKERB_AGENT_FD (the end helpers take),
+ * AGENT_SERVE_FD (the end it reads) and AGENT_CALLER_FD (the caller's
+ * pidfd, or nothing), plus /dev/null on 0-2 (stderr kept for -s).
+ */
+#define AGENT_CALLER_FD	(IAKERB_AGENT_FD + 2)
+
+static int agent_detach(int a_end, int b_end, int caller, bool keep_stderr)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int hi_a, hi_b, hi_c = -1;
+
+	setsid();
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* out of the way first, so no dup2 below clobbers another */
+	hi_a = fcntl(a_end, F_DUPFD_CLOEXEC, 200);
+	hi_b = fcntl(b_end, F_DUPFD_CLOEXEC, 200);
+	if (caller >= 0)
+		hi_c = fcntl(caller, F_DUPFD_CLOEXEC, 200);
+	if (hi_a < 0 || hi_b < 0)
+		_exit(1);
+	dup2(hi_a, IAKERB_AGENT_FD);	/* no CLOEXEC needed: nothing execs */
+	dup2(hi_b, AGENT_SERVE_FD);
+	if (hi_c >= 0)
+		dup2(hi_c, AGENT_CALLER_FD);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		if (!keep_stderr)
+			dup2(null, 2);
+	}
+	/* the io's files, the caller's /proc, everything else: gone */
+	close_range(3, IAKERB_AGENT_FD - 1, 0);
+	close_range(hi_c >= 0 ? AGENT_CALLER_FD + 1 : AGENT_CALLER_FD, ~0U,
+		    0);
+	return hi_c >= 0 ? AGENT_CALLER_FD : -1;
+}
+
+static void __attribute__((noreturn))
+agent_main(struct upcall_ctx *u, int a_end, int b_end, const uint8_t *secret,
+	   const uint8_t *nonce)
+{
+	struct agent a = { .u = u, .secret = secret, .next_leg = 2 };
+	TALLOC_CTX *mem = talloc_new(u->mem);
+	struct payload p = { 0 };
+	uint8_t *blob = NULL;
+	size_t blob_len = 0;
+	int ret, caller;
+
+	caller = agent_detach(a_end, b_end, u->caller.pidfd,
+			      u->o->log_stderr);
+	a.caller_pidfd = caller;
+	a.sock = AGENT_SERVE_FD;
+	u->caller.pidfd = u->caller.procfd = -1;
+	log_set_context("agent xid %s", u->r->d.xid);
+	deadline_in(&a.idle, IAKERB_AGENT_IDLE_SEC * 1000);
+	deadline_in(&a.end, IAKERB_EXCHANGE_MAX_SEC * 1000);
+
+	a.in = talloc_zero(u->mem, struct initiator);
+	ret = a.in ? init_first(a.in, mem, u, &blob, &blob_len) : -ENOMEM;
+	if (!ret)
+		ret = payload_continue(mem, blob, blob_len, getpid(), &p);
+	if (ret && u->res.outcome == OUT_OK)
+		fail(&u->res, IAKERB_OUT_PROTOCOL, "cannot start: %d", ret);
+	if (a.in)
+		agent_log_leg(&a, 1, ret);
+	msg_result(a.sock, nonce, 1, ret ? outcome_errno(u->res.outcome) : 0,
+		   &p);
+	talloc_free(mem);
+	if (!ret)
+		agent_serve(&a);
+	if (a.in)
+		init_free(a.in);
+	_exit(ret ? 1 : 0);
+}
+
+int agent_start(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
+{
+	struct upcall_req *r = u->r;
+	uint8_t nonce[IAKERB_NONCE_LEN], *secret, *buf;
+	struct timespec deadline;
+	struct iakerb_msg m;
+	struct iakerb_payload ip;
+	int sv[2], size = 256 * 1024;
+	ssize_t n;
+	pid_t pid;
+
+	secret = secret_alloc(u->mem, IAKERB_SECRET_LEN);
+	buf = talloc_size(mem, IAKERB_MSG_MAX);
+	if (!secret || !buf || random_bytes(nonce, sizeof(nonce)))
+		return fail(&u->res, IAKERB_OUT_PROTOCOL, "no memory/entropy");
+	memcpy(secret, r->msg.secret, IAKERB_SECRET_LEN);
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return fail(&u->res, IAKERB_OUT_PROTOCOL, "socketpair: %s",
+			    strerror(errno));
+	/* a REQUEST carries a whole token: make room for the largest */
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	deadline_in(&deadline, leg_budget_ms(r));
+
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return fail(&u->res, IAKERB_OUT_PROTOCOL, "fork: %s",
+			    strerror(errno));
+	}
+	if (pid == 0)
+		agent_main(u, sv[0], sv[1], secret, nonce);
+
+	/* the helper: the password and secret are the agent's business now */
+	close(sv[1]);
+	secret_wipe(u->pass, u->pass_len);
+	secret_wipe(secret, IAKERB_SECRET_LEN);
+	u->pass_len = 0;
+
+	for (;;) {
+		n = msg_recv(sv[0], buf, IAKERB_MSG_MAX, &deadline);
+		if (n < 0)
+			break;
+		if (iakerb_msg_parse(buf, (size_t)n, &m) == 0 &&
+		    m.kind == IAKERB_KIND_RESULT &&
+		    !memcmp(m.nonce, nonce, IAKERB_NONCE_LEN))
+			break;
+	}
+	close(sv[0]);
+	if (n == -ETIMEDOUT) {
+		kill(pid, SIGKILL);
+		return fail(&u->res, IAKERB_OUT_TIMEOUT,
+			    "the agent made no first token in time");
+	}
+	if (n < 0)
+		return fail(&u->res, IAKERB_OUT_AGENT_LOST,
+			    "the agent died before its first token");
+	if (m.err) {
+		u->res.outcome = outcome_from_errno((int)m.err);
+		snprintf(u->res.why, sizeof(u->res.why),
+			 "reported by agent %d", (int)pid);
+		return -(int)m.err;
+	}
+	if (iakerb_payload_parse(m.payload, m.payload_len, IAKERB_EXPECT_FIRST,
+				 &ip) || ip.agent_pid != (uint32_t)pid)
+		return fail(&u->res, IAKERB_OUT_PROTOCOL,
+			    "the agent's first payload is malformed");
+	p->data = talloc_memdup(mem, m.payload, m.payload_len);
+	p->len = m.payload_len;
+	p->flags = ip.flags;
+	if (!p->data)
+		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+	ulog(LOG_DEBUG, "agent %d started", (int)pid);
+	return 0;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The agent and its messages (agent.c, agent_client.c, agent_msg.c).
+ *
+ * The agent is a process forked by leg 1's helper, after privileges were
+ * dropped and namespaces entered.  It holds the partial GSS context
+ * between legs (MIT cannot export a partial IAKerb context: FACTS.md),
+ * its end of a socketpair at IAKERB_AGENT_FD, and the exchange secret.
+ * It is not dumpable (so only root can pidfd_getfd its socket), and it
+ * exits when the exchange completes or fails, when the calling process
+ * exits, after IAKERB_AGENT_IDLE_SEC without a leg, or after
+ * IAKERB_EXCHANGE_MAX_SEC in all.
+ *
+ * A leg (PROTOCOL.md §8), helper -> agent:
+ *   HELLO   {XID, LEG, NONCE}             the helper's fresh nonce
+ *   PROOF   {NONCE, PROOF=SECRET[16..31]} the agent proves it first
+ *   REQUEST {NONCE, LEG, PROOF=SECRET[0..15], DESC, SMB_STATUS,
+ *            SERVER_BLOB}                 then the helper, with the leg
+ *   RESULT  {NONCE, LEG, ERRNO, [PAYLOAD]} the key's payload, or why not
+ * Leg 1's helper, the agent's parent, gets a RESULT with its own nonce
+ * and no handshake.
+ */
+#ifndef CIFS_UPCALL_IAKERB_AGENT_H
+#define CIFS_UPCALL_IAKERB_AGENT_H
+
+#include <sys/types.h>
+#include <time.h>
+
+#include "upcall.h"
+
+int msg_send(int fd, const void *buf, size_t len);
+ssize_t msg_recv(int fd, void *buf, size_t cap,
+		 const struct timespec *deadline);
+int msg_result(int fd, const uint8_t *nonce, uint32_t leg, int err,
+	       const struct payload *p);
+void deadline_in(struct timespec *d, unsigned int ms);
+
+/* The helper's answer deadline for this leg, from tmo= */
+unsigned int leg_budget_ms(const struct upcall_req *r);
+
+#endif

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Messages between a leg's helper and the agent (PROTOCOL.md §8), over
+ * the agent's SOCK_SEQPACKET socketpair: one message per datagram, built
+ * and parsed with the shared codec (HELLO, PROOF, REQUEST, RESULT).
+ *
+ * The helper's end is a duplicate of the agent's fd IAKERB_AGENT_FD,
+ * which only root can take (the agent is not dumpable), and a message
+ * left over from a helper that gave up may still be queued: readers skip
+ * anything whose nonce is not theirs.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "agent.h"
+
+int msg_send(int fd, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	do {
+		n = send(fd, buf, len, MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EMSGSIZE;
+}
+
+static long ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000 +
+	       (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+void deadline_in(struct timespec *d, unsigned int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, d);
+	d->tv_sec += ms / 1000;
+	d->tv_nsec += (long)(ms % 1000) * 1000000;
+	if (d->tv_nsec >= 1000000000) {
+		d->tv_sec++;
+		d->tv_nsec -= 1000000000;
+	}
+}
+
+/* One whole datagram before @deadline; -ETIMEDOUT, -EMSGSIZE if cut */
+ssize_t msg_recv(int fd, void *buf, size_t cap,
+		 const struct timespec *deadline)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+	long left;
+	int r;
+
+	for (;;) {
+		left = ms_left(deadline);
+		if (left <= 0)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, (int)(left > 100000 ? 100000 : left));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			continue;
+		if (p.revents & (POLLHUP | POLLERR) && !(p.revents & POLLIN))
+			return -ECONNRESET;
+		n = recv(fd, buf, cap, MSG_TRUNC | MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ECONNRESET;
+		if ((size_t)n > cap)
+			return -EMSGSIZE;
+		return n;
+	}
+}
+
+int msg_result(int fd, const uint8_t *nonce, uint32_t leg, int err,
+	       const struct payload *p)
+{
+	uint8_t buf[IAKERB_MSG_HDR_LEN + 3 * IAKERB_REC_HDR_LEN +
+		    IAKERB_NONCE_LEN + 8 + IAKERB_REC_HDR_LEN +
+		    IAKERB_PAYLOAD_MAX];
+	struct iakerb_msg_writer w;
+	int n, ret;
+
+	iakerb_msg_begin(&w, buf, sizeof(buf), IAKERB_KIND_RESULT);
+	iakerb_msg_put(&w, IAKERB_T_NONCE, nonce, IAKERB_NONCE_LEN);
+	iakerb_msg_put_u32(&w, IAKERB_T_LEG, leg);
+	iakerb_msg_put_u32(&w, IAKERB_T_ERRNO, (uint32_t)(err < 0 ? -err : err));
+	if (!err && p)
+		iakerb_msg_put(&w, IAKERB_T_PAYLOAD, p->data, p->len);
+	n = iakerb_msg_end(&w);
+	ret = n < 0 ? n : msg_send(fd, buf, (size_t)n);
+	/* it may hold a session key */
+	secret_wipe(buf, sizeof(buf));
+	return ret;
+}

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The user's credential caches, after privileges are dropped: which one to
+ * use, and where to store what an IAKerb exchange obtained.
+ *
+ * Candidates, in order: the caller's KRB5CCNAME (upcall_target=app, not
+ * for root, as cifs.upcall), then the user's default ccache name from
+ * krb5.conf (KEYRING:persistent:%{uid}, KCM:, DIR:, FILE:...).  A name of
+ * a collection type (DIR, KEYRING, KCM) stands for every cache in the
+ * collection, primary first.  A cache counts if its principal is the
+ * mount's user (when the mount names one) and it holds a valid service
+ * ticket for cifs/<host> (best: only an AP exchange is left) or a valid
+ * TGT of its own realm.
+ */
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <profile.h>
+
+#include "gss_glue.h"
+#include "ccache_find.h"
+
+/* Tickets that end within this many seconds do not count */
+#define CC_MIN_LIFE	60
+
+static bool data_is(const krb5_data *d, const char *s)
+{
+	return d->length == strlen(s) && !memcmp(d->data, s, d->length);
+}
+
+static bool data_casecmp(const krb5_data *d, const char *s)
+{
+	return d->length == strlen(s) && !strncasecmp(d->data, s, d->length);
+}
+
+/* What @cc holds for cifs/<host> */
+static enum cc_state cc_eval(krb5_context k, krb5_ccache cc,
+			     krb5_principal client, const char *host)
+{
+	enum cc_state best = CC_NONE;
+	krb5_cc_cursor cur;
+	krb5_creds c;
+	krb5_timestamp now = (krb5_timestamp)time(NULL);
+
+	if (krb5_cc_start_seq_get(k, cc, &cur))
+		return CC_NONE;
+	while (!krb5_cc_next_cred(k, cc, &cur, &c)) {
+		krb5_principal s = c.server;
+
+		if (!krb5_is_config_principal(k, s) &&
+		    c.times.endtime - now > CC_MIN_LIFE &&
+		    krb5_principal_compare(k, c.client, client) &&
+		    s->length == 2) {
+			if (data_casecmp(&s->data[0], "cifs") &&
+			    data_casecmp(&s->data[1], host))
+				best = CC_SERVICE;
+			else if (best == CC_NONE &&
+				 data_is(&s->data[0], "krbtgt") &&
+				 s->data[1].length == client->realm.length &&
+				 !memcmp(s->data[1].data, client->realm.data,
+					 client->realm.length))
+				best = CC_TGT;
+		}
+		krb5_free_cred_contents(k, &c);
+	}
+	krb5_cc_end_seq_get(k, cc, &cur);
+	return best;
+}
+
+/* Is @p the mount's user?  "alice" matches alice@ANY, "alice@R" exactly */
+bool cc_principal_is_user(krb5_context k, krb5_principal p, const char *user)
+{
+	char *s = NULL;
+	bool ok;
+	int flags = strchr(user, '@') ? 0 : KRB5_PRINCIPAL_UNPARSE_NO_REALM;
+
+	if (!user[0])
+		return true;
+	if (krb5_unparse_name_flags(k, p, flags, &s))
+		return false;
+	ok = !strcasecmp(s, user);
+	krb5_free_unparsed_name(k, s);
+	return ok;
+}
+
+struct cand {
+	char		*name;
+	char		*principal;
+	char		*realm;
+	enum cc_state	state;
+	bool		user_ok;
+};
+
+static void consider(TALLOC_CTX *mem, krb5_context k, krb5_ccache cc,
+		     const char *host, const char *user, struct cand *best,
+		     struct cand *any)
+{
+	krb5_principal p = NULL;
+	struct cand c = { 0 };
+	char *full = NULL, *pn = NULL;
+
+	if (krb5_cc_get_principal(k, cc, &p))
+		return;
+	c.state = cc_eval(k, cc, p, host);
+	if (c.state == CC_NONE ||
+	    krb5_cc_get_full_name(k, cc, &full) ||
+	    krb5_unparse_name(k, p, &pn))
+		goto out;
+	c.user_ok = cc_principal_is_user(k, p, user);
+	c.name = talloc_strdup(mem, full);
+	c.principal = talloc_strdup(mem, pn);
+	c.realm = talloc_strndup(mem, p->realm.data, p->realm.length);
+	if (c.user_ok && c.state > best->state)
+		*best = c;
+	if (c.state > any->state)
+		*any = c;
+out:
+	krb5_free_string(k, full);
+	krb5_free_unparsed_name(k, pn);
+	krb5_free_principal(k, p);
+}
+
+/* Every cache @name stands for */
+static void scan(TALLOC_CTX *mem, const char *name, const char *host,
+		 const char *user, struct cand *best, struct cand *any)
+{
+	krb5_context k;
+	krb5_ccache cc;
+	krb5_cccol_cursor cur;
+
+	if (krb5_init_context(&k))
+		return;
+	if (krb5_cc_resolve(k, name, &cc))
+		goto out;
+	if (!krb5_cc_support_switch(k, krb5_cc_get_type(k, cc))) {
+		consider(mem, k, cc, host, user, best, any);
+		krb5_cc_close(k, cc);
+		goto out;
+	}
+	krb5_cc_close(k, cc);
+	/* a collection: the cursor walks the context's default one */
+	if (krb5_cc_set_default_name(k, name) ||
+	    krb5_cccol_cursor_new(k, &cur))
+		goto out;
+	while (!krb5_cccol_cursor_next(k, cur, &cc) && cc) {
+		consider(mem, k, cc, host, user, best, any);
+		krb5_cc_close(k, cc);
+	}
+	krb5_cccol_cursor_free(k, &cur);
+out:
+	krb5_free_context(k);
+}
+
+/* Only names of types that exist on disk or in the kernel */
+static bool name_usable(const char *n)
+{
+	static const char * const types[] = {
+		"FILE:", "DIR:", "KEYRING:", "KCM:",
+	};
+	size_t i;
+
+	if (n[0] == '/')
+		return true;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strncmp(n, types[i], strlen(types[i])))
+			return true;
+	return false;
+}
+
+int cc_find_k(TALLOC_CTX *mem, krb5_context k, const char *env_ccname,
+	      const char *host, const char *user, bool strict_user,
+	      struct cc_choice *out)
+{
+	struct cand best = { 0 }, any = { 0 };
+	const char *def = krb5_cc_default_name(k);
+
+	memset(out, 0, sizeof(*out));
+	if (env_ccname && name_usable(env_ccname))
+		scan(mem, env_ccname, host, user, &best, &any);
+	if (def && (!env_ccname || strcmp(def, env_ccname)))
+		scan(mem, def, host, user, &best, &any);
+
+	out->collection = talloc_strdup(mem, (env_ccname &&
+					      name_usable(env_ccname)) ?
+					env_ccname : (def ? def : ""));
+	if (best.state == CC_NONE && !strict_user)
+		best = any;
+	if (best.state == CC_NONE)
+		return -ENOENT;
+	out->name = best.name;
+	out->principal = best.principal;
+	out->realm = best.realm;
+	out->state = best.state;
+	return 0;
+}
+
+/* Does krb5.conf name a KDC for @realm? (DNS does not count: see -I) */
+bool realm_has_kdc(krb5_context k, const char *realm)
+{
+	const char *path[] = { "realms", realm, "kdc", NULL };
+	profile_t prof = NULL;
+	char **vals = NULL;
+	bool has = false;
+
+	if (!realm || !realm[0] || krb5_get_profile(k, &prof))
+		return false;
+	if (!profile_get_values(prof, path, &vals) && vals && vals[0])
+		has = true;
+	profile_free_list(vals);
+	profile_release(prof);
+	return has;
+}
+
+/*
+ * May credentials for @princ go into @collection?  A collection type
+ * takes a cache of its own (or the principal's existing one); a single
+ * FILE cache only if it is empty or already this principal's, so the
+ * user's primary principal is never overwritten.
+ */
+int cc_store_allowed(krb5_context k, const char *collection,
+		     krb5_principal princ, bool *allowed)
+{
+	krb5_principal have = NULL;
+	krb5_ccache cc;
+	krb5_error_code ret;
+
+	*allowed = false;
+	if (!collection || !collection[0])
+		return 0;
+	ret = krb5_cc_resolve(k, collection, &cc);
+	if (ret)
+		return ret;
+	if (krb5_cc_support_switch(k, krb5_cc_get_type(k, cc))) {
+		*allowed = true;
+	} else if (krb5_cc_get_principal(k, cc, &have)) {
+		*allowed = true;	/* no cache yet */
+	} else {
+		*allowed = krb5_principal_compare(k, have, princ);
+		krb5_free_principal(k, have);
+	}
+	krb5_cc_close(k, cc);
+	return 0;
+}

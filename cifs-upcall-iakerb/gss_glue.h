@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * GSS-side helpers of the helper (gss_util.c, ccache.c, spnego_glue.c,
+ * initiator.c).  Kept apart from upcall.h so that files without krb5 do
+ * not pull in its headers.
+ */
+#ifndef CIFS_UPCALL_IAKERB_GSS_GLUE_H
+#define CIFS_UPCALL_IAKERB_GSS_GLUE_H
+
+#include <krb5/krb5.h>
+#include <gssapi/gssapi.h>
+#include <gssapi/gssapi_ext.h>
+#include <gssapi/gssapi_krb5.h>
+
+#include "upcall.h"
+#include "gss_token.h"
+
+extern gss_OID_desc mech_iakerb_oid;
+extern gss_OID_desc mech_krb5_oid;
+
+int krb5_code_outcome(long code);
+int gss_outcome(OM_uint32 major, OM_uint32 minor);
+char *gss_text(TALLOC_CTX *mem, OM_uint32 major, OM_uint32 minor,
+	       const gss_OID mech);
+int gss_fail(struct result *res, TALLOC_CTX *mem, const char *what,
+	     OM_uint32 major, OM_uint32 minor, const gss_OID mech);
+int gss_service_name(const char *host, gss_name_t *out, OM_uint32 *minor);
+int gss_session_key(gss_ctx_id_t ctx, uint8_t *key, size_t cap, size_t *len,
+		    struct result *res, TALLOC_CTX *mem, const gss_OID mech);
+
+/* ccache.c */
+bool realm_has_kdc(krb5_context k, const char *realm);
+int cc_store_allowed(krb5_context k, const char *collection,
+		     krb5_principal princ, bool *allowed);
+
+#endif

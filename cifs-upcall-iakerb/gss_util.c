@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * GSS and krb5 helpers for both paths: what a failure means for the user
+ * (an IAKERB_OUT_* row, one line of MIT's own text), names, the session
+ * key.  The minor status of MIT's krb5 and IAKerb mechanisms is a krb5
+ * error code, which says more than the major one.
+ */
+#include <errno.h>
+#include <string.h>
+#include <krb5/krb5.h>
+#include <gssapi/gssapi.h>
+#include <gssapi/gssapi_ext.h>
+#include <gssapi/gssapi_krb5.h>
+
+#include "upcall.h"
+#include "gss_glue.h"
+
+gss_OID_desc mech_iakerb_oid = { 6, (void *)"\x2b\x06\x01\x05\x02\x05" };
+gss_OID_desc mech_krb5_oid = { 9, (void *)"\x2a\x86\x48\x86\xf7\x12\x01\x02\x02" };
+
+int krb5_code_outcome(long code)
+{
+	switch (code) {
+	case KRB5KDC_ERR_PREAUTH_FAILED:
+	case KRB5KRB_AP_ERR_BAD_INTEGRITY:
+	case KRB5_PREAUTH_FAILED:
+		return IAKERB_OUT_BAD_PASSWORD;
+	case KRB5KDC_ERR_KEY_EXP:
+	case KRB5KDC_ERR_CLIENT_REVOKED:
+	case KRB5KDC_ERR_NAME_EXP:
+		return IAKERB_OUT_EXPIRED;
+	case KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN:
+	case KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN:
+		return IAKERB_OUT_NO_PRINCIPAL;
+	case KRB5KRB_AP_ERR_SKEW:
+	case KRB5_KDCREP_SKEW:
+		return IAKERB_OUT_CLOCK_SKEW;
+	case KRB5KRB_AP_ERR_IAKERB_KDC_NOT_FOUND:
+	case KRB5KRB_AP_ERR_IAKERB_KDC_NO_RESPONSE:
+	case KRB5_KDC_UNREACH:
+	case KRB5_REALM_UNKNOWN:
+	case KRB5_REALM_CANT_RESOLVE:
+	case KRB5_ERR_HOST_REALM_UNKNOWN:
+		return IAKERB_OUT_KDC_UNREACHABLE;
+	case KRB5_FCC_NOFILE:
+	case KRB5_CC_NOTFOUND:
+	case KRB5_CC_NOSUPP:
+	case KRB5_CC_FORMAT:
+	case KRB5KRB_AP_ERR_TKT_EXPIRED:
+	case KRB5_KT_NOTFOUND:
+	case KRB5_KT_END:
+		return IAKERB_OUT_NO_CREDS;
+	case KRB5KRB_AP_ERR_MODIFIED:
+	case KRB5KRB_AP_ERR_BADMATCH:
+	case KRB5KRB_AP_ERR_REPEAT:
+		return IAKERB_OUT_MUTUAL_AUTH;
+	}
+	return -1;
+}
+
+int gss_outcome(OM_uint32 major, OM_uint32 minor)
+{
+	int o = minor ? krb5_code_outcome((krb5_error_code)minor) : -1;
+
+	if (o >= 0)
+		return o;
+	switch (GSS_ROUTINE_ERROR(major)) {
+	case GSS_S_NO_CRED:
+	case GSS_S_CREDENTIALS_EXPIRED:
+		return IAKERB_OUT_NO_CREDS;
+	case GSS_S_BAD_SIG:
+		return IAKERB_OUT_MUTUAL_AUTH;
+	case GSS_S_BAD_MECH:
+		return IAKERB_OUT_NO_MECH;
+	}
+	return IAKERB_OUT_PROTOCOL;
+}
+
+/* MIT's own words for a failure, major and minor, on one line */
+char *gss_text(TALLOC_CTX *mem, OM_uint32 major, OM_uint32 minor,
+	       const gss_OID mech)
+{
+	char *s = talloc_strdup(mem, "");
+	OM_uint32 ctx = 0, min2, maj2;
+	gss_buffer_desc msg;
+	int pass;
+
+	for (pass = 0; pass < 2 && s; pass++) {
+		int type = pass ? GSS_C_MECH_CODE : GSS_C_GSS_CODE;
+		OM_uint32 code = pass ? minor : major;
+
+		if (pass && !minor)
+			break;
+		if (!pass && !GSS_ERROR(major))
+			continue;
+		ctx = 0;
+		do {
+			maj2 = gss_display_status(&min2, code, type, mech, &ctx,
+						  &msg);
+			if (GSS_ERROR(maj2))
+				break;
+			s = talloc_asprintf_append(s, "%s%.*s", *s ? "; " : "",
+						   (int)msg.length,
+						   (char *)msg.value);
+			gss_release_buffer(&min2, &msg);
+		} while (ctx && s);
+	}
+	return s;
+}
+
+int gss_fail(struct result *res, TALLOC_CTX *mem, const char *what,
+	     OM_uint32 major, OM_uint32 minor, const gss_OID mech)
+{
+	char *t = gss_text(mem, major, minor, mech);
+	int ret = fail(res, gss_outcome(major, minor), "%s: %s", what,
+		       t ? t : "GSS failure");
+
+	talloc_free(t);
+	return ret;
+}
+
+/* "cifs@<host>": MIT turns it into cifs/<host>@<realm of the host> */
+int gss_service_name(const char *host, gss_name_t *out, OM_uint32 *minor)
+{
+	char buf[IAKERB_HOST_MAX + 8];
+	gss_buffer_desc b;
+
+	b.length = (size_t)snprintf(buf, sizeof(buf), "cifs@%s", host);
+	b.value = buf;
+	return (int)gss_import_name(minor, &b, GSS_C_NT_HOSTBASED_SERVICE, out);
+}
+
+/* The session key the server derives too (SSPI's, MS-KILE 3.1.1.2) */
+int gss_session_key(gss_ctx_id_t ctx, uint8_t *key, size_t cap, size_t *len,
+		    struct result *res, TALLOC_CTX *mem, const gss_OID mech)
+{
+	gss_buffer_set_t set = GSS_C_NO_BUFFER_SET;
+	OM_uint32 major, minor;
+	int ret = 0;
+
+	major = gss_inquire_sec_context_by_oid(&minor, ctx,
+					       GSS_C_INQ_SSPI_SESSION_KEY,
+					       &set);
+	if (GSS_ERROR(major))
+		return gss_fail(res, mem, "session key", major, minor, mech);
+	if (!set || set->count < 1 || !set->elements[0].length ||
+	    set->elements[0].length > cap) {
+		ret = fail(res, IAKERB_OUT_PROTOCOL, "unusable session key");
+	} else {
+		memcpy(key, set->elements[0].value, set->elements[0].length);
+		*len = set->elements[0].length;
+	}
+	if (set) {
+		size_t i;
+
+		for (i = 0; i < set->count; i++)
+			secret_wipe(set->elements[i].value,
+				    set->elements[i].length);
+		gss_release_buffer_set(&minor, &set);
+	}
+	return ret;
+}

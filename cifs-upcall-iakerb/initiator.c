@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The initiator of a multi-leg exchange: MIT's IAKerb mechanism
+ * (gss_mech_iakerb, 1.3.6.1.5.2.5), driven directly, in the agent.
+ *
+ * Credentials, in this order:
+ *   1. the user's ccache, if it holds a valid service ticket for
+ *      cifs/<host> (only the AP exchange goes through the server) or a TGT
+ *      (TGS and AP go through the server);
+ *   2. the password given for this mount (the cifs.iakerb_cred key):
+ *      gss_acquire_cred_with_password on the IAKerb mech, which defers the
+ *      AS exchange to gss_init_sec_context, i.e. to the server.  A user
+ *      name without a realm ("alice") becomes "alice@": MIT then asks the
+ *      server for its realm first (realm discovery).
+ *
+ * Two rules protect the password (both checked on the tokens MIT makes,
+ * before they leave, so they hold whatever MIT's state machine does):
+ *   - an AS-REQ may only go to the user's own realm, or to the realm this
+ *     server told us in realm discovery for this mount: never to a realm
+ *     the server merely suggests later (a referral, a WRONG_REALM error);
+ *   - a realm that krb5.conf gives a KDC for is not asked through the
+ *     server unless the user opted in (-I, or sec=iakerb by name), since
+ *     a hostile network could otherwise make us send that realm's AS
+ *     exchange to a hostile server.
+ *
+ * What the exchange obtains goes into the user's ccache collection as a
+ * cache of its own (gss_store_cred_into, not default: the primary stays
+ * primary), so the next mount and every reconnect are one AP leg.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "initiator.h"
+#include "ccache_find.h"
+
+#define REQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG)
+
+static void lowercase(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+static int import_krb5_name(const char *s, gss_name_t *out, OM_uint32 *minor)
+{
+	gss_buffer_desc b = { strlen(s), (void *)s };
+
+	return (int)gss_import_name(minor, &b, GSS_KRB5_NT_PRINCIPAL_NAME, out);
+}
+
+/* May an AS exchange for @realm go through the server? */
+static int as_realm_ok(struct initiator *in, const char *realm)
+{
+	if (!realm_has_kdc(in->k, realm))
+		return 0;
+	if (in->u->o->iakerb_fallback || in->explicit_iakerb)
+		return 0;
+	return fail(&in->u->res, IAKERB_OUT_KDC_UNREACHABLE,
+		    "realm %s has a KDC in krb5.conf: its AS exchange does "
+		    "not go through the server without --iakerb-fallback "
+		    "or sec=iakerb", realm);
+}
+
+/* The policy on what MIT is about to send (see the top of the file) */
+static int check_ours(struct initiator *in, const gss_buffer_t out)
+{
+	struct der_blob tok = { out->value, out->length };
+	struct gtok_krb5 g;
+	struct iakerb_proxy p;
+	char realm[256];
+
+	describe_token(&tok, in->note.client, sizeof(in->note.client));
+	in->note.client_len = out->length;
+	if (gtok_krb5_parse(tok.data, tok.len, &g) ||
+	    g.tok_id != GTOK_IAKERB_PROXY)
+		return 0;
+	if (iakerb_proxy_parse_body(&g.body, &p))
+		return fail(&in->u->res, IAKERB_OUT_PROTOCOL,
+			    "MIT made an IAKerb token we cannot parse");
+	if (p.kdc_msg_type != KRB_MSG_AS_REQ || !in->from_password)
+		return 0;
+	snprintf(realm, sizeof(realm), "%.*s", (int)p.header.target_realm.len,
+		 (const char *)p.header.target_realm.data);
+	if (!in->user_realm || strcmp(realm, in->user_realm))
+		return fail(&in->u->res, IAKERB_OUT_PROTOCOL,
+			    "the server steered the password's AS exchange "
+			    "to realm %s (user's realm: %s): refused", realm,
+			    in->user_realm ? in->user_realm : "not known");
+	return as_realm_ok(in, realm);
+}
+
+/* What the server sent: remember a discovered realm */
+static int check_theirs(struct initiator *in, const struct der_blob *tok)
+{
+	struct gtok_krb5 g;
+	struct iakerb_proxy p;
+
+	describe_token(tok, in->note.server, sizeof(in->note.server));
+	in->note.server_len = tok->len;
+	if (gtok_krb5_parse(tok->data, tok->len, &g) ||
+	    g.tok_id != GTOK_IAKERB_PROXY ||
+	    iakerb_proxy_parse_body(&g.body, &p))
+		return 0;	/* MIT will judge it */
+	if (p.kdc_msg_type == KRB_MSG_NONE && in->discovery &&
+	    !in->user_realm && p.header.target_realm.len) {
+		in->user_realm = talloc_strndup(in, (const char *)
+						p.header.target_realm.data,
+						p.header.target_realm.len);
+		if (!in->user_realm)
+			return fail(&in->u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		ulog(LOG_INFO, "realm discovery: the server's realm is %s",
+		     in->user_realm);
+		return as_realm_ok(in, in->user_realm);
+	}
+	return 0;
+}
+
+static int creds_from_ccache(struct initiator *in, TALLOC_CTX *mem,
+			     const struct cc_choice *cc)
+{
+	gss_OID_set_desc mechs = { 1, in->mech };
+	gss_key_value_element_desc kv = { "ccache", cc->name };
+	gss_key_value_set_desc store = { 1, &kv };
+	OM_uint32 major, minor;
+
+	major = gss_acquire_cred_from(&minor, GSS_C_NO_NAME, GSS_C_INDEFINITE,
+				      &mechs, GSS_C_INITIATE, &store,
+				      &in->cred, NULL, NULL);
+	if (GSS_ERROR(major))
+		return gss_fail(&in->u->res, mem, "credentials from ccache",
+				major, minor, in->mech);
+	in->ccname = talloc_strdup(in, cc->name);
+	ulog(LOG_INFO, "using %s from %s (%s)",
+	     cc->state == CC_SERVICE ? "the service ticket" : "the TGT",
+	     cc->name, cc->principal);
+	return 0;
+}
+
+static int creds_from_password(struct initiator *in, TALLOC_CTX *mem)
+{
+	struct upcall_ctx *u = in->u;
+	const char *user = u->r->d.user, *at;
+	gss_OID_set_desc mechs = { 1, in->mech };
+	gss_buffer_desc pw = { u->pass_len, u->pass };
+	gss_name_t name = GSS_C_NO_NAME;
+	OM_uint32 major, minor;
+	char *princ;
+	int ret;
+
+	if (!(u->r->d.have & IAKERB_F_USER))
+		return fail(&u->res, IAKERB_OUT_NO_CREDS,
+			    "a password but no user name");
+	at = strrchr(user, '@');
+	if (at && at[1]) {
+		princ = talloc_strdup(mem, user);
+		in->user_realm = talloc_strdup(in, at + 1);
+		ret = as_realm_ok(in, in->user_realm);
+		if (ret)
+			return ret;
+	} else {
+		/* "alice" or "alice@": MIT asks the server for its realm */
+		princ = at ? talloc_strdup(mem, user) :
+			     talloc_asprintf(mem, "%s@", user);
+		in->discovery = true;
+	}
+	if (!princ)
+		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+	major = (OM_uint32)import_krb5_name(princ, &name, &minor);
+	if (GSS_ERROR(major))
+		return gss_fail(&u->res, mem, "user name", major, minor, NULL);
+	major = gss_acquire_cred_with_password(&minor, name, &pw,
+					       GSS_C_INDEFINITE, &mechs,
+					       GSS_C_INITIATE, &in->cred, NULL,
+					       NULL);
+	gss_release_name(&minor, &name);
+	/* MIT keeps its own copy in the credential; ours goes now */
+	secret_wipe(u->pass, u->pass_len);
+	u->pass_len = 0;
+	if (GSS_ERROR(major))
+		return gss_fail(&u->res, mem, "password credentials", major,
+				minor, in->mech);
+	in->from_password = true;
+	ulog(LOG_INFO, "using the mount's password for %s%s", princ,
+	     in->discovery ? " (realm discovery)" : "");
+	return 0;
+}
+
+static int init_destructor(struct initiator *in)
+{
+	OM_uint32 minor;
+
+	if (in->ctx != GSS_C_NO_CONTEXT)
+		gss_delete_sec_context(&minor, &in->ctx, GSS_C_NO_BUFFER);
+	if (in->cred != GSS_C_NO_CREDENTIAL)
+		gss_release_cred(&minor, &in->cred);
+	if (in->target != GSS_C_NO_NAME)
+		gss_release_name(&minor, &in->target);
+	if (in->k)
+		krb5_free_context(in->k);
+	in->k = NULL;
+	return 0;
+}
+
+void init_free(struct initiator *in)
+{
+	talloc_free(in);
+}
+
+int init_first(struct initiator *in, TALLOC_CTX *mem, struct upcall_ctx *u,
+	       uint8_t **blob, size_t *blob_len)
+{
+	const struct iakerb_desc *d = &u->r->d;
+	gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
+	struct cc_choice cc;
+	OM_uint32 major, minor;
+	char *host, *spn;
+	int ret;
+
+	in->u = u;
+	in->mech = &mech_iakerb_oid;
+	in->ctx = GSS_C_NO_CONTEXT;
+	in->cred = GSS_C_NO_CREDENTIAL;
+	in->target = GSS_C_NO_NAME;
+	talloc_set_destructor(in, init_destructor);
+	/* sec=iakerb although the server also offers krb5: the user's word */
+	in->explicit_iakerb = d->sec == IAKERB_SEC_IAKERB &&
+			      (d->mechs & (IAKERB_MECH_KRB5 |
+					   IAKERB_MECH_MSKRB5));
+	if (krb5_init_context(&in->k))
+		return fail(&u->res, IAKERB_OUT_PROTOCOL, "krb5_init_context");
+
+	ret = cc_find_k(in, in->k, u->env_ccname, d->host,
+			(d->have & IAKERB_F_USER) ? d->user : "",
+			u->pass != NULL, &cc);
+	in->collection = talloc_strdup(in, cc.collection ? cc.collection : "");
+	if (ret == 0)
+		ret = creds_from_ccache(in, mem, &cc);
+	else if (u->pass)
+		ret = creds_from_password(in, mem);
+	else
+		ret = fail(&u->res, IAKERB_OUT_NO_CREDS,
+			   "no ticket for %s in the ccache and no password "
+			   "for this mount", (d->have & IAKERB_F_USER) ?
+			   d->user : "the user");
+	if (ret)
+		return ret;
+
+	/*
+	 * "cifs/<host>@": the referral realm.  Not a host-based name: MIT
+	 * would canonicalise that through DNS, and an IAKerb client talks to
+	 * nobody but the server.
+	 */
+	host = talloc_strdup(mem, d->host);
+	if (!host)
+		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+	lowercase(host);
+	spn = talloc_asprintf(mem, "cifs/%s@", host);
+	major = spn ? (OM_uint32)import_krb5_name(spn, &in->target, &minor) :
+		      GSS_S_FAILURE;
+	if (GSS_ERROR(major))
+		return gss_fail(&u->res, mem, "service name", major, minor,
+				NULL);
+
+	major = gss_init_sec_context(&minor, in->cred, &in->ctx, in->target,
+				     in->mech, REQ_FLAGS, 0,
+				     GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_BUFFER,
+				     NULL, &out, NULL, NULL);
+	if (GSS_ERROR(major))
+		return gss_fail(&u->res, mem, "IAKerb first token", major,
+				minor, in->mech);
+	if (major != GSS_S_CONTINUE_NEEDED || !out.length) {
+		gss_release_buffer(&minor, &out);
+		return fail(&u->res, IAKERB_OUT_PROTOCOL,
+			    "IAKerb completed without a server");
+	}
+	ret = check_ours(in, &out);
+	if (!ret && spnego_wrap_first(in, &oid_iakerb, out.value, out.length,
+				      blob, blob_len, &in->mech_list,
+				      &in->mech_list_len))
+		ret = fail(&u->res, IAKERB_OUT_PROTOCOL,
+			   "cannot frame the negTokenInit");
+	snprintf(in->note.server, sizeof(in->note.server), "NEGOTIATE");
+	gss_release_buffer(&minor, &out);
+	if (!ret)
+		talloc_steal(mem, *blob);
+	return ret;
+}
+
+/* After a verified AP-REP: keep what a password obtained */
+static void store_creds(struct initiator *in)
+{
+	gss_key_value_element_desc kv = { "ccache", in->collection };
+	gss_key_value_set_desc store = { 1, &kv };
+	gss_buffer_desc nb = GSS_C_EMPTY_BUFFER;
+	gss_name_t name = GSS_C_NO_NAME;
+	krb5_principal p = NULL;
+	OM_uint32 major, minor;
+	bool allowed = false;
+	char *pn = NULL;
+
+	/* a ccache's own TGT path already stored its new ticket there */
+	if (!in->from_password || !in->collection[0])
+		return;
+	major = gss_inquire_cred(&minor, in->cred, &name, NULL, NULL, NULL);
+	if (!GSS_ERROR(major))
+		major = gss_display_name(&minor, name, &nb, NULL);
+	if (!GSS_ERROR(major))
+		pn = talloc_strndup(in, nb.value, nb.length);
+	gss_release_buffer(&minor, &nb);
+	gss_release_name(&minor, &name);
+	if (!pn || krb5_parse_name(in->k, pn, &p) ||
+	    cc_store_allowed(in->k, in->collection, p, &allowed)) {
+		ulog(LOG_WARNING, "credentials not stored: cannot check %s",
+		     in->collection);
+		goto out;
+	}
+	if (!allowed) {
+		ulog(LOG_NOTICE, "credentials for %s not stored: %s holds "
+		     "another principal", pn, in->collection);
+		goto out;
+	}
+	major = gss_store_cred_into(&minor, in->cred, GSS_C_INITIATE, in->mech,
+				    1, 0, &store, NULL, NULL);
+	if (GSS_ERROR(major)) {
+		char *t = gss_text(in, major, minor, in->mech);
+
+		ulog(LOG_WARNING, "credentials for %s not stored in %s: %s",
+		     pn, in->collection, t ? t : "");
+	} else {
+		ulog(LOG_INFO, "stored the TGT and ticket of %s in %s", pn,
+		     in->collection);
+	}
+out:
+	krb5_free_principal(in->k, p);
+}
+
+static int verify_mic(struct initiator *in, TALLOC_CTX *mem,
+		      const struct der_blob *mic)
+{
+	gss_buffer_desc msg = { in->mech_list_len, in->mech_list };
+	gss_buffer_desc tok = { mic->len, (void *)mic->data };
+	OM_uint32 major, minor;
+
+	major = gss_verify_mic(&minor, in->ctx, &msg, &tok, NULL);
+	if (major != GSS_S_COMPLETE) {
+		gss_fail(&in->u->res, mem, "server's mechListMIC", major,
+			 minor, in->mech);
+		in->u->res.outcome = IAKERB_OUT_MUTUAL_AUTH;
+		return -outcome_errno(IAKERB_OUT_MUTUAL_AUTH);
+	}
+	return 0;
+}
+
+static int make_mic(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
+		    size_t *blob_len)
+{
+	gss_buffer_desc msg = { in->mech_list_len, in->mech_list };
+	gss_buffer_desc mic = GSS_C_EMPTY_BUFFER;
+	OM_uint32 major, minor;
+	int ret = 0;
+
+	major = gss_get_mic(&minor, in->ctx, GSS_C_QOP_DEFAULT, &msg, &mic);
+	if (GSS_ERROR(major))
+		return gss_fail(&in->u->res, mem, "our mechListMIC", major,
+				minor, in->mech);
+	if (spnego_wrap_next(mem, NULL, 0, mic.value, mic.length, blob,
+			     blob_len))
+		ret = fail(&in->u->res, IAKERB_OUT_PROTOCOL,
+			   "cannot frame our mechListMIC");
+	snprintf(in->note.client, sizeof(in->note.client), "mechListMIC");
+	in->note.client_len = mic.length;
+	gss_release_buffer(&minor, &mic);
+	in->mic_sent = true;
+	return ret;
+}
+
+int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
+	      size_t srv_len, uint32_t status, uint8_t **blob,
+	      size_t *blob_len, bool *done, uint8_t *key, size_t *key_len)
+{
+	struct result *res = &in->u->res;
+	gss_buffer_desc input, out = GSS_C_EMPTY_BUFFER;
+	struct server_reply rep;
+	OM_uint32 major, minor;
+	bool success = status == IAKERB_STATUS_SUCCESS;
+	int ret = 0;
+
+	*done = false;
+	memset(&in->note, 0, sizeof(in->note));
+	in->server_legs++;
+	if (spnego_unwrap_reply(srv, srv_len, &rep))
+		return fail(res, IAKERB_OUT_PROTOCOL,
+			    "malformed SPNEGO reply from the server");
+	if (rep.reject)
+		return fail(res, IAKERB_OUT_NO_MECH,
+			    "the server rejected IAKerb");
+	if (in->server_legs == 1 && der_blob_present(&rep.supported_mech) &&
+	    !oid_equal(&rep.supported_mech, &oid_iakerb))
+		return fail(res, IAKERB_OUT_NO_MECH,
+			    "the server chose another mechanism than IAKerb");
+
+	if (der_blob_present(&rep.token) && rep.token.len) {
+		if (in->established)
+			return fail(res, IAKERB_OUT_PROTOCOL,
+				    "a token after the context was complete");
+		ret = check_theirs(in, &rep.token);
+		if (ret)
+			return ret;
+		input.value = (void *)rep.token.data;
+		input.length = rep.token.len;
+		major = gss_init_sec_context(&minor, in->cred, &in->ctx,
+					     in->target, in->mech, REQ_FLAGS, 0,
+					     GSS_C_NO_CHANNEL_BINDINGS, &input,
+					     NULL, &out, NULL, NULL);
+		if (GSS_ERROR(major)) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "after the server's %s",
+				 in->note.server);
+			ret = gss_fail(res, mem, what, major, minor, in->mech);
+			goto out;
+		}
+		if (major == GSS_S_COMPLETE)
+			in->established = true;
+		if (out.length) {
+			ret = check_ours(in, &out);
+			if (ret)
+				goto out;
+		}
+	} else {
+		snprintf(in->note.server, sizeof(in->note.server), "%s",
+			 der_blob_present(&rep.mic) ? "mechListMIC" : "empty");
+	}
+
+	if (!in->established) {
+		if (success) {
+			ret = fail(res, IAKERB_OUT_MUTUAL_AUTH,
+				   "the server reported success before "
+				   "its AP-REP");
+		} else if (!out.length) {
+			ret = fail(res, IAKERB_OUT_PROTOCOL,
+				   "no token to send and no context");
+		} else if (spnego_wrap_next(mem, out.value, out.length, NULL,
+					    0, blob, blob_len)) {
+			ret = fail(res, IAKERB_OUT_PROTOCOL,
+				   "cannot frame a negTokenResp");
+		}
+		goto out;
+	}
+
+	/* established: the AP-REP checked out; now the MIC, if any */
+	if (der_blob_present(&rep.mic)) {
+		ret = verify_mic(in, mem, &rep.mic);
+		if (ret)
+			goto out;
+		strncat(in->note.server, "+MIC",
+			sizeof(in->note.server) - strlen(in->note.server) - 1);
+	}
+	if (!success) {
+		/* the server wants our MIC (accept-incomplete/request-mic) */
+		if (in->mic_sent)
+			ret = fail(res, IAKERB_OUT_PROTOCOL,
+				   "the server wants more after our MIC");
+		else
+			ret = make_mic(in, mem, blob, blob_len);
+		goto out;
+	}
+	ret = gss_session_key(in->ctx, key, IAKERB_SESSKEY_MAX, key_len, res,
+			      mem, in->mech);
+	if (ret)
+		goto out;
+	store_creds(in);
+	snprintf(in->note.client, sizeof(in->note.client), "session key");
+	*done = true;
+out:
+	gss_release_buffer(&minor, &out);
+	return ret;
+}

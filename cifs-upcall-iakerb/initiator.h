@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The GSS side of a multi-leg exchange, as the agent drives it
+ * (initiator.c): MIT's IAKerb mechanism called directly, framed in SPNEGO
+ * by us (spnego_glue.c).  One object per exchange, alive in the agent
+ * from leg 1 to the final upcall.
+ */
+#ifndef CIFS_UPCALL_IAKERB_INITIATOR_H
+#define CIFS_UPCALL_IAKERB_INITIATOR_H
+
+#include "gss_glue.h"
+
+/* What one leg carried, for the log and the harness */
+struct leg_note {
+	char	server[64];		/* "KRB-ERROR 25", "AS-REP", "AP-REP+MIC" */
+	char	client[64];		/* "AS-REQ", "TGS-REQ", "AP-REQ", "MIC" */
+	size_t	server_len, client_len;
+};
+
+struct initiator {
+	struct upcall_ctx *u;
+	krb5_context	k;
+	gss_cred_id_t	cred;
+	gss_name_t	target;
+	gss_ctx_id_t	ctx;
+	gss_OID		mech;
+	/* our MechTypeList, as sent: what both mechListMICs cover */
+	uint8_t		*mech_list;
+	size_t		mech_list_len;
+	/* where the credentials came from */
+	bool		from_password;
+	char		*ccname;	/* the cache used, if any */
+	char		*collection;	/* where to store what we obtain */
+	char		*user_realm;	/* realm of the password's principal */
+	bool		discovery;	/* user gave no realm: ask the server */
+	bool		explicit_iakerb; /* the user asked for sec=iakerb */
+	bool		established;
+	bool		mic_sent;
+	unsigned int	server_legs;	/* server tokens seen */
+	struct leg_note	note;
+};
+
+/* Leg 1: credentials, first token, negTokenInit.  *blob is a talloc child
+ * of @mem. */
+int init_first(struct initiator *in, TALLOC_CTX *mem, struct upcall_ctx *u,
+	       uint8_t **blob, size_t *blob_len);
+
+/*
+ * Legs >= 2: the server's SPNEGO blob and the SMB status that came with
+ * it.  Either *blob is the next token (CONTINUE), or *done is set and
+ * key/key_len hold the session key (ESTABLISHED).
+ */
+int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
+	      size_t srv_len, uint32_t status, uint8_t **blob,
+	      size_t *blob_len, bool *done, uint8_t *key, size_t *key_len);
+
+void init_free(struct initiator *in);
+
+/* spnego_glue.c: the framing, no GSS calls */
+int spnego_wrap_first(TALLOC_CTX *mem, const struct der_blob *mech,
+		      const void *tok, size_t tok_len, uint8_t **out,
+		      size_t *out_len, uint8_t **mech_list,
+		      size_t *mech_list_len);
+int spnego_wrap_next(TALLOC_CTX *mem, const void *tok, size_t tok_len,
+		     const void *mic, size_t mic_len, uint8_t **out,
+		     size_t *out_len);
+
+struct server_reply {
+	bool		reject;
+	bool		has_state;
+	enum spnego_neg_state state;
+	struct der_blob	supported_mech;
+	struct der_blob	token;		/* responseToken, may be absent */
+	struct der_blob	mic;		/* mechListMIC, may be absent */
+};
+int spnego_unwrap_reply(const uint8_t *buf, size_t len,
+			struct server_reply *out);
+/* One line about a mechanism token (ours or the server's) for the log */
+void describe_token(const struct der_blob *tok, char *buf, size_t cap);
+
+#endif

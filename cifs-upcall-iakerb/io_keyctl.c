@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel side of an upcall: the cifs.spnego key under construction.
+ *
+ * request-key runs us with the key's serial (%k) and an authorisation key
+ * in our session keyring.  Assuming that authority lets us read the
+ * callout data (keyctl_read on KEY_SPEC_REQKEY_AUTH_KEY: never argv, see
+ * PROTOCOL.md §7) and instantiate or reject the key, and it stays with
+ * this thread through setuid and setns.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <keyutils.h>
+
+#include "upcall.h"
+
+struct keyctl_io {
+	struct upcall_io io;
+	key_serial_t key;
+};
+
+static key_serial_t io_key(struct upcall_io *io)
+{
+	return ((struct keyctl_io *)io)->key;
+}
+
+static int k_describe(struct upcall_io *io, TALLOC_CTX *mem, char **desc,
+		      size_t *len)
+{
+	const char *d;
+	size_t dlen;
+	char *buf = NULL;
+	int n, ret;
+
+	n = keyctl_describe_alloc(io_key(io), &buf);
+	if (n < 0)
+		return -errno;
+	ret = iakerb_desc_from_describe(buf, (size_t)n, &d, &dlen);
+	if (!ret) {
+		*desc = talloc_strndup(mem, d, dlen);
+		*len = dlen;
+		if (!*desc)
+			ret = -ENOMEM;
+	}
+	free(buf);
+	return ret;
+}
+
+static int k_read_callout(struct upcall_io *io, TALLOC_CTX *mem,
+			  uint8_t **buf, size_t *len)
+{
+	void *data = NULL;
+	long n;
+
+	(void)io;
+	n = keyctl_read_alloc(KEY_SPEC_REQKEY_AUTH_KEY, &data);
+	if (n < 0)
+		return -errno;
+	*buf = talloc_memdup(mem, data, (size_t)n + 1);
+	*len = (size_t)n;
+	/* it holds the exchange secret */
+	secret_wipe(data, (size_t)n);
+	free(data);
+	return *buf ? 0 : -ENOMEM;
+}
+
+static int k_read_cred(struct upcall_io *io, int32_t serial, const char *xid,
+		       void *buf, size_t cap, struct iakerb_cred *c)
+{
+	(void)io;
+	return iakerb_cred_fetch(serial, xid, buf, cap, c);
+}
+
+static int k_instantiate(struct upcall_io *io, const void *data, size_t len,
+			 unsigned int expire)
+{
+	key_serial_t key = io_key(io);
+
+	if (keyctl_instantiate(key, data, len, 0) < 0)
+		return -errno;
+	/* a timeout on an instantiated key is a convenience, not a need */
+	if (expire)
+		(void)keyctl_set_timeout(key, expire);
+	return 0;
+}
+
+static int k_reject(struct upcall_io *io, int err)
+{
+	if (keyctl_reject(io_key(io), IAKERB_REJECT_TIMEOUT_SEC, err, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+struct upcall_io *upcall_io_open(TALLOC_CTX *mem, const char *arg)
+{
+	struct keyctl_io *k;
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v <= 0 || v > 0x7fffffffL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	k = talloc_zero(mem, struct keyctl_io);
+	if (!k) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	k->key = (key_serial_t)v;
+	if (keyctl_assume_authority(k->key) < 0) {
+		int e = errno;
+
+		talloc_free(k);
+		errno = e;
+		return NULL;
+	}
+	k->io.kind = "keyctl";
+	k->io.describe = k_describe;
+	k->io.read_callout = k_read_callout;
+	k->io.read_cred = k_read_cred;
+	k->io.instantiate = k_instantiate;
+	k->io.reject = k_reject;
+	return &k->io;
+}

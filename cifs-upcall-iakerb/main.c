@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cifs-upcall-iakerb: main() and the order of one upcall (upcall.h).
+ *
+ * Which path a request takes:
+ *
+ *   no xid= (a 7.2 kernel)             krb5, one leg, LEGACY payload
+ *   leg 1, sec=krb5/mskrb5             krb5 as above (the kernel takes a
+ *                                      LEGACY answer on leg 1); if that
+ *                                      finds no credentials or no KDC and
+ *                                      the server offers IAKerb: IAKerb
+ *   leg 1, sec=iakerb                  IAKerb: fork the agent
+ *   leg >= 2                           hand the leg to the agent
+ *
+ * Exit status: 0 when the key was instantiated, 1 when it was rejected
+ * (or could not even be rejected).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "upcall.h"
+
+static struct upcall_io *alarm_io;
+
+/* The kernel stops waiting at tmo=: answer before it, even if only no */
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (alarm_io)
+		alarm_io->reject(alarm_io, ETIMEDOUT);
+	_exit(1);
+}
+
+static void arm_deadline(struct upcall_io *io, const struct upcall_req *r)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+
+	if (!r->multileg)
+		return;
+	alarm_io = io;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(r->d.tmo - IAKERB_HELPER_MARGIN_SEC);
+}
+
+/* Leg 1, as root: the password key the kernel made for this mount */
+static int read_password(struct upcall_ctx *u, TALLOC_CTX *mem)
+{
+	struct upcall_req *r = u->r;
+	struct iakerb_cred c;
+	uint8_t *buf;
+	int ret;
+
+	if (!r->multileg || r->d.leg != 1 ||
+	    !(r->msg.have & (1u << IAKERB_T_CRED_KEY)))
+		return 0;
+	buf = secret_alloc(mem, IAKERB_CRED_MAX);
+	u->pass = secret_alloc(mem, IAKERB_PASS_MAX);
+	if (!buf || !u->pass)
+		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+	ret = u->io->read_cred(u->io, (int32_t)r->msg.cred_key, r->d.xid, buf,
+			       IAKERB_CRED_MAX, &c);
+	if (ret) {
+		/* a password we cannot read is no password: say so */
+		ulog(LOG_WARNING, "password key %u unusable: %s",
+		     r->msg.cred_key, strerror(-ret));
+		talloc_free(u->pass);
+		u->pass = NULL;
+	} else {
+		memcpy(u->pass, c.pass, c.pass_len);
+		u->pass_len = c.pass_len;
+		u->domain = talloc_strndup(mem, c.domain, c.domain_len);
+	}
+	talloc_free(buf);	/* wiped by its destructor */
+	return 0;
+}
+
+static bool want_iakerb_after(const struct upcall_ctx *u)
+{
+	const struct upcall_req *r = u->r;
+
+	return r->multileg && (r->d.mechs & IAKERB_MECH_IAKERB) &&
+	       legacy_failure_allows_iakerb(&u->res);
+}
+
+static int run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
+{
+	struct upcall_req *r = u->r;
+	int ret;
+
+	if (r->multileg && r->d.leg > 1)
+		return agent_leg(u, mem, p);
+
+	ret = read_password(u, mem);
+	if (!ret)
+		ret = privs_open_caller(r, &u->caller, &u->res);
+	if (!ret)
+		ret = privs_enter_and_drop(&u->caller, &u->res);
+	if (ret)
+		return ret;
+	/* from here on we are the user, in the user's world */
+	if (u->o->krb5conf)
+		setenv("KRB5_CONFIG", u->o->krb5conf, 1);
+	if (r->app && u->o->env_probe && r->uid != 0)
+		u->env_ccname = privs_caller_env(mem, &u->caller, "KRB5CCNAME");
+
+	if (!r->multileg)
+		return legacy_run(u, mem, p);
+	if (r->d.sec != IAKERB_SEC_IAKERB &&
+	    (r->d.mechs & (IAKERB_MECH_KRB5 | IAKERB_MECH_MSKRB5))) {
+		ret = legacy_run(u, mem, p);
+		if (!ret)
+			return 0;
+		if (!(r->d.mechs & IAKERB_MECH_IAKERB) && u->pass &&
+		    legacy_failure_allows_iakerb(&u->res))
+			goto no_iakerb;
+		if (!want_iakerb_after(u))
+			return ret;
+		ulog(LOG_INFO, "krb5 failed (%s: %s): trying IAKerb",
+		     outcome_name(u->res.outcome), u->res.why);
+		u->res.outcome = OUT_OK;
+		u->res.why[0] = 0;
+	}
+no_iakerb:
+	if (!(r->d.mechs & IAKERB_MECH_IAKERB)) {
+		/* a password is useless without IAKerb: say that, not "no
+		 * credentials" */
+		if (!u->pass && u->res.outcome != OUT_OK)
+			return -outcome_errno(u->res.outcome);
+		u->res.outcome = OUT_OK;
+		return fail(&u->res, IAKERB_OUT_NO_MECH,
+			    "the server offers no IAKerb (mechs=0x%x)",
+			    r->d.mechs);
+	}
+	return agent_start(u, mem, p);
+}
+
+static const char *flags_name(uint32_t f)
+{
+	switch (f) {
+	case IAKERB_MSG_LEGACY: return "LEGACY";
+	case IAKERB_MSG_CONTINUE: return "CONTINUE";
+	case IAKERB_MSG_ESTABLISHED: return "ESTABLISHED";
+	}
+	return "?";
+}
+
+int upcall_main(struct upcall_io *io, const struct upcall_opts *o)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct upcall_req r;
+	struct upcall_ctx u = { .mem = mem, .o = o, .r = &r, .io = io,
+				.res.outcome = OUT_OK };
+	struct payload p = { 0 };
+	int ret, err;
+
+	u.caller.pidfd = u.caller.procfd = -1;
+	ret = request_read(io, mem, o, &r, &u.res);
+	if (!ret) {
+		if (r.multileg)
+			log_set_context("%s %s@%s leg %u xid %s", io->kind,
+					(r.d.have & IAKERB_F_USER) ? r.d.user :
+					"-", r.d.host, r.d.leg, r.d.xid);
+		else
+			log_set_context("%s %s@%s krb5", io->kind,
+					(r.d.have & IAKERB_F_USER) ? r.d.user :
+					"-", r.d.host);
+		arm_deadline(io, &r);
+		ret = run(&u, mem, &p);
+	}
+	privs_close_caller(&u.caller);
+
+	if (!ret) {
+		ret = io->instantiate(io, p.data, p.len,
+				      p.flags == IAKERB_MSG_LEGACY ?
+				      o->expire : 0);
+		if (ret)
+			fail(&u.res, IAKERB_OUT_PROTOCOL, "instantiate: %s",
+			     strerror(-ret));
+		else
+			ulog(LOG_INFO, "%s payload, %zu bytes",
+			     flags_name(p.flags), p.len);
+	}
+	if (ret) {
+		if (u.res.outcome == OUT_OK)
+			fail(&u.res, IAKERB_OUT_PROTOCOL, "failed (%d)", ret);
+		err = outcome_errno(u.res.outcome);
+		/* one line: what the kernel will print, and why */
+		ulog(LOG_ERR, "%s (%s): %s", outcome_name(u.res.outcome),
+		     strerror(err), u.res.why);
+		io->reject(io, err);
+	}
+	alarm(0);
+	talloc_free(mem);	/* wipes the secrets */
+	return ret ? 1 : 0;
+}
+
+#ifndef UPCALL_NO_MAIN
+int main(int argc, char **argv)
+{
+	struct upcall_opts o;
+	struct upcall_io *io;
+	TALLOC_CTX *mem;
+
+	privs_harden_early();
+	switch (opts_parse(argc, argv, &o, stdout)) {
+	case OPTS_EXIT_OK:
+		return 0;
+	case OPTS_EXIT_USAGE:
+		return 2;
+	case OPTS_RUN:
+		break;
+	}
+	log_open(o.log_stderr, o.debug);
+	mem = talloc_new(NULL);
+	io = upcall_io_open(mem, o.arg);
+	if (!io) {
+		ulog(LOG_ERR, "cannot take request %s: %s", o.arg,
+		     strerror(errno));
+		return 1;
+	}
+	return upcall_main(io, &o);
+}
+#endif

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Command line.  The options cifs.upcall users put in request-key.d lines
+ * keep their meaning (-c, -E, -k, -K, -l, -t, -e, -v); the IAKerb ones
+ * are new.  Parsing does nothing but fill struct upcall_opts: -k takes
+ * effect only after privileges are dropped (main.c).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "upcall.h"
+
+static const struct option long_opts[] = {
+	{ "no-env-probe",	no_argument,		NULL, 'E' },
+	{ "krb5conf",		required_argument,	NULL, 'k' },
+	{ "keytab",		required_argument,	NULL, 'K' },
+	{ "legacy-uid",		no_argument,		NULL, 'l' },
+	{ "trust-dns",		no_argument,		NULL, 't' },
+	{ "expire",		required_argument,	NULL, 'e' },
+	{ "iakerb-fallback",	no_argument,		NULL, 'I' },
+	{ "stderr",		no_argument,		NULL, 's' },
+	{ "debug",		no_argument,		NULL, 'd' },
+	{ "version",		no_argument,		NULL, 'v' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: " UPCALL_PROG " [options] KEY_SERIAL\n"
+"\n"
+"The request-key helper for cifs.spnego keys: Kerberos (sec=krb5,\n"
+"sec=mskrb5) like cifs-utils' cifs.upcall, and IAKerb (the client's KDC\n"
+"exchanges relayed by the SMB server) over several SESSION_SETUP legs.\n"
+"Install it in /etc/request-key.d/cifs.spnego.conf as\n"
+"    create cifs.spnego * * /usr/sbin/" UPCALL_PROG " %%k\n"
+"(never pass %%c: the callout data holds the exchange secret).\n"
+"\n"
+"  -t, --trust-dns        reverse-resolve the server address for the\n"
+"                         service principal if the host name fails\n"
+"  -E, --no-env-probe     do not read KRB5CCNAME from the calling process\n"
+"  -k, --krb5conf FILE    krb5.conf to use (read as the user)\n"
+"  -K, --keytab KEYTAB    keytab for root's fallback (default\n"
+"                         " UPCALL_DEFAULT_KEYTAB ")\n"
+"  -l, --legacy-uid       use uid= instead of creduid= (old kernels)\n"
+"  -e, --expire SECONDS   timeout of a single-leg key (default: none)\n"
+"  -I, --iakerb-fallback  allow IAKerb for a realm that has a KDC in\n"
+"                         krb5.conf (lets the network route your AS\n"
+"                         exchange through the SMB server)\n"
+"  -s, --stderr           log to stderr as well as syslog\n"
+"  -d, --debug            log debug lines\n"
+"  -v, --version          print the version and exit\n"
+"  -h, --help             print this help and exit\n");
+}
+
+enum opts_result opts_parse(int argc, char **argv, struct upcall_opts *o,
+			    FILE *out)
+{
+	unsigned long v;
+	char *end;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->env_probe = true;
+	o->keytab = UPCALL_DEFAULT_KEYTAB;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "cEk:K:lte:Isdvh", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'c':	/* cifs.upcall's old "cifs" marker: ignored */
+			break;
+		case 'E':
+			o->env_probe = false;
+			break;
+		case 'k':
+			o->krb5conf = optarg;
+			break;
+		case 'K':
+			o->keytab = optarg;
+			break;
+		case 'l':
+			o->legacy_uid = true;
+			break;
+		case 't':
+			o->trust_dns = true;
+			break;
+		case 'e':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || v > UINT_MAX ||
+			    optarg[0] == '-') {
+				fprintf(out, "bad --expire value\n");
+				return OPTS_EXIT_USAGE;
+			}
+			o->expire = (unsigned int)v;
+			break;
+		case 'I':
+			o->iakerb_fallback = true;
+			break;
+		case 's':
+			o->log_stderr = true;
+			break;
+		case 'd':
+			o->debug = true;
+			break;
+		case 'v':
+			fprintf(out, UPCALL_PROG " version " UPCALL_VERSION "\n");
+			return OPTS_EXIT_OK;
+		case 'h':
+			usage(out);
+			return OPTS_EXIT_OK;
+		default:
+			usage(out);
+			return OPTS_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(out);
+		return OPTS_EXIT_USAGE;
+	}
+	o->arg = argv[optind];
+	return OPTS_RUN;
+}

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Privileges and namespaces.  The rule (CVE-2026-12505, CVE-2025-2312,
+ * CVE-2021-20208): nothing that belongs to the caller's world runs while
+ * we are root.  The caller's mount namespace holds its nsswitch.conf, NSS
+ * modules, krb5.conf (with includes and plugin paths) and ccaches; its
+ * user namespace may be the attacker's.  So, as root, this file uses
+ * syscalls and the host's own files only:
+ *
+ *   1. privs_open_caller: a pidfd and an O_PATH /proc/<pid> of the caller
+ *      (checked to be the same process), the credential owner's gid from
+ *      the host's passwd, and, when the caller lives in another user
+ *      namespace, its uid_map/gid_map (plain text files, parsed here);
+ *   2. privs_enter_and_drop: one setns() on the pidfd for all namespaces
+ *      at once, then setgroups/setresgid/setresuid to the credential
+ *      owner, no capabilities, no_new_privs.  Only then do NSS and krb5
+ *      run, as the user, in the user's world.
+ *
+ * Processes are non-dumpable from the first instruction: they hold the
+ * exchange secret, passwords and session keys.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include "upcall.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+void privs_harden_early(void)
+{
+	struct rlimit no_core = { 0, 0 };
+
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	setrlimit(RLIMIT_CORE, &no_core);
+	umask(077);
+}
+
+/* Same namespace as ours?  Compares the nsfs inodes. */
+static int ns_same(int procfd, const char *name, bool *same)
+{
+	char self[64], theirs[64];
+	struct stat a, b;
+
+	snprintf(self, sizeof(self), "/proc/self/ns/%s", name);
+	snprintf(theirs, sizeof(theirs), "ns/%s", name);
+	if (stat(self, &a) < 0)
+		return -errno;
+	if (fstatat(procfd, theirs, &b, 0) < 0)
+		return -errno;
+	*same = a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	return 0;
+}
+
+/* A small /proc file of the caller, read as root: text only, no code */
+static int proc_read(int procfd, const char *name, char *buf, size_t cap)
+{
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	fd = openat(procfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (got < cap - 1) {
+		n = read(fd, buf + got, cap - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = 0;
+	return 0;
+}
+
+/*
+ * uid_map/gid_map: "inside outside count" per line.  Translate an id of
+ * our (the initial) namespace into the caller's.
+ */
+static int map_id(const char *map, unsigned long id, unsigned long *out)
+{
+	const char *p = map;
+
+	while (*p) {
+		unsigned long in, outside, count;
+		int used = 0;
+
+		if (sscanf(p, " %lu %lu %lu%n", &in, &outside, &count,
+			   &used) != 3)
+			break;
+		if (id >= outside && id - outside < count) {
+			*out = in + (id - outside);
+			return 0;
+		}
+		p += used;
+	}
+	return -ENOENT;
+}
+
+/* "Uid:\treal\teff..." of /proc/<pid>/status */
+static int status_id(const char *status, const char *key, unsigned long *out)
+{
+	const char *p = strstr(status, key);
+
+	if (!p)
+		return -ENOENT;
+	return sscanf(p + strlen(key), " %lu", out) == 1 ? 0 : -EINVAL;
+}
+
+static int pidfd_open(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/*
+ * The credential owner's gid.  The kernel does not send one.  First the
+ * calling process's own, if it runs as that user (no NSS at all: read as
+ * root, /proc/<pid>/status is plain text); else the host's passwd, as
+ * cifs.upcall does (we are in the host's namespaces still, so this is
+ * the host's NSS); else the uid's number.
+ */
+gid_t privs_owner_gid(uid_t uid, pid_t pid)
+{
+	struct passwd pw, *pwp = NULL;
+	char path[48], status[4096], pwbuf[4096];
+	unsigned long id, gid;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	fd = pid > 0 ? open(path, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		int ret = proc_read(fd, "status", status, sizeof(status));
+
+		close(fd);
+		if (!ret && !status_id(status, "Uid:", &id) && id == uid &&
+		    !status_id(status, "Gid:", &gid))
+			return (gid_t)gid;
+	}
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 && pwp)
+		return pwp->pw_gid;
+	return (gid_t)uid;
+}
+
+int privs_open_caller(const struct upcall_req *r, struct caller *c,
+		      struct result *res)
+{
+	char path[32], status[4096], map[4096];
+	unsigned long kuid = r->uid, kgid, id;
+	bool same = true, all_same = true;
+	static const char * const nss[] = { "mnt", "net", "uts", "user" };
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->pidfd = c->procfd = -1;
+	c->uid = r->uid;
+	kgid = privs_owner_gid(r->uid, (pid_t)r->d.pid);
+
+	snprintf(path, sizeof(path), "/proc/%u", r->d.pid);
+	c->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->procfd >= 0)
+		c->pidfd = pidfd_open((pid_t)r->d.pid);
+	/* the /proc directory must still be that process (no pid reuse) */
+	if (c->pidfd >= 0 &&
+	    proc_read(c->procfd, "status", status, sizeof(status)) < 0) {
+		close(c->pidfd);
+		c->pidfd = -1;
+	}
+	if (c->pidfd < 0) {
+		if (c->procfd >= 0)
+			close(c->procfd);
+		c->procfd = -1;
+		if (r->app)
+			return fail(res, IAKERB_OUT_PROTOCOL,
+				    "the calling process %u is gone",
+				    r->d.pid);
+		c->gid = (gid_t)kgid;
+		return 0;
+	}
+
+	c->uid = (uid_t)kuid;
+	c->gid = (gid_t)kgid;
+	if (!r->app)
+		return 0;
+
+	for (i = 0; i < sizeof(nss) / sizeof(nss[0]); i++) {
+		if (ns_same(c->procfd, nss[i], &same))
+			return fail(res, IAKERB_OUT_PROTOCOL,
+				    "cannot inspect the caller's namespaces");
+		if (!same)
+			all_same = false;
+		if (!same && !strcmp(nss[i], "user"))
+			c->enter_user = true;
+	}
+	c->enter = !all_same;
+	if (!c->enter_user)
+		return 0;
+
+	/* the owner as the caller's user namespace knows it */
+	if (proc_read(c->procfd, "uid_map", map, sizeof(map)) ||
+	    map_id(map, kuid, &id))
+		return fail(res, IAKERB_OUT_NO_CREDS,
+			    "uid %lu has no uid in the caller's namespace",
+			    kuid);
+	c->uid = (uid_t)id;
+	if (proc_read(c->procfd, "gid_map", map, sizeof(map)) ||
+	    map_id(map, kgid, &id))
+		id = c->uid;	/* an unmapped gid: the user's own number */
+	c->gid = (gid_t)id;
+	return 0;
+}
+
+int privs_drop(uid_t uid, gid_t gid, struct result *res)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	if (setgroups(0, NULL) < 0 && errno != EPERM)
+		return fail(res, IAKERB_OUT_NOT_PERMITTED, "setgroups: %s",
+			    strerror(errno));
+	if (setresgid(gid, gid, gid) < 0)
+		return fail(res, IAKERB_OUT_NOT_PERMITTED, "setresgid(%u): %s",
+			    (unsigned int)gid, strerror(errno));
+	if (setresuid(uid, uid, uid) < 0)
+		return fail(res, IAKERB_OUT_NOT_PERMITTED, "setresuid(%u): %s",
+			    (unsigned int)uid, strerror(errno));
+	if (getresuid(&ru, &eu, &su) || ru != uid || eu != uid || su != uid ||
+	    getresgid(&rg, &eg, &sg) || rg != gid || eg != gid || sg != gid)
+		return fail(res, IAKERB_OUT_NOT_PERMITTED,
+			    "credentials did not change");
+	/* uid 0 keeps its capabilities through setresuid: drop them all */
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return fail(res, IAKERB_OUT_NOT_PERMITTED, "capset: %s",
+			    strerror(errno));
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	/* a change of credentials resets it: set it again */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	return 0;
+}
+
+int privs_enter_and_drop(struct caller *c, struct result *res)
+{
+	int flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS;
+
+	if (c->enter) {
+		/* its root too: setns() puts us at the namespace's root, and
+		 * the caller may be chrooted inside it */
+		int root = openat(c->procfd, "root", O_PATH | O_DIRECTORY |
+				  O_CLOEXEC);
+
+		if (root < 0)
+			return fail(res, IAKERB_OUT_NOT_PERMITTED,
+				    "cannot open the caller's root: %s",
+				    strerror(errno));
+		if (c->enter_user)
+			flags |= CLONE_NEWUSER;
+		/* all at once, and in the kernel's order (user first) */
+		if (setns(c->pidfd, flags) < 0 || fchdir(root) < 0 ||
+		    chroot(".") < 0 || chdir("/") < 0) {
+			int e = errno;
+
+			close(root);
+			return fail(res, IAKERB_OUT_NOT_PERMITTED,
+				    "cannot enter the caller's namespaces: %s",
+				    strerror(e));
+		}
+		close(root);
+	}
+	return privs_drop(c->uid, c->gid, res);
+}
+
+/*
+ * KRB5CCNAME of the caller, read after the drop: opening another
+ * process's environ passes the ptrace access check only for the same
+ * user, so nobody learns more here than they could read themselves.
+ */
+char *privs_caller_env(TALLOC_CTX *mem, const struct caller *c,
+		       const char *var)
+{
+	size_t vlen = strlen(var), got = 0, cap = 64 * 1024;
+	char *buf, *p, *val = NULL;
+	ssize_t n;
+	int fd;
+
+	if (c->procfd < 0)
+		return NULL;
+	fd = openat(c->procfd, "environ", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	buf = talloc_size(mem, cap + 1);
+	while (buf && got < cap) {
+		n = read(fd, buf + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (!buf)
+		return NULL;
+	buf[got] = 0;
+	for (p = buf; p < buf + got; p += strlen(p) + 1) {
+		if (!strncmp(p, var, vlen) && p[vlen] == '=') {
+			val = talloc_strdup(mem, p + vlen + 1);
+			break;
+		}
+	}
+	talloc_free(buf);
+	return val;
+}
+
+void privs_close_caller(struct caller *c)
+{
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	if (c->procfd >= 0)
+		close(c->procfd);
+	c->pidfd = c->procfd = -1;
+}

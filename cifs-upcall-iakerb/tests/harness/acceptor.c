@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The server's half of SESSION_SETUP for the no-kernel harness: a plain
+ * MIT acceptor (IAKerb, and krb5 for single-leg tokens) with SPNEGO
+ * framing, reading client blobs on stdin and answering on stdout.  MIT's
+ * IAKerb acceptor proxies the client's KDC requests itself, to the KDC of
+ * its own krb5.conf: run it where that KDC is reachable and the client is
+ * not (run.sh puts the KDC's socket in a mount namespace only this
+ * process shares).
+ *
+ * Wire (host order, both directions):  u32 len | len bytes  from the
+ * harness; u32 status | u32 len | bytes  back.  When the context is
+ * complete, one more frame follows with status 0 and the session key, so
+ * the harness can compare it with the key the helper gave the "kernel".
+ *
+ * Usage: acceptor [--mic-round] [--no-mic] [--hints]
+ *   --mic-round  on completion ask for the client's mechListMIC
+ *                (accept-incomplete + MORE_PROCESSING), then finish
+ *   --no-mic     send no mechListMIC on completion
+ *   --hints      first write the NEGOTIATE negTokenInit2 (IAKerb, krb5)
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <gssapi/gssapi.h>
+#include <gssapi/gssapi_ext.h>
+#include <gssapi/gssapi_krb5.h>
+#include <talloc.h>
+
+#include "gss_token.h"
+
+#define ST_OK		0x00000000u
+#define ST_MORE		0xc0000016u
+#define ST_LOGON_FAIL	0xc000006du
+
+static gss_OID_desc iakerb_mech = { 6, (void *)"\x2b\x06\x01\x05\x02\x05" };
+static gss_OID_desc krb5_mech = { 9, (void *)"\x2a\x86\x48\x86\xf7\x12\x01\x02\x02" };
+
+static bool mic_round, no_mic;
+
+static int read_all(int fd, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void write_all(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(1, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			exit(1);
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+static void reply(uint32_t status, const void *buf, size_t len)
+{
+	uint32_t hdr[2] = { status, (uint32_t)len };
+
+	write_all(hdr, sizeof(hdr));
+	write_all(buf, len);
+}
+
+static void gss_log(const char *what, OM_uint32 major, OM_uint32 minor)
+{
+	OM_uint32 ctx = 0, m2;
+	gss_buffer_desc msg;
+
+	fprintf(stderr, "acceptor: %s failed:", what);
+	if (minor) {
+		gss_display_status(&m2, minor, GSS_C_MECH_CODE, GSS_C_NO_OID,
+				   &ctx, &msg);
+		fprintf(stderr, " %.*s", (int)msg.length, (char *)msg.value);
+		gss_release_buffer(&m2, &msg);
+	} else {
+		gss_display_status(&m2, major, GSS_C_GSS_CODE, GSS_C_NO_OID,
+				   &ctx, &msg);
+		fprintf(stderr, " %.*s", (int)msg.length, (char *)msg.value);
+		gss_release_buffer(&m2, &msg);
+	}
+	fprintf(stderr, "\n");
+}
+
+static void send_hints(TALLOC_CTX *mem)
+{
+	struct spnego_token t = { .kind = SPNEGO_NEG_TOKEN_INIT,
+				  .gss_framed = true };
+	uint8_t *p;
+	size_t len;
+
+	t.init.has_neg_hints = true;
+	t.init.n_mechs = 2;
+	t.init.mechs[0] = oid_iakerb;
+	t.init.mechs[1] = oid_krb5;
+	t.init.hint_name = (struct der_blob){
+		(const uint8_t *)SPNEGO_HINT_NAME_IGNORE,
+		strlen(SPNEGO_HINT_NAME_IGNORE) };
+	if (spnego_build(mem, &t, &p, &len))
+		exit(1);
+	reply(ST_OK, p, len);
+}
+
+int main(int argc, char **argv)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	gss_OID_set_desc ia = { 1, &iakerb_mech }, k5 = { 1, &krb5_mech };
+	gss_cred_id_t cred_ia, cred_k5;
+	gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
+	gss_OID mech = &iakerb_mech;
+	uint8_t *mech_list = NULL;
+	size_t mech_list_len = 0;
+	bool first = true, done = false, waiting_mic = false;
+	OM_uint32 major, minor;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--mic-round"))
+			mic_round = true;
+		else if (!strcmp(argv[i], "--no-mic"))
+			no_mic = true;
+		else if (!strcmp(argv[i], "--hints"))
+			send_hints(mem);
+	}
+	/* IAKerb is not a default mech: it needs its own acceptor cred */
+	major = gss_acquire_cred(&minor, GSS_C_NO_NAME, 0, &ia, GSS_C_ACCEPT,
+				 &cred_ia, NULL, NULL);
+	if (GSS_ERROR(major)) {
+		gss_log("acquire IAKerb cred", major, minor);
+		return 1;
+	}
+	major = gss_acquire_cred(&minor, GSS_C_NO_NAME, 0, &k5, GSS_C_ACCEPT,
+				 &cred_k5, NULL, NULL);
+	if (GSS_ERROR(major)) {
+		gss_log("acquire krb5 cred", major, minor);
+		return 1;
+	}
+
+	for (;;) {
+		struct spnego_token tok, rep = { .kind = SPNEGO_NEG_TOKEN_RESP };
+		gss_buffer_desc in, out = GSS_C_EMPTY_BUFFER;
+		struct der_blob mt = { 0 }, cmic = { 0 };
+		uint32_t len, status;
+		uint8_t *buf, *p;
+		size_t plen;
+
+		if (read_all(0, &len, 4))
+			break;
+		buf = talloc_size(mem, len ? len : 1);
+		if (!buf || read_all(0, buf, len))
+			break;
+		if (spnego_parse(buf, len, &tok)) {
+			fprintf(stderr, "acceptor: not SPNEGO\n");
+			reply(ST_LOGON_FAIL, NULL, 0);
+			break;
+		}
+		if (first) {
+			if (tok.kind != SPNEGO_NEG_TOKEN_INIT ||
+			    !tok.init.n_mechs) {
+				reply(ST_LOGON_FAIL, NULL, 0);
+				break;
+			}
+			if (oid_equal(&tok.init.mechs[0], &oid_krb5) ||
+			    oid_equal(&tok.init.mechs[0], &oid_ms_krb5))
+				mech = &krb5_mech;
+			else if (!oid_equal(&tok.init.mechs[0], &oid_iakerb)) {
+				reply(ST_LOGON_FAIL, NULL, 0);
+				break;
+			}
+			mech_list = talloc_memdup(mem, tok.init.mech_types.data,
+						  tok.init.mech_types.len);
+			mech_list_len = tok.init.mech_types.len;
+			mt = tok.init.mech_token;
+			cmic = tok.init.mech_list_mic;
+		} else {
+			if (tok.kind != SPNEGO_NEG_TOKEN_RESP) {
+				reply(ST_LOGON_FAIL, NULL, 0);
+				break;
+			}
+			mt = tok.resp.response_token;
+			cmic = tok.resp.mech_list_mic;
+		}
+		if (waiting_mic) {
+			gss_buffer_desc m = { mech_list_len, mech_list };
+			gss_buffer_desc t = { cmic.len, (void *)cmic.data };
+
+			major = der_blob_present(&cmic) ?
+				gss_verify_mic(&minor, ctx, &m, &t, NULL) :
+				GSS_S_DEFECTIVE_TOKEN;
+			if (major != GSS_S_COMPLETE) {
+				gss_log("client mechListMIC", major, minor);
+				reply(ST_LOGON_FAIL, NULL, 0);
+				break;
+			}
+			rep.resp.has_neg_state = true;
+			rep.resp.neg_state = SPNEGO_ACCEPT_COMPLETED;
+			if (spnego_build(mem, &rep, &p, &plen))
+				break;
+			reply(ST_OK, p, plen);
+			done = true;
+			break;
+		}
+		if (!der_blob_present(&mt)) {
+			reply(ST_LOGON_FAIL, NULL, 0);
+			break;
+		}
+		in.value = (void *)mt.data;
+		in.length = mt.len;
+		major = gss_accept_sec_context(&minor, &ctx,
+					       mech == &krb5_mech ? cred_k5 :
+					       cred_ia, &in,
+					       GSS_C_NO_CHANNEL_BINDINGS, NULL,
+					       NULL, &out, NULL, NULL, NULL);
+		if (GSS_ERROR(major)) {
+			gss_log("accept", major, minor);
+			reply(ST_LOGON_FAIL, NULL, 0);
+			break;
+		}
+		rep.resp.has_neg_state = true;
+		if (first)
+			rep.resp.supported_mech = mech == &krb5_mech ?
+						  oid_krb5 : oid_iakerb;
+		first = false;
+		if (out.length)
+			rep.resp.response_token = (struct der_blob){
+				out.value, out.length };
+		status = ST_MORE;
+		rep.resp.neg_state = SPNEGO_ACCEPT_INCOMPLETE;
+		if (major == GSS_S_COMPLETE) {
+			gss_buffer_desc m = { mech_list_len, mech_list };
+			gss_buffer_desc mic = GSS_C_EMPTY_BUFFER;
+
+			if (!no_mic) {
+				major = gss_get_mic(&minor, ctx, 0, &m, &mic);
+				if (GSS_ERROR(major)) {
+					gss_log("get_mic", major, minor);
+					break;
+				}
+				rep.resp.mech_list_mic = (struct der_blob){
+					mic.value, mic.length };
+			}
+			if (mic_round) {
+				waiting_mic = true;
+			} else {
+				rep.resp.neg_state = SPNEGO_ACCEPT_COMPLETED;
+				status = ST_OK;
+				done = true;
+			}
+		}
+		if (spnego_build(mem, &rep, &p, &plen))
+			break;
+		reply(status, p, plen);
+		gss_release_buffer(&minor, &out);
+		if (done)
+			break;
+	}
+	if (done) {
+		gss_buffer_set_t set = GSS_C_NO_BUFFER_SET;
+
+		major = gss_inquire_sec_context_by_oid(&minor, ctx,
+						       GSS_C_INQ_SSPI_SESSION_KEY,
+						       &set);
+		if (!GSS_ERROR(major) && set && set->count)
+			reply(ST_OK, set->elements[0].value,
+			      set->elements[0].length);
+		gss_release_buffer_set(&minor, &set);
+	}
+	talloc_free(mem);
+	return done ? 0 : 1;
+}

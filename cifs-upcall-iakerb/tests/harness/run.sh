@@ -1,0 +1,348 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The no-kernel harness: the helper's real code paths (its test binary,
+# io_file.c in place of keyctl) against a plain MIT IAKerb acceptor and an
+# MIT KDC that only the acceptor can reach.
+#
+#   client side (this mount namespace)   | server side (own mount namespace)
+#   kharness plays cifs.ko: descriptions,| tmpfs at $W/srv, seen only here:
+#   callout data, payload checks         |   krb5kdc on the UNIX socket
+#   cifs-upcall-iakerb-test + its agents |   $W/srv/kdc.sock, its database,
+#   krb5.conf naming no realm, no KDC    |   the service keytab, krb5.conf
+#                 <--- two FIFOs --->      acceptor (tests/harness/acceptor.c)
+#
+# Every flow prints the legs it took and one PASS/FAIL line.  Flows run
+# under strace (-f, socket/connect/sendto) and the trace must show no
+# socket but AF_UNIX and no connect() but syslog's /dev/log: every KDC
+# message went through the acceptor.
+#
+# Usage: run.sh [BUILD_DIR]     (as root, in the image: make check)
+# Env:   IAKERB_HARNESS_WORK=DIR works (and stays) there;
+#        IAKERB_HARNESS_FILTER=glob runs only the flows it matches.
+
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+B=$(cd "${1:-$here/../../build}" && pwd)
+HELPER=$B/cifs-upcall-iakerb-test
+REALHELPER=$B/cifs-upcall-iakerb
+KH=$B/harness/kharness
+ACC=$B/harness/acceptor
+REALM=HARNESS.TEST
+FILTER=${IAKERB_HARNESS_FILTER:-*}
+if [ -n "${IAKERB_HARNESS_WORK:-}" ]; then
+	rm -rf "$IAKERB_HARNESS_WORK"; mkdir -p "$IAKERB_HARNESS_WORK"
+	W=$(cd "$IAKERB_HARNESS_WORK" && pwd)
+else
+	W=$(mktemp -d /tmp/iakerb-harness.XXXXXX)
+fi
+chmod 755 "$W"
+failed=0
+passed=0
+HOLDER=
+
+pass() { echo "PASS harness/$1${2:+ ($2)}"; passed=$((passed + 1)); }
+fail() { echo "FAIL harness/$1: $2"; failed=$((failed + 1)); }
+
+cleanup() {
+	for p in $(jobs -p); do kill "$p" 2>/dev/null; done
+	[ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null
+	# agents leave our session (setsid): kill the ones kharness recorded
+	for p in $(cat "$W"/d/*/agents 2>/dev/null); do
+		kill -KILL "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	[ -n "${IAKERB_HARNESS_WORK:-}" ] && echo "  harness: kept $W" && return
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+for t in "$HELPER" "$REALHELPER" "$KH" "$ACC" krb5kdc kadmin.local strace \
+	setpriv nsenter unshare; do
+	command -v "$t" >/dev/null || { fail setup "missing $t"; exit 1; }
+done
+
+mkdir -p "$W/srv" "$W/client" "$W/cc" "$W/log" "$W/d" "$W/pw"
+chmod 711 "$W/cc"
+
+# --- the server side: a mount namespace with a private tmpfs ------------
+# (in a chroot "/" is no mount point: "private" fails there, and our
+# mounts are private already)
+prop=private
+unshare -m --propagation private true 2>/dev/null || prop=unchanged
+unshare -m --propagation $prop sh -c \
+	"mount -t tmpfs -o mode=700 tmpfs '$W/srv' && touch '$W/log/holder' &&
+	 exec sleep 100000" &
+HOLDER=$!
+for _ in $(seq 100); do [ -e "$W/log/holder" ] && break; sleep 0.05; done
+srvexec() {
+	nsenter -t "$HOLDER" -m -r -w -- env KRB5_CONFIG="$W/srv/krb5.conf" \
+		KRB5_KDC_PROFILE="$W/srv/kdc.conf" \
+		KRB5_KTNAME="FILE:$W/srv/keytab" KRB5RCACHEDIR="$W/srv" "$@"
+}
+srvexec sh -c "cat >'$W/srv/krb5.conf'" <<EOF
+[libdefaults]
+    default_realm = $REALM
+    dns_lookup_kdc = false
+    dns_lookup_realm = false
+    rdns = false
+[realms]
+    $REALM = {
+        kdc = $W/srv/kdc.sock
+    }
+[domain_realm]
+    srv.test = $REALM
+EOF
+srvexec sh -c "cat >'$W/srv/kdc.conf'" <<EOF
+[kdcdefaults]
+    kdc_listen = $W/srv/kdc.sock
+    kdc_tcp_listen = $W/srv/kdc.sock
+[realms]
+    $REALM = {
+        database_name = $W/srv/principal
+        key_stash_file = $W/srv/stash
+        acl_file = $W/srv/kadm5.acl
+        supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
+    }
+[logging]
+    kdc = FILE:$W/log/kdc.log
+EOF
+srvexec sh -c ": >'$W/srv/kadm5.acl'"
+srvexec kdb5_util -r "$REALM" -P "master-$$" create -s >"$W/log/kdb.log" 2>&1 ||
+	{ fail setup "kdb5_util: $(tail -1 "$W/log/kdb.log")"; exit 1; }
+addprinc() { srvexec kadmin.local -r "$REALM" -q "addprinc $*" >>"$W/log/kadmin.log" 2>&1; }
+addprinc -pw Alice-pass-1 alice
+addprinc -pw Bob-pass-1 +requires_preauth bob
+addprinc -pw Carol-pass-1 +requires_preauth carol
+addprinc -pw Dave-pass-1 +requires_preauth dave
+addprinc -pw Erin-pass-1 +requires_preauth erin
+addprinc -randkey cifs/srv.test
+srvexec kadmin.local -r "$REALM" -q "ktadd -k $W/srv/keytab cifs/srv.test" \
+	>>"$W/log/kadmin.log" 2>&1
+kdc_start() {
+	srvexec krb5kdc -r "$REALM" -P "$W/srv/kdc.pid" || return 1
+	for _ in $(seq 100); do
+		srvexec test -S "$W/srv/kdc.sock" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+kdc_stop() {
+	srvexec sh -c "kill \$(cat '$W/srv/kdc.pid')"
+	for _ in $(seq 100); do
+		srvexec test -S "$W/srv/kdc.sock" || break
+		sleep 0.05
+	done
+	srvexec rm -f "$W/srv/kdc.sock"
+}
+kdc_start || { fail setup "krb5kdc did not start"; exit 1; }
+[ -S "$W/srv/kdc.sock" ] && { fail setup "the client can see the KDC"; exit 1; }
+
+# --- the client side ------------------------------------------------------
+cat >"$W/client/krb5.conf" <<EOF
+[libdefaults]
+    dns_lookup_kdc = false
+    dns_lookup_realm = false
+    rdns = false
+    dns_canonicalize_hostname = false
+    default_ccache_name = DIR:$W/cc/%{uid}
+EOF
+# the same, but the user's realm has a KDC line (unreachable from here)
+cat >"$W/client/krb5-kdc.conf" <<EOF
+[libdefaults]
+    dns_lookup_kdc = false
+    dns_lookup_realm = false
+    dns_canonicalize_hostname = false
+    default_ccache_name = DIR:$W/cc/%{uid}
+[realms]
+    $REALM = {
+        kdc = $W/client/no-such-kdc.sock
+    }
+EOF
+chmod 644 "$W/client/"*.conf
+pwfile() { printf '%s\n' "$2" >"$W/pw/$1"; chmod 600 "$W/pw/$1"; }
+pwfile alice Alice-pass-1
+pwfile bob Bob-pass-1
+pwfile carol Carol-pass-1
+pwfile erin Erin-pass-1
+pwfile wrong Not-the-password
+for u in $(seq 1000 1012); do
+	mkdir -p "$W/cc/$u"
+	chown "$u:$u" "$W/cc/$u"
+	chmod 700 "$W/cc/$u"
+done
+
+# A TGT for dave (uid 1001), got where the KDC is, put in his collection
+srvexec env KRB5CCNAME="DIR:$W/cc/1001" sh -c \
+	"echo Dave-pass-1 | kinit dave@$REALM" >"$W/log/kinit.log" 2>&1
+chown -R 1001:1001 "$W/cc/1001"
+
+# --- one flow --------------------------------------------------------------
+# flow NAME UID "ACCEPTOR OPTS" [KHARNESS OPTIONS...]
+#   runs the acceptor and kharness; the caller (pid=) is a sleep as UID
+flow() {
+	local name=$1 uid=$2 accopts=$3 out caller rc t0 t1 st d
+	shift 3
+	# shellcheck disable=SC2053
+	[[ $name == $FILTER ]] || return 0
+	d=$W/d/$name
+	mkdir -p "$d" && chmod 700 "$d"
+	rm -f "$d/to" "$d/from"
+	mkfifo "$d/to" "$d/from"
+	# shellcheck disable=SC2086
+	srvexec "$ACC" $accopts <"$d/to" >"$d/from" 2>>"$W/log/acceptor.$name.log" &
+	setpriv --reuid "$uid" --regid "$uid" --clear-groups \
+		env KRB5CCNAME="${CALLER_CCNAME:-}" sleep 600 &
+	caller=$!
+	out=$W/log/$name.out
+	st=$W/log/strace.$name
+	t0=$(date +%s%N)
+	env -i PATH="$PATH" strace -f -qq -o "$st" \
+		-e trace=socket,connect,sendto \
+		"$KH" --helper "$HELPER" --dir "$d" --to "$d/to" --from "$d/from" \
+		--creduid "$uid" --uid "$uid" --pid "$caller" \
+		--helper-arg -k --helper-arg "${CLIENT_CONF:-$W/client/krb5.conf}" \
+		--helper-arg -s --helper-arg -d \
+		"$@" >"$out" 2>"$W/log/$name.err"
+	rc=$?
+	t1=$(date +%s%N)
+	kill "$caller" 2>/dev/null
+	wait "$caller" 2>/dev/null
+	sed 's/^/  '"$name"': /' "$out"
+	if [ $rc -ne 0 ]; then
+		fail "$name" "$(grep -h 'RESULT' "$out" | tail -1) (see $name.err)"
+		sed 's/^/    /' "$W/log/$name.err" | tail -n 8
+		return
+	fi
+	check_trace "$name" "$st" || return
+	pass "$name" "$(grep -c '^leg ' "$out") upcalls, $(((t1 - t0) / 1000000)) ms"
+}
+
+# Nothing but AF_UNIX sockets, no connect() but to /dev/log (syslog)
+check_trace() {
+	local name=$1 st=$2 bad
+	bad=$(grep -E 'socket\(|connect\(|sendto\(' "$st" |
+		grep -vE 'socket\((AF_UNIX|PF_LOCAL|AF_LOCAL)' |
+		grep -vE 'connect\([0-9]+, \{sa_family=AF_UNIX, sun_path="/dev/log"\}' |
+		grep -vE 'sendto\(.*, NULL, 0\) += ' |
+		grep -vE '^[0-9]+ +(\+\+\+|---)' | grep -vE 'resumed>' || true)
+	if [ -n "$bad" ]; then
+		fail "$name" "network activity outside the agent's socket: $(echo "$bad" | head -2 | tr '\n' ' ')"
+		return 1
+	fi
+	return 0
+}
+
+R=$REALM
+echo "  harness: realm $R, KDC on $W/srv/kdc.sock (server namespace only), work $W"
+
+# 1. password, no preauth: AS, TGS, AP through the server
+flow password-no-preauth 1000 "" --user "alice@$R" \
+	--password-file "$W/pw/alice" --target app
+# 2. what flow 1 stored makes the next mount one AP leg
+flow cached-service-ticket 1000 "" --user "alice@$R" --target app
+# 3. preauth: PREAUTH_REQUIRED, AS again, TGS, AP
+flow password-preauth 1002 "" --user "bob@$R" --password-file "$W/pw/bob"
+# 4. no realm in the user name: ask the server first
+flow realm-discovery 1003 "" --user carol --password-file "$W/pw/carol"
+# 5. a TGT in the user's ccache (kinit elsewhere): TGS and AP only
+flow cached-tgt 1001 "" --user "dave@$R"
+# 6. the server asks for our mechListMIC before it says SUCCESS
+flow mic-round 1004 "--mic-round" --user "bob@$R" --password-file "$W/pw/bob"
+# 7. wrong password, with and without preauth
+flow wrong-password-preauth 1005 "" --user "bob@$R" \
+	--password-file "$W/pw/wrong" --expect EKEYREJECTED
+flow wrong-password 1005 "" --user "alice@$R" \
+	--password-file "$W/pw/wrong" --expect EKEYREJECTED
+# 8. unknown user
+flow unknown-principal 1005 "" --user "nobody@$R" \
+	--password-file "$W/pw/wrong" --expect EACCES
+# 9. no ticket and no password
+flow no-credentials 1006 "" --user "erin@$R" --expect ENOKEY
+# 10. the server offers no IAKerb, and there is only a password
+flow no-iakerb-offered 1006 "" --user "erin@$R" --sec krb5 --mechs krb5 \
+	--password-file "$W/pw/erin" --expect EOPNOTSUPP
+# 11. sec=krb5 with IAKerb offered: krb5 finds no ticket, IAKerb takes over
+flow krb5-then-iakerb 1007 "" --user "erin@$R" --sec krb5 \
+	--mechs krb5,iakerb --password-file "$W/pw/erin"
+# 12. a realm with a KDC line is not sent through the server without -I
+CLIENT_CONF=$W/client/krb5-kdc.conf flow kdc-realm-refused 1008 "" \
+	--user "erin@$R" --password-file "$W/pw/erin" --expect EHOSTUNREACH
+CLIENT_CONF=$W/client/krb5-kdc.conf flow kdc-realm-opt-in 1008 "" \
+	--user "erin@$R" --password-file "$W/pw/erin" --helper-arg -I
+# 13. the agent is killed between legs
+flow agent-killed 1009 "" --user "erin@$R" --password-file "$W/pw/erin" \
+	--kill-agent-after 1 --expect ECONNRESET
+# 14. the mount attempt ends: its agent ends with it
+flow caller-gone 1009 "" --user "erin@$R" --password-file "$W/pw/erin" \
+	--kill-caller-after 2
+# 15. a leg replayed to the agent is refused; the exchange goes on
+flow replayed-leg 1010 "" --user "erin@$R" --password-file "$W/pw/erin" \
+	--replay-leg 2 --probe-agent-as 1010
+# 16. non-root, even the agent's own uid, cannot take the agent's socket
+flow agent-probe 1011 "" --user "erin@$R" --password-file "$W/pw/erin" \
+	--probe-agent-as 1011
+# 17. the KDC is down: the acceptor says so (KDC_NO_RESPONSE)
+kdc_stop
+flow dead-kdc 1012 "" --user "erin@$R" --password-file "$W/pw/erin" \
+	--expect EHOSTUNREACH
+kdc_start
+# 18. a 7.2 kernel (no xid=): one leg from the ticket flow 1 stored
+flow legacy-single-leg 1000 "" --user "alice@$R" --legacy --sec krb5
+
+# The probe lines must say EPERM
+for n in replayed-leg agent-probe; do
+	[[ $n == $FILTER ]] || continue
+	if grep -q 'probe: .*EPERM (refused)' "$W/log/$n.out" 2>/dev/null; then
+		pass "$n-nonroot-cannot-take-agent-socket"
+	else
+		fail "$n-nonroot-cannot-take-agent-socket" "see $n.out"
+	fi
+done
+
+# --- non-root callers of the helper itself --------------------------------
+if [[ nonroot == $FILTER ]] || [ "$FILTER" = '*' ]; then
+	# the real helper, run by a user on some key: no authority, no answer
+	if setpriv --reuid 1000 --regid 1000 --clear-groups "$REALHELPER" 123456 \
+		>/dev/null 2>&1; then
+		fail nonroot-real-helper "a user's run of the helper succeeded"
+	else
+		pass nonroot-real-helper
+	fi
+	# the test binary with a forged creduid: it cannot become alice
+	d=$W/d/forged
+	mkdir -p "$d"
+	printf 'ver=0x2;host=srv.test;ip4=127.0.0.1;sec=krb5;uid=0x3f1;creduid=0x3e8;user=alice@%s;pid=0x1;upcall_target=mount' \
+		"$R" >"$d/desc"
+	chown -R 1009:1009 "$d"
+	setpriv --reuid 1009 --regid 1009 --clear-groups "$HELPER" -k \
+		"$W/client/krb5.conf" "$d" >/dev/null 2>"$W/log/forged.err"
+	if [ "$(head -c1 "$d/result" 2>/dev/null)" = P ]; then
+		fail nonroot-forged-creduid "uid 1009 got a key for uid 1000"
+	else
+		pass nonroot-forged-creduid "$(grep -o 'NOT_PERMITTED[^:]*' "$W/log/forged.err" | head -1)"
+	fi
+fi
+
+# no agent may outlive the harness's exchanges (all completed or failed)
+sleep 0.3
+left=0
+for p in $(cat "$W"/d/*/agents 2>/dev/null); do
+	[ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$HELPER" ] &&
+		left=$((left + 1))
+done
+if [ "$left" -eq 0 ]; then
+	pass no-agent-left
+else
+	fail no-agent-left "$left helper/agent processes still running"
+fi
+
+# The KDC saw the requests: they came through the acceptor
+if grep -q 'AS_REQ' "$W/log/kdc.log" && grep -q 'TGS_REQ' "$W/log/kdc.log"; then
+	pass kdc-saw-requests "$(grep -c AS_REQ "$W/log/kdc.log") AS, $(grep -c TGS_REQ "$W/log/kdc.log") TGS"
+else
+	fail kdc-saw-requests "no AS/TGS in the KDC log"
+fi
+
+echo "  harness: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
