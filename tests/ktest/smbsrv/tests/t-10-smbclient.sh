@@ -38,6 +38,20 @@ sc_mit_spnego() {
 		{ log_since; return 1; }
 }
 
+sc_smb30() {
+	local d=$W/client/files30 p
+	mkdir -p "$d" && echo "three-oh" > "$d/f" || return 1
+	srv_restart --smb30 || return 1
+	for p in SMB3_02 SMB3_00; do
+		cx timeout 30 smbclient --use-kerberos=required \
+			--use-krb5-ccache="FILE:$CC_FILE" -m $p -I "$SRV_ADDR" \
+			"//$SRV_NAME/share" -c "put $d/f f-$p; get f-$p $d/back-$p" \
+			>/dev/null 2>&1 || { echo "$p failed"; return 1; }
+		cmp "$d/f" "$d/back-$p" || return 1
+	done
+	! srvlog | grep -q BADSIG
+}
+
 t smbclient-ticket client_ticket
 srv_start || fail server-start "$(cat "$LOG_DIR/smbsrv.out")"
 log_mark
@@ -46,4 +60,5 @@ t smbclient-signed sc_signed
 t smbclient-bad-share sc_wrong_share
 log_mark
 t smbclient-mit-spnego sc_mit_spnego
+t smbclient-smb30-smb302 sc_smb30
 srv_stop
