@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the helper's own logic (the codec has test_gss_token):
+ * command line, description and callout parsing as the helper applies it,
+ * payloads, the outcome table, the SPNEGO framing of the initiator, and
+ * the Windows vectors through the initiator's reply parser.
+ *
+ * Usage: test_helper [VECTOR_DIR]
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* before cmocka.h: it defines a fail() macro; ours is called (fail)() */
+#include "upcall.h"
+#include "initiator.h"
+#include "test_util.h"
+
+/* ---- command line ------------------------------------------------------ */
+
+static enum opts_result parse(struct upcall_opts *o, int argc, ...)
+{
+	char *argv[16];
+	FILE *devnull = fopen("/dev/null", "w");
+	enum opts_result r;
+	va_list ap;
+	int i;
+
+	argv[0] = (char *)"cifs-upcall-iakerb";
+	va_start(ap, argc);
+	for (i = 1; i < argc && i < 15; i++)
+		argv[i] = va_arg(ap, char *);
+	va_end(ap);
+	argv[i] = NULL;
+	r = opts_parse(argc, argv, o, devnull);
+	fclose(devnull);
+	return r;
+}
+
+static void opts_defaults(void **state)
+{
+	struct upcall_opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 2, "1234"), OPTS_RUN);
+	assert_string_equal(o.arg, "1234");
+	assert_true(o.env_probe);
+	assert_false(o.trust_dns);
+	assert_false(o.iakerb_fallback);
+	assert_string_equal(o.keytab, UPCALL_DEFAULT_KEYTAB);
+	assert_null(o.krb5conf);
+	assert_int_equal(o.expire, 0);
+}
+
+static void opts_cifs_upcall_compat(void **state)
+{
+	struct upcall_opts o;
+
+	(void)state;
+	/* what cifs.upcall lines in request-key.d carry keeps working */
+	assert_int_equal(parse(&o, 11, "-c", "-E", "-t", "-l", "-k", "/k.conf",
+			       "-K", "FILE:/kt", "-e", "600"), OPTS_EXIT_USAGE);
+	assert_int_equal(parse(&o, 12, "-c", "-E", "-t", "-l", "-k", "/k.conf",
+			       "-K", "FILE:/kt", "-e", "600", "42"), OPTS_RUN);
+	assert_false(o.env_probe);
+	assert_true(o.trust_dns);
+	assert_true(o.legacy_uid);
+	assert_string_equal(o.krb5conf, "/k.conf");
+	assert_string_equal(o.keytab, "FILE:/kt");
+	assert_int_equal(o.expire, 600);
+	assert_string_equal(o.arg, "42");
+	assert_int_equal(parse(&o, 5, "--trust-dns", "--iakerb-fallback",
+			       "--no-env-probe", "7"), OPTS_RUN);
+	assert_true(o.iakerb_fallback);
+}
+
+static void opts_refused(void **state)
+{
+	struct upcall_opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 1), OPTS_EXIT_USAGE);
+	assert_int_equal(parse(&o, 3, "1", "2"), OPTS_EXIT_USAGE);
+	assert_int_equal(parse(&o, 4, "-e", "-5", "1"), OPTS_EXIT_USAGE);
+	assert_int_equal(parse(&o, 4, "-e", "10x", "1"), OPTS_EXIT_USAGE);
+	assert_int_equal(parse(&o, 3, "--bogus", "1"), OPTS_EXIT_USAGE);
+	assert_int_equal(parse(&o, 2, "--version"), OPTS_EXIT_OK);
+	assert_int_equal(parse(&o, 2, "-h"), OPTS_EXIT_OK);
+}
+
+/* ---- the request --------------------------------------------------------- */
+
+#define D72 "ver=0x2;host=srv.test;ip4=10.0.0.1;sec=krb5;uid=0x3e8;" \
+	"creduid=0x3e9;user=alice;pid=0x1234;upcall_target=app"
+#define ML "ver=0x2;host=srv.test;ip4=10.0.0.1;sec=iakerb;uid=0x3e8;" \
+	"creduid=0x3e9;user=alice;pid=0x1234;upcall_target=mount;" \
+	"mechs=iakerb;xid=0123456789abcdef;tmo=30"
+
+static const uint8_t secret[IAKERB_SECRET_LEN + 1] =
+	"0123456789abcdef0123456789abcdef";
+
+static int req(const char *desc, const uint8_t *callout, size_t clen,
+	       bool legacy_uid, struct upcall_req *r, struct result *res)
+{
+	memset(r, 0, sizeof(*r));
+	memset(res, 0, sizeof(*res));
+	res->outcome = OUT_OK;
+	return request_parse(desc, strlen(desc), callout, clen, legacy_uid, r,
+			     res);
+}
+
+static void request_legacy_72(void **state)
+{
+	struct upcall_req r;
+	struct result res;
+
+	(void)state;
+	assert_int_equal(req(D72, (const uint8_t *)"", 0, false, &r, &res), 0);
+	assert_false(r.multileg);
+	assert_true(r.app);
+	assert_int_equal(r.uid, 0x3e9);		/* creduid */
+	assert_string_equal(r.d.host, "srv.test");
+	assert_string_equal(r.d.user, "alice");
+	assert_int_equal(req(D72, (const uint8_t *)"", 0, true, &r, &res), 0);
+	assert_int_equal(r.uid, 0x3e8);		/* -l: uid */
+	/* an unknown, ignorable field: still a 7.2 description */
+	assert_int_equal(req(D72 ";future=1", (const uint8_t *)"", 0, false,
+			     &r, &res), 0);
+}
+
+static void request_refused(void **state)
+{
+	static const struct {
+		const char *desc;
+		int outcome;
+	} bad[] = {
+		{ D72 ";uid=0x0", IAKERB_OUT_PROTOCOL },	/* duplicate */
+		{ D72 ";!critical=1", IAKERB_OUT_TOO_NEW },
+		{ "ver=0x3;host=srv.test;ip4=10.0.0.1;sec=krb5;uid=0x0;"
+		  "creduid=0x0;pid=0x1;upcall_target=app",
+		  IAKERB_OUT_TOO_NEW },
+		{ "ver=0x2;host=srv.test;ip4=10.0.0.1;sec=krb5;uid=0x0;"
+		  "creduid=0x0;pid=0x1", IAKERB_OUT_PROTOCOL },	/* missing */
+		{ "ver=0x2;host=a@EVIL;ip4=10.0.0.1;sec=krb5;uid=0x0;"
+		  "creduid=0x0;pid=0x1;upcall_target=app", IAKERB_OUT_PROTOCOL },
+		{ "ver=0x2;host=a/b;ip4=10.0.0.1;sec=krb5;uid=0x0;"
+		  "creduid=0x0;pid=0x1;upcall_target=app", IAKERB_OUT_PROTOCOL },
+		{ "ver=0x2;host=-x;ip4=10.0.0.1;sec=krb5;uid=0x0;"
+		  "creduid=0x0;pid=0x1;upcall_target=app", IAKERB_OUT_PROTOCOL },
+		{ D72 ";", IAKERB_OUT_PROTOCOL },
+		{ D72 ";agent=77", IAKERB_OUT_PROTOCOL },
+		{ "", IAKERB_OUT_PROTOCOL },
+	};
+	struct upcall_req r;
+	struct result res;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_not_equal(req(bad[i].desc, (const uint8_t *)"", 0,
+					 false, &r, &res), 0);
+		assert_int_equal(res.outcome, bad[i].outcome);
+		assert_true(res.why[0]);
+	}
+}
+
+static size_t callout(uint8_t *buf, size_t cap, uint32_t leg,
+		      const void *srv, size_t srv_len, uint32_t status,
+		      uint32_t cred)
+{
+	int n = iakerb_callout_build(buf, cap, leg, secret, srv, srv_len,
+				     status, NULL, 0, cred);
+
+	assert_true(n > 0);
+	return (size_t)n;
+}
+
+static void request_multileg(void **state)
+{
+	uint8_t buf[512];
+	struct upcall_req r;
+	struct result res;
+	size_t n;
+
+	(void)state;
+	n = callout(buf, sizeof(buf), 1, NULL, 0, 0, 4242);
+	assert_int_equal(req(ML ";leg=1", buf, n, false, &r, &res), 0);
+	assert_true(r.multileg);
+	assert_false(r.app);
+	assert_int_equal(r.d.leg, 1);
+	assert_int_equal(r.msg.cred_key, 4242);
+	assert_memory_equal(r.msg.secret, secret, IAKERB_SECRET_LEN);
+	assert_int_equal(payload_expect(&r), IAKERB_EXPECT_FIRST);
+
+	n = callout(buf, sizeof(buf), 2, "\xa1\x00", 2,
+		    IAKERB_STATUS_MORE_PROCESSING, 0);
+	assert_int_equal(req(ML ";leg=2;agent=77", buf, n, false, &r, &res), 0);
+	assert_int_equal(r.d.agent, 77);
+	assert_int_equal(r.msg.server_blob_len, 2);
+	assert_int_equal(payload_expect(&r), IAKERB_EXPECT_MIDDLE);
+
+	n = callout(buf, sizeof(buf), 3, "\xa1\x00", 2,
+		    IAKERB_STATUS_SUCCESS, 0);
+	assert_int_equal(req(ML ";leg=3;agent=77", buf, n, false, &r, &res), 0);
+	assert_int_equal(payload_expect(&r), IAKERB_EXPECT_FINAL);
+}
+
+static void request_callout_mismatch(void **state)
+{
+	uint8_t buf[512];
+	struct upcall_req r;
+	struct result res;
+	size_t n;
+
+	(void)state;
+	/* leg 1's callout under a leg-2 description, and the reverse */
+	n = callout(buf, sizeof(buf), 1, NULL, 0, 0, 0);
+	assert_int_not_equal(req(ML ";leg=2;agent=77", buf, n, false, &r,
+				 &res), 0);
+	assert_int_equal(res.outcome, IAKERB_OUT_PROTOCOL);
+	n = callout(buf, sizeof(buf), 2, "\xa1\x00", 2,
+		    IAKERB_STATUS_MORE_PROCESSING, 0);
+	assert_int_not_equal(req(ML ";leg=1", buf, n, false, &r, &res), 0);
+	/* no callout at all on a multi-leg description */
+	assert_int_not_equal(req(ML ";leg=1", (const uint8_t *)"", 0, false,
+				 &r, &res), 0);
+	/* a truncated one */
+	n = callout(buf, sizeof(buf), 1, NULL, 0, 0, 0);
+	assert_int_not_equal(req(ML ";leg=1", buf, n - 1, false, &r, &res), 0);
+	/* leg= beyond the limit */
+	assert_int_not_equal(req(ML ";leg=33;agent=7", buf, n, false, &r,
+				 &res), 0);
+}
+
+/* ---- payloads ------------------------------------------------------------- */
+
+static void payloads(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct iakerb_payload ip;
+	struct payload p;
+	uint8_t key[32], blob[100];
+
+	(void)state;
+	memset(key, 0x11, sizeof(key));
+	memset(blob, 0x22, sizeof(blob));
+	assert_int_equal(payload_legacy(mem, key, 32, blob, 100, &p), 0);
+	assert_int_equal(iakerb_payload_parse(p.data, p.len,
+					      IAKERB_EXPECT_LEGACY, &ip), 0);
+	assert_int_equal(ip.sesskey_len, 32);
+	assert_int_equal(ip.secblob_len, 100);
+	/* a 7.2 kernel reads the same header */
+	assert_int_equal(((uint32_t *)p.data)[0], 2);
+	assert_int_equal(((uint32_t *)p.data)[1], 0);
+
+	assert_int_equal(payload_continue(mem, blob, 100, 4321, &p), 0);
+	assert_int_equal(iakerb_payload_parse(p.data, p.len,
+					      IAKERB_EXPECT_MIDDLE, &ip), 0);
+	assert_int_equal(ip.agent_pid, 4321);
+	assert_int_equal(ip.sesskey_len, 0);
+	assert_int_not_equal(iakerb_payload_parse(p.data, p.len,
+						  IAKERB_EXPECT_FINAL, &ip), 0);
+
+	assert_int_equal(payload_established(mem, key, 32, &p), 0);
+	assert_int_equal(iakerb_payload_parse(p.data, p.len,
+					      IAKERB_EXPECT_FINAL, &ip), 0);
+	assert_int_equal(ip.secblob_len, 0);
+
+	/* what the kernel would refuse is not built */
+	assert_int_not_equal(payload_continue(mem, blob, 100, 1, &p), 0);
+	assert_int_not_equal(payload_established(mem, key, 0, &p), 0);
+	assert_int_not_equal(payload_legacy(mem, key, 65, blob, 1, &p), 0);
+	talloc_free(mem);
+}
+
+/* ---- outcomes ------------------------------------------------------------- */
+
+static void outcomes(void **state)
+{
+	struct result res = { .outcome = OUT_OK };
+	int i;
+
+	(void)state;
+	for (i = 0; i < IAKERB_OUT_COUNT; i++) {
+		assert_int_equal(outcome_from_errno(outcome_errno(i)), i);
+		assert_non_null(iakerb_outcome_msg(outcome_errno(i)));
+	}
+	assert_int_equal(outcome_errno(IAKERB_OUT_BAD_PASSWORD), EKEYREJECTED);
+	assert_int_equal(outcome_errno(IAKERB_OUT_NO_CREDS), ENOKEY);
+	assert_int_equal(outcome_errno(IAKERB_OUT_KDC_UNREACHABLE),
+			 EHOSTUNREACH);
+	assert_int_equal(outcome_from_errno(ENOENT), IAKERB_OUT_PROTOCOL);
+	/* the first failure is the one reported */
+	assert_int_equal((fail)(&res, IAKERB_OUT_CLOCK_SKEW, "first %d", 1),
+			 -ETIME);
+	(fail)(&res, IAKERB_OUT_PROTOCOL, "second");
+	assert_int_equal(res.outcome, IAKERB_OUT_CLOCK_SKEW);
+	assert_string_equal(res.why, "first 1");
+}
+
+/* krb5 codes as MIT's IAKerb initiator returns them (minor status) */
+static void krb5_codes(void **state)
+{
+	(void)state;
+	assert_int_equal(krb5_code_outcome(KRB5KDC_ERR_PREAUTH_FAILED),
+			 IAKERB_OUT_BAD_PASSWORD);
+	assert_int_equal(krb5_code_outcome(KRB5KRB_AP_ERR_BAD_INTEGRITY),
+			 IAKERB_OUT_BAD_PASSWORD);
+	assert_int_equal(krb5_code_outcome(KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN),
+			 IAKERB_OUT_NO_PRINCIPAL);
+	assert_int_equal(krb5_code_outcome(KRB5KRB_AP_ERR_SKEW),
+			 IAKERB_OUT_CLOCK_SKEW);
+	assert_int_equal(krb5_code_outcome(KRB5KDC_ERR_KEY_EXP),
+			 IAKERB_OUT_EXPIRED);
+	assert_int_equal(krb5_code_outcome(KRB5KRB_AP_ERR_IAKERB_KDC_NOT_FOUND),
+			 IAKERB_OUT_KDC_UNREACHABLE);
+	assert_int_equal(krb5_code_outcome(KRB5KRB_AP_ERR_IAKERB_KDC_NO_RESPONSE),
+			 IAKERB_OUT_KDC_UNREACHABLE);
+	assert_int_equal(krb5_code_outcome(KRB5_FCC_NOFILE),
+			 IAKERB_OUT_NO_CREDS);
+	assert_int_equal(krb5_code_outcome(KRB5KRB_AP_ERR_MODIFIED),
+			 IAKERB_OUT_MUTUAL_AUTH);
+	assert_int_equal(krb5_code_outcome(12345), -1);
+	assert_int_equal(gss_outcome(GSS_S_BAD_SIG, 0), IAKERB_OUT_MUTUAL_AUTH);
+	assert_int_equal(gss_outcome(GSS_S_NO_CRED, 0), IAKERB_OUT_NO_CREDS);
+	assert_int_equal(gss_outcome(GSS_S_DEFECTIVE_TOKEN, 0),
+			 IAKERB_OUT_PROTOCOL);
+}
+
+/* ---- SPNEGO framing of the initiator ------------------------------------ */
+
+static void framing_first(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	const uint8_t tok[] = { 0x60, 0x03, 0x06, 0x01, 0x00 };
+	struct spnego_token t;
+	uint8_t *out, *ml;
+	size_t len, ml_len;
+
+	(void)state;
+	assert_int_equal(spnego_wrap_first(mem, &oid_iakerb, tok, sizeof(tok),
+					   &out, &len, &ml, &ml_len), 0);
+	assert_int_equal(spnego_parse(out, len, &t), 0);
+	assert_int_equal(t.kind, SPNEGO_NEG_TOKEN_INIT);
+	assert_true(t.gss_framed);
+	assert_int_equal(t.init.n_mechs, 1);
+	assert_true(oid_equal(&t.init.mechs[0], &oid_iakerb));
+	assert_blob_equal(t.init.mech_token, tok, sizeof(tok));
+	/* what we keep for the MICs is exactly what went out */
+	assert_blob_equal(t.init.mech_types, ml, ml_len);
+	talloc_free(mem);
+}
+
+static void framing_next(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct server_reply rep;
+	struct spnego_token t;
+	uint8_t *out;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(spnego_wrap_next(mem, "tok", 3, NULL, 0, &out, &len),
+			 0);
+	assert_int_equal(spnego_parse(out, len, &t), 0);
+	assert_int_equal(t.kind, SPNEGO_NEG_TOKEN_RESP);
+	assert_false(t.resp.has_neg_state);
+	assert_blob_equal(t.resp.response_token, "tok", 3);
+	assert_null(t.resp.mech_list_mic.data);
+	assert_int_equal(spnego_wrap_next(mem, NULL, 0, "mic", 3, &out, &len),
+			 0);
+	assert_int_equal(spnego_unwrap_reply(out, len, &rep), 0);
+	assert_null(rep.token.data);
+	assert_blob_equal(rep.mic, "mic", 3);
+	/* an empty security buffer is a reply with nothing in it */
+	assert_int_equal(spnego_unwrap_reply(out, 0, &rep), 0);
+	assert_false(rep.has_state);
+	talloc_free(mem);
+}
+
+static void reply_refused(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct spnego_token t = { .kind = SPNEGO_NEG_TOKEN_RESP };
+	struct server_reply rep;
+	uint8_t *out, *ml;
+	size_t len, ml_len;
+
+	(void)state;
+	t.resp.has_neg_state = true;
+	t.resp.neg_state = SPNEGO_REJECT;
+	assert_int_equal(spnego_build(mem, &t, &out, &len), 0);
+	assert_int_equal(spnego_unwrap_reply(out, len, &rep), 0);
+	assert_true(rep.reject);
+	/* a server does not answer with a negTokenInit */
+	assert_int_equal(spnego_wrap_first(mem, &oid_iakerb, "x", 1, &out, &len,
+					   &ml, &ml_len), 0);
+	assert_int_equal(spnego_unwrap_reply(out, len, &rep), -EPROTO);
+	assert_int_not_equal(spnego_unwrap_reply((const uint8_t *)"\xa1\x05",
+						 2, &rep), 0);
+	talloc_free(mem);
+}
+
+/* Every server vector goes through the initiator's reply parser */
+static void windows_vectors(void **state)
+{
+	static const struct {
+		int vec;
+		const char *what;
+	} want[] = {
+		{ VEC_KRB_ERROR, "KRB-ERROR 25" },
+		{ VEC_AS_REP, "AS-REP" },
+		{ VEC_TGS_REP, "TGS-REP" },
+		{ VEC_AP_REP_MIC, "AP-REP" },
+	};
+	struct server_reply rep;
+	char what[96];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct vector *v = &vectors[want[i].vec];
+
+		assert_int_equal(spnego_unwrap_reply(v->data, v->len, &rep), 0);
+		assert_false(rep.reject);
+		describe_token(&rep.token, what, sizeof(what));
+		assert_string_equal(what, want[i].what);
+	}
+	/* 04: AP-REP and mechListMIC, negState accept-incomplete (not 0) */
+	assert_int_equal(spnego_unwrap_reply(vectors[VEC_AP_REP_MIC].data,
+					     vectors[VEC_AP_REP_MIC].len, &rep),
+			 0);
+	assert_non_null(rep.mic.data);
+	assert_true(rep.has_state);
+	/* and the client's negTokenInit is no reply */
+	assert_int_equal(spnego_unwrap_reply(vectors[VEC_CLIENT_INIT].data,
+					     vectors[VEC_CLIENT_INIT].len,
+					     &rep), -EPROTO);
+}
+
+/* ---- secrets ------------------------------------------------------------- */
+
+static void secrets(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	uint8_t a[16], b[16], *s;
+
+	(void)state;
+	memset(a, 7, sizeof(a));
+	memcpy(b, a, sizeof(b));
+	assert_true(ct_equal(a, b, sizeof(a)));
+	b[15] ^= 1;
+	assert_false(ct_equal(a, b, sizeof(a)));
+	s = secret_alloc(mem, 64);
+	assert_non_null(s);
+	assert_int_equal(talloc_get_size(s), 65);
+	assert_int_equal(random_bytes(a, sizeof(a)), 0);
+	talloc_free(mem);
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(opts_defaults),
+	cmocka_unit_test(opts_cifs_upcall_compat),
+	cmocka_unit_test(opts_refused),
+	cmocka_unit_test(request_legacy_72),
+	cmocka_unit_test(request_refused),
+	cmocka_unit_test(request_multileg),
+	cmocka_unit_test(request_callout_mismatch),
+	cmocka_unit_test(payloads),
+	cmocka_unit_test(outcomes),
+	cmocka_unit_test(krb5_codes),
+	cmocka_unit_test(framing_first),
+	cmocka_unit_test(framing_next),
+	cmocka_unit_test(reply_refused),
+	cmocka_unit_test(windows_vectors),
+	cmocka_unit_test(secrets),
+};
+
+int main(int argc, char **argv)
+{
+	const char *env = getenv("IAKERB_VECTORS_DIR");
+
+	if (argc > 1)
+		vectors_dir = argv[1];
+	else if (env && *env)
+		vectors_dir = env;
+	return _cmocka_run_group_tests("helper", tests,
+				       sizeof(tests) / sizeof(tests[0]),
+				       load_vectors, free_vectors);
+}
