@@ -353,7 +353,9 @@ static int desc_check(const struct iakerb_desc *d)
 		return -EPROTO;
 	if (d->mechs & ~IAKERB_MECH_ALL)
 		return -EPROTO;
-	if (d->sec != iakerb_sec_from_mechs(d->mechs))
+	/* 7.2's choice, or the mount's own sec=iakerb when IAKerb is offered */
+	if (d->sec != iakerb_sec_from_mechs(d->mechs) &&
+	    !(d->sec == IAKERB_SEC_IAKERB && (d->mechs & IAKERB_MECH_IAKERB)))
 		return -EPROTO;
 	if (xid_ok(d->xid, strnlen(d->xid, sizeof(d->xid))))
 		return -EPROTO;

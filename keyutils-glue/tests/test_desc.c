@@ -301,8 +301,35 @@ static void test_mechs_none(void **state)
 	join(s, sizeof(s), field_index("mechs"), "mechs=none");
 	assert_int_equal(parse_str(s, &d), 0);
 	assert_int_equal(d.mechs, 0);
+	/* sec=iakerb with mechs=none (both fields replaced) */
 	snprintf(f, sizeof(f), "sec=iakerb");
 	join(s, sizeof(s), field_index("sec"), f);
+	memcpy(strstr(s, "mechs=") + 6, "none", 4);
+	memmove(strstr(s, "mechs=") + 10, strstr(s, ";xid="),
+		strlen(strstr(s, ";xid=")) + 1);
+	assert_non_null(strstr(s, ";sec=iakerb;"));
+	assert_non_null(strstr(s, ";mechs=none;xid="));
+	assert_int_equal(parse_str(s, &d), -EPROTO);
+}
+
+/*
+ * A mount with sec=iakerb makes the kernel write sec=iakerb even when the
+ * server offers krb5 too; sec= other than 7.2's choice is valid only then.
+ */
+static void test_sec_iakerb_by_mount(void **state)
+{
+	char s[2000];
+	struct iakerb_desc d;
+
+	join(s, sizeof(s), field_index("sec"), "sec=iakerb");
+	assert_int_equal(parse_str(s, &d), 0);
+	assert_int_equal(d.sec, IAKERB_SEC_IAKERB);
+	assert_true(iakerb_desc_build(s, sizeof(s), &d) > 0);
+	/* no IAKerb offered: sec=iakerb cannot be */
+	d.mechs = IAKERB_MECH_KRB5;
+	assert_int_equal(iakerb_desc_build(s, sizeof(s), &d), -EINVAL);
+	/* any other departure from 7.2's choice is still refused */
+	join(s, sizeof(s), field_index("sec"), "sec=mskrb5");
 	assert_int_equal(parse_str(s, &d), -EPROTO);
 }
 
@@ -669,6 +696,7 @@ int main(void)
 		cmocka_unit_test(test_base_parses),
 		cmocka_unit_test(test_every_field_spelling),
 		cmocka_unit_test(test_mechs_none),
+		cmocka_unit_test(test_sec_iakerb_by_mount),
 		cmocka_unit_test(test_ip6_spellings),
 		cmocka_unit_test(test_missing_fields),
 		cmocka_unit_test(test_duplicates),
