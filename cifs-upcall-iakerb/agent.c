@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <syslog.h>
@@ -110,17 +111,21 @@ static bool agent_handle(struct agent *a, const uint8_t *buf, size_t len)
 	struct iakerb_msg_writer w;
 	int n, ret;
 
-	if (iakerb_msg_parse(buf, len, &m))
-		return false;
+	/* every failed check ends the exchange: the agent fails closed */
+	if (iakerb_msg_parse(buf, len, &m)) {
+		ulog(LOG_ERR, "a malformed message on the agent's socket: "
+		     "ending the exchange");
+		return true;
+	}
 	switch (m.kind) {
 	case IAKERB_KIND_HELLO:
 		if (memcmp(m.xid, a->u->r->d.xid, IAKERB_XID_LEN) ||
-		    m.leg != a->next_leg) {
-			ulog(LOG_WARNING, "refused a helper for leg %u "
-			     "(expecting leg %u of this exchange)", m.leg,
-			     a->next_leg);
+		    m.leg != a->next_leg || a->pending) {
+			ulog(LOG_ERR, "a helper for leg %u (expecting leg %u "
+			     "of this exchange): replayed or skipped, ending "
+			     "the exchange", m.leg, a->next_leg);
 			msg_result(a->sock, m.nonce, m.leg, EPROTO, NULL);
-			return false;
+			return true;
 		}
 		a->pending = true;
 		a->leg = m.leg;
@@ -145,10 +150,10 @@ static bool agent_handle(struct agent *a, const uint8_t *buf, size_t len)
 			return true;
 		}
 		if (ret) {
-			ulog(LOG_WARNING, "refused an out-of-order request for "
-			     "leg %u", m.leg);
+			ulog(LOG_ERR, "an out-of-order request for leg %u: "
+			     "ending the exchange", m.leg);
 			msg_result(a->sock, m.nonce, m.leg, EPROTO, NULL);
-			return false;
+			return true;
 		}
 		a->pending = false;
 		if (agent_leg_run(a, &m))
@@ -157,8 +162,19 @@ static bool agent_handle(struct agent *a, const uint8_t *buf, size_t len)
 		deadline_in(&a->idle, IAKERB_AGENT_IDLE_SEC * 1000);
 		return false;
 	default:
-		return false;
+		ulog(LOG_ERR, "an unexpected message (kind %u) on the agent's "
+		     "socket: ending the exchange", m.kind);
+		return true;
 	}
+}
+
+/* The kernel sends SIGTERM when it gives up on the exchange (§6 step 4) */
+static volatile sig_atomic_t agent_stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	agent_stop = 1;
 }
 
 static long ms_to(const struct timespec *d)
@@ -178,7 +194,7 @@ static void agent_serve(struct agent *a)
 	ssize_t n;
 	int r;
 
-	while (buf) {
+	while (buf && !agent_stop) {
 		left = ms_to(&a->idle);
 		l2 = ms_to(&a->end);
 		if (l2 < left)
@@ -216,37 +232,51 @@ static void agent_serve(struct agent *a)
 		if (r)
 			break;
 	}
+	if (agent_stop)
+		ulog(LOG_NOTICE, "SIGTERM at leg %u: exiting", a->next_leg);
 }
 
 /*
  * The agent's process set-up: its session, signals and file descriptors.
- * It keeps exactly three: IAKERB_AGENT_FD (the end helpers take),
- * AGENT_SERVE_FD (the end it reads) and AGENT_CALLER_FD (the caller's
- * pidfd, or nothing), plus /dev/null on 0-2 (stderr kept for -s).
+ * It keeps IAKERB_AGENT_FD (the end helpers take) and AGENT_SERVE_FD (the
+ * end it reads) of a socketpair it makes itself, so that SO_PEERCRED on
+ * either names the agent (§8); AGENT_CALLER_FD (the caller's pidfd, if
+ * any); AGENT_FIRST_FD (the channel to its parent, for leg 1's result);
+ * and /dev/null on 0-2 (stderr kept for -s).
  */
 #define AGENT_CALLER_FD	(IAKERB_AGENT_FD + 2)
+#define AGENT_FIRST_FD	(IAKERB_AGENT_FD + 3)
 
-static int agent_detach(int a_end, int b_end, int caller, bool keep_stderr)
+static int agent_detach(int first, int caller, bool keep_stderr,
+			int *caller_out)
 {
+	struct sigaction term = { .sa_handler = on_term };
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	int hi_a, hi_b, hi_c = -1;
+	int size = 256 * 1024, rv[2], hi[4];
 
 	setsid();
 	alarm(0);
 	signal(SIGALRM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	/* out of the way first, so no dup2 below clobbers another */
-	hi_a = fcntl(a_end, F_DUPFD_CLOEXEC, 200);
-	hi_b = fcntl(b_end, F_DUPFD_CLOEXEC, 200);
-	if (caller >= 0)
-		hi_c = fcntl(caller, F_DUPFD_CLOEXEC, 200);
-	if (hi_a < 0 || hi_b < 0)
-		_exit(1);
-	dup2(hi_a, IAKERB_AGENT_FD);	/* no CLOEXEC needed: nothing execs */
-	dup2(hi_b, AGENT_SERVE_FD);
-	if (hi_c >= 0)
-		dup2(hi_c, AGENT_CALLER_FD);
+	sigaction(SIGTERM, &term, NULL);	/* no SA_RESTART: wake poll */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, rv) < 0)
+		return -1;
+	/* a REQUEST carries a whole token: room for the largest */
+	setsockopt(rv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	setsockopt(rv[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	/* above everything first, so that no dup2 below clobbers another */
+	hi[0] = fcntl(rv[0], F_DUPFD_CLOEXEC, 200);
+	hi[1] = fcntl(rv[1], F_DUPFD_CLOEXEC, 200);
+	hi[2] = caller >= 0 ? fcntl(caller, F_DUPFD_CLOEXEC, 200) : -1;
+	hi[3] = fcntl(first, F_DUPFD_CLOEXEC, 200);
+	if (hi[0] < 0 || hi[1] < 0 || hi[3] < 0)
+		return -1;
+	/* no CLOEXEC needed on the kept ones: nothing execs */
+	if (dup2(hi[0], IAKERB_AGENT_FD) < 0 ||
+	    dup2(hi[1], AGENT_SERVE_FD) < 0 ||
+	    dup2(hi[3], AGENT_FIRST_FD) < 0)
+		return -1;
+	*caller_out = hi[2] >= 0 ? dup2(hi[2], AGENT_CALLER_FD) : -1;
 	if (null >= 0) {
 		dup2(null, 0);
 		dup2(null, 1);
@@ -255,13 +285,18 @@ static int agent_detach(int a_end, int b_end, int caller, bool keep_stderr)
 	}
 	/* the io's files, the caller's /proc, everything else: gone */
 	close_range(3, IAKERB_AGENT_FD - 1, 0);
-	close_range(hi_c >= 0 ? AGENT_CALLER_FD + 1 : AGENT_CALLER_FD, ~0U,
-		    0);
-	return hi_c >= 0 ? AGENT_CALLER_FD : -1;
+	close_range(AGENT_FIRST_FD + 1, ~0U, 0);
+	if (*caller_out < 0)
+		close(AGENT_CALLER_FD);
+	/* its last change of credentials was before fork(): now, not before */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* best effort: the GSS credential holds the password */
+	mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT);
+	return 0;
 }
 
 static void __attribute__((noreturn))
-agent_main(struct upcall_ctx *u, int a_end, int b_end, const uint8_t *secret,
+agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 	   const uint8_t *nonce)
 {
 	struct agent a = { .u = u, .secret = secret, .next_leg = 2 };
@@ -269,11 +304,11 @@ agent_main(struct upcall_ctx *u, int a_end, int b_end, const uint8_t *secret,
 	struct payload p = { 0 };
 	uint8_t *blob = NULL;
 	size_t blob_len = 0;
-	int ret, caller;
+	int ret;
 
-	caller = agent_detach(a_end, b_end, u->caller.pidfd,
-			      u->o->log_stderr);
-	a.caller_pidfd = caller;
+	if (agent_detach(first, u->caller.pidfd, u->o->log_stderr,
+			 &a.caller_pidfd))
+		_exit(1);
 	a.sock = AGENT_SERVE_FD;
 	u->caller.pidfd = u->caller.procfd = -1;
 	log_set_context("agent xid %s", u->r->d.xid);
@@ -288,13 +323,16 @@ agent_main(struct upcall_ctx *u, int a_end, int b_end, const uint8_t *secret,
 		fail(&u->res, IAKERB_OUT_PROTOCOL, "cannot start: %d", ret);
 	if (a.in)
 		agent_log_leg(&a, 1, ret);
-	msg_result(a.sock, nonce, 1, ret ? outcome_errno(u->res.outcome) : 0,
-		   &p);
+	msg_result(AGENT_FIRST_FD, nonce, 1,
+		   ret ? outcome_errno(u->res.outcome) : 0, &p);
+	close(AGENT_FIRST_FD);
 	talloc_free(mem);
-	if (!ret)
+	if (!ret && !agent_stop)
 		agent_serve(&a);
 	if (a.in)
 		init_free(a.in);
+	/* the heap held the password and keys: leave nothing behind */
+	secret_wipe((void *)secret, IAKERB_SECRET_LEN);
 	_exit(ret ? 1 : 0);
 }
 
@@ -315,11 +353,11 @@ int agent_start(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 		return fail(&u->res, IAKERB_OUT_PROTOCOL, "no memory/entropy");
 	memcpy(secret, r->msg.secret, IAKERB_SECRET_LEN);
 
+	/* leg 1's own channel: the rendezvous pair is the agent's to make */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return fail(&u->res, IAKERB_OUT_PROTOCOL, "socketpair: %s",
 			    strerror(errno));
-	/* a REQUEST carries a whole token: make room for the largest */
-	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	setsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	deadline_in(&deadline, leg_budget_ms(r));
 
@@ -330,8 +368,10 @@ int agent_start(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 		return fail(&u->res, IAKERB_OUT_PROTOCOL, "fork: %s",
 			    strerror(errno));
 	}
-	if (pid == 0)
-		agent_main(u, sv[0], sv[1], secret, nonce);
+	if (pid == 0) {
+		close(sv[0]);
+		agent_main(u, sv[1], secret, nonce);
+	}
 
 	/* the helper: the password and secret are the agent's business now */
 	close(sv[1]);

@@ -29,10 +29,22 @@
 #define SYS_pidfd_getfd 438
 #endif
 
+/* Whatever an earlier helper left unread is not for us */
+static void drain(int fd)
+{
+	uint8_t junk[64];
+	int i;
+
+	for (i = 0; i < 1024; i++)
+		if (recv(fd, junk, sizeof(junk), MSG_DONTWAIT | MSG_TRUNC) < 0)
+			break;
+}
+
 static int take_agent_socket(const struct upcall_req *r, struct result *res)
 {
 	int pidfd, fd, type = 0, dom = 0;
-	socklen_t sl = sizeof(type);
+	struct ucred cred;
+	socklen_t sl;
 
 	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)r->d.agent, 0);
 	if (pidfd < 0)
@@ -48,16 +60,28 @@ static int take_agent_socket(const struct upcall_req *r, struct result *res)
 		return fail(res, IAKERB_OUT_AGENT_LOST,
 			    "agent %u has no socket: %s", r->d.agent,
 			    strerror(errno));
-	/* whatever sits there must at least be the kind of socket we made */
+	/*
+	 * Whatever sits there must be the kind of socket an agent makes, made
+	 * by the agent itself, as root or the credential owner (§8).
+	 */
+	sl = sizeof(type);
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &sl) ||
-	    type != SOCK_SEQPACKET ||
-	    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &sl) ||
-	    dom != AF_UNIX) {
-		close(fd);
-		return fail(res, IAKERB_OUT_AGENT_LOST,
-			    "process %u is not an agent", r->d.agent);
-	}
+	    type != SOCK_SEQPACKET)
+		goto not_agent;
+	sl = sizeof(dom);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &sl) || dom != AF_UNIX)
+		goto not_agent;
+	sl = sizeof(cred);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &sl) ||
+	    cred.pid != (pid_t)r->d.agent ||
+	    (cred.uid != 0 && cred.uid != r->uid))
+		goto not_agent;
+	drain(fd);
 	return fd;
+not_agent:
+	close(fd);
+	return fail(res, IAKERB_OUT_AGENT_LOST, "process %u is not an agent",
+		    r->d.agent);
 }
 
 /* The next message for our nonce, skipping leftovers of earlier legs */

@@ -28,6 +28,12 @@ int gss_service_name(const char *host, gss_name_t *out, OM_uint32 *minor);
 int gss_session_key(gss_ctx_id_t ctx, uint8_t *key, size_t cap, size_t *len,
 		    struct result *res, TALLOC_CTX *mem, const gss_OID mech);
 
+/* krb5_legacy.c, shared with the agent's krb5 path */
+int krb5_keytab_ccache(TALLOC_CTX *mem, krb5_context k, const char *keytab,
+		       const char *user, char **ccname, struct result *res);
+int krb5_host_candidate(TALLOC_CTX *mem, struct upcall_ctx *u, int step,
+			char **host);
+
 /* ccache.c */
 bool realm_has_kdc(krb5_context k, const char *realm);
 int cc_store_allowed(krb5_context k, const char *collection,

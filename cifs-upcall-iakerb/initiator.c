@@ -44,6 +44,13 @@ static void lowercase(char *s)
 			*s = (char)(*s - 'A' + 'a');
 }
 
+static void upper(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'a' && *s <= 'z')
+			*s = (char)(*s - 'a' + 'A');
+}
+
 static int import_krb5_name(const char *s, gss_name_t *out, OM_uint32 *minor)
 {
 	gss_buffer_desc b = { strlen(s), (void *)s };
@@ -157,14 +164,24 @@ static int creds_from_password(struct initiator *in, TALLOC_CTX *mem)
 	if (at && at[1]) {
 		princ = talloc_strdup(mem, user);
 		in->user_realm = talloc_strdup(in, at + 1);
-		ret = as_realm_ok(in, in->user_realm);
-		if (ret)
-			return ret;
+	} else if (!at && u->domain && u->domain[0]) {
+		/* the mount's domain= is the realm hint (PROTOCOL.md §14) */
+		in->user_realm = talloc_strdup(in, u->domain);
+		if (in->user_realm)
+			upper(in->user_realm);
+		princ = talloc_asprintf(mem, "%s@%s", user, in->user_realm);
 	} else {
 		/* "alice" or "alice@": MIT asks the server for its realm */
 		princ = at ? talloc_strdup(mem, user) :
 			     talloc_asprintf(mem, "%s@", user);
 		in->discovery = true;
+	}
+	if (!princ || (!in->discovery && !in->user_realm))
+		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+	if (!in->discovery) {
+		ret = as_realm_ok(in, in->user_realm);
+		if (ret)
+			return ret;
 	}
 	if (!princ)
 		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
@@ -209,36 +226,156 @@ void init_free(struct initiator *in)
 	talloc_free(in);
 }
 
-int init_first(struct initiator *in, TALLOC_CTX *mem, struct upcall_ctx *u,
-	       uint8_t **blob, size_t *blob_len)
+/* Forget a failed attempt, so the next mechanism starts clean */
+static void init_reset(struct initiator *in)
 {
-	const struct iakerb_desc *d = &u->r->d;
+	OM_uint32 minor;
+
+	if (in->ctx != GSS_C_NO_CONTEXT)
+		gss_delete_sec_context(&minor, &in->ctx, GSS_C_NO_BUFFER);
+	if (in->cred != GSS_C_NO_CREDENTIAL)
+		gss_release_cred(&minor, &in->cred);
+	if (in->target != GSS_C_NO_NAME)
+		gss_release_name(&minor, &in->target);
+	in->ctx = GSS_C_NO_CONTEXT;
+	in->cred = GSS_C_NO_CREDENTIAL;
+	in->target = GSS_C_NO_NAME;
+	in->from_password = in->discovery = false;
+	in->user_realm = NULL;
+	in->u->res.outcome = OUT_OK;
+	in->u->res.why[0] = 0;
+}
+
+/* The first token of in->mech, framed in a negTokenInit of @offer */
+static int first_token(struct initiator *in, TALLOC_CTX *mem,
+		       const struct der_blob *offer, size_t n_offer,
+		       uint8_t **blob, size_t *blob_len)
+{
+	struct result *res = &in->u->res;
 	gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
+	OM_uint32 major, minor;
+	int ret;
+
+	major = gss_init_sec_context(&minor, in->cred, &in->ctx, in->target,
+				     in->mech, REQ_FLAGS, 0,
+				     GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_BUFFER,
+				     NULL, &out, NULL, NULL);
+	if (GSS_ERROR(major))
+		return gss_fail(res, mem, in->mech == &mech_iakerb_oid ?
+				"IAKerb first token" : "krb5 AP-REQ", major,
+				minor, in->mech);
+	if (major != GSS_S_CONTINUE_NEEDED || !out.length) {
+		gss_release_buffer(&minor, &out);
+		return fail(res, IAKERB_OUT_PROTOCOL,
+			    "the context completed without the server");
+	}
+	ret = check_ours(in, &out);
+	if (!ret) {
+		memcpy(in->offer, offer, n_offer * sizeof(*offer));
+		in->n_offer = n_offer;
+		if (spnego_wrap_first(in, offer, n_offer, out.value,
+				      out.length, blob, blob_len,
+				      &in->mech_list, &in->mech_list_len))
+			ret = fail(res, IAKERB_OUT_PROTOCOL,
+				   "cannot frame the negTokenInit");
+	}
+	snprintf(in->note.server, sizeof(in->note.server), "NEGOTIATE");
+	gss_release_buffer(&minor, &out);
+	if (!ret)
+		talloc_steal(mem, *blob);
+	return ret;
+}
+
+/*
+ * Plain krb5 with a verified AP-REP, the kernel's sec=krb5/mskrb5 on a
+ * server that also lets us use an agent: the user's ccache (or root's
+ * keytab) and a KDC we can reach, as cifs.upcall would use them, but with
+ * mutual authentication (PROTOCOL.md §1: prefer CONTINUE).
+ */
+static int try_krb5(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
+		    size_t *blob_len)
+{
+	struct upcall_ctx *u = in->u;
+	const struct iakerb_desc *d = &u->r->d;
+	struct der_blob offer[2];
+	struct cc_choice cc;
+	OM_uint32 major, minor;
+	char *ccname = NULL, *host = NULL;
+	int ret, step;
+
+	in->mech = &mech_krb5_oid;
+	if (cc_find_k(mem, in->k, u->env_ccname, d->host,
+		      (d->have & IAKERB_F_USER) ? d->user : "", false,
+		      &cc) == 0) {
+		ret = creds_from_ccache(in, mem, &cc);
+		if (ret)
+			return ret;
+	} else if (u->r->uid == 0 && (d->have & IAKERB_F_USER)) {
+		if (krb5_keytab_ccache(mem, in->k, u->o->keytab, d->user,
+				       &ccname, &u->res))
+			return -outcome_errno(u->res.outcome);
+		cc.name = ccname;
+		cc.principal = (char *)d->user;
+		cc.state = CC_TGT;
+		ret = creds_from_ccache(in, mem, &cc);
+		if (ret)
+			return ret;
+	} else {
+		return fail(&u->res, IAKERB_OUT_NO_CREDS,
+			    "no ccache with a valid TGT or ticket for "
+			    "cifs/%s", d->host);
+	}
+	/* Windows lists the MS OID first for sec=mskrb5; the token itself
+	 * is the krb5 mech's either way */
+	if (d->sec == IAKERB_SEC_MSKRB5) {
+		offer[0] = oid_ms_krb5;
+		offer[1] = oid_krb5;
+	} else {
+		offer[0] = oid_krb5;
+	}
+	ret = -1;
+	for (step = 0; ret && krb5_host_candidate(mem, u, step, &host) == 0;
+	     step++) {
+		if (!host)
+			continue;
+		lowercase(host);
+		if (in->target != GSS_C_NO_NAME)
+			gss_release_name(&minor, &in->target);
+		if (in->ctx != GSS_C_NO_CONTEXT)
+			gss_delete_sec_context(&minor, &in->ctx,
+					       GSS_C_NO_BUFFER);
+		major = (OM_uint32)gss_service_name(host, &in->target, &minor);
+		if (GSS_ERROR(major))
+			return gss_fail(&u->res, mem, "service name", major,
+					minor, NULL);
+		ret = first_token(in, mem, offer,
+				  d->sec == IAKERB_SEC_MSKRB5 ? 2 : 1, blob,
+				  blob_len);
+	}
+	if (!ret) {
+		u->res.outcome = OUT_OK;
+		u->res.why[0] = 0;
+	}
+	return ret;
+}
+
+static int try_iakerb(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
+		      size_t *blob_len)
+{
+	struct upcall_ctx *u = in->u;
+	const struct iakerb_desc *d = &u->r->d;
 	struct cc_choice cc;
 	OM_uint32 major, minor;
 	char *host, *spn;
 	int ret;
 
-	in->u = u;
 	in->mech = &mech_iakerb_oid;
-	in->ctx = GSS_C_NO_CONTEXT;
-	in->cred = GSS_C_NO_CREDENTIAL;
-	in->target = GSS_C_NO_NAME;
-	talloc_set_destructor(in, init_destructor);
-	/* sec=iakerb although the server also offers krb5: the user's word */
-	in->explicit_iakerb = d->sec == IAKERB_SEC_IAKERB &&
-			      (d->mechs & (IAKERB_MECH_KRB5 |
-					   IAKERB_MECH_MSKRB5));
-	if (krb5_init_context(&in->k))
-		return fail(&u->res, IAKERB_OUT_PROTOCOL, "krb5_init_context");
-
-	ret = cc_find_k(in, in->k, u->env_ccname, d->host,
+	ret = cc_find_k(mem, in->k, u->env_ccname, d->host,
 			(d->have & IAKERB_F_USER) ? d->user : "",
-			u->pass != NULL, &cc);
-	in->collection = talloc_strdup(in, cc.collection ? cc.collection : "");
+			u->pass_len != 0, &cc);
 	if (ret == 0)
 		ret = creds_from_ccache(in, mem, &cc);
-	else if (u->pass)
+	else if (u->pass_len)
 		ret = creds_from_password(in, mem);
 	else
 		ret = fail(&u->res, IAKERB_OUT_NO_CREDS,
@@ -263,30 +400,57 @@ int init_first(struct initiator *in, TALLOC_CTX *mem, struct upcall_ctx *u,
 	if (GSS_ERROR(major))
 		return gss_fail(&u->res, mem, "service name", major, minor,
 				NULL);
+	return first_token(in, mem, &oid_iakerb, 1, blob, blob_len);
+}
 
-	major = gss_init_sec_context(&minor, in->cred, &in->ctx, in->target,
-				     in->mech, REQ_FLAGS, 0,
-				     GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_BUFFER,
-				     NULL, &out, NULL, NULL);
-	if (GSS_ERROR(major))
-		return gss_fail(&u->res, mem, "IAKerb first token", major,
-				minor, in->mech);
-	if (major != GSS_S_CONTINUE_NEEDED || !out.length) {
-		gss_release_buffer(&minor, &out);
-		return fail(&u->res, IAKERB_OUT_PROTOCOL,
-			    "IAKerb completed without a server");
+int init_first(struct initiator *in, TALLOC_CTX *mem, struct upcall_ctx *u,
+	       uint8_t **blob, size_t *blob_len)
+{
+	const struct iakerb_desc *d = &u->r->d;
+	bool krb5 = d->sec != IAKERB_SEC_IAKERB &&
+		    (d->mechs & (IAKERB_MECH_KRB5 | IAKERB_MECH_MSKRB5));
+	bool iakerb = d->mechs & IAKERB_MECH_IAKERB;
+	struct cc_choice cc;
+	int ret;
+
+	in->u = u;
+	in->ctx = GSS_C_NO_CONTEXT;
+	in->cred = GSS_C_NO_CREDENTIAL;
+	in->target = GSS_C_NO_NAME;
+	talloc_set_destructor(in, init_destructor);
+	/* sec=iakerb although the server also offers krb5: the user's word */
+	in->explicit_iakerb = d->sec == IAKERB_SEC_IAKERB &&
+			      (d->mechs & (IAKERB_MECH_KRB5 |
+					   IAKERB_MECH_MSKRB5));
+	if (krb5_init_context(&in->k))
+		return fail(&u->res, IAKERB_OUT_PROTOCOL, "krb5_init_context");
+	/* where what we obtain will go: the user's default collection */
+	cc_find_k(mem, in->k, u->env_ccname, d->host, "", false, &cc);
+	in->collection = talloc_strdup(in, cc.collection ? cc.collection : "");
+
+	if (krb5) {
+		ret = try_krb5(in, mem, blob, blob_len);
+		if (!ret || !legacy_failure_allows_iakerb(&u->res))
+			return ret;
+		if (!iakerb) {
+			/* a password is of no use without IAKerb: say so */
+			if (!u->pass_len)
+				return ret;
+			init_reset(in);
+			return fail(&u->res, IAKERB_OUT_NO_MECH,
+				    "no krb5 ticket, and the server offers no "
+				    "IAKerb for the password (mechs=0x%x)",
+				    d->mechs);
+		}
+		ulog(LOG_INFO, "krb5 failed (%s: %s): trying IAKerb",
+		     outcome_name(u->res.outcome), u->res.why);
+		init_reset(in);
+	} else if (!iakerb) {
+		return fail(&u->res, IAKERB_OUT_NO_MECH,
+			    "the server offers no IAKerb (mechs=0x%x)",
+			    d->mechs);
 	}
-	ret = check_ours(in, &out);
-	if (!ret && spnego_wrap_first(in, &oid_iakerb, out.value, out.length,
-				      blob, blob_len, &in->mech_list,
-				      &in->mech_list_len))
-		ret = fail(&u->res, IAKERB_OUT_PROTOCOL,
-			   "cannot frame the negTokenInit");
-	snprintf(in->note.server, sizeof(in->note.server), "NEGOTIATE");
-	gss_release_buffer(&minor, &out);
-	if (!ret)
-		talloc_steal(mem, *blob);
-	return ret;
+	return try_iakerb(in, mem, blob, blob_len);
 }
 
 /* After a verified AP-REP: keep what a password obtained */
@@ -335,6 +499,16 @@ static void store_creds(struct initiator *in)
 	}
 out:
 	krb5_free_principal(in->k, p);
+}
+
+static bool offered(const struct initiator *in, const struct der_blob *oid)
+{
+	size_t i;
+
+	for (i = 0; i < in->n_offer; i++)
+		if (oid_equal(&in->offer[i], oid))
+			return true;
+	return false;
 }
 
 static int verify_mic(struct initiator *in, TALLOC_CTX *mem,
@@ -396,11 +570,11 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 			    "malformed SPNEGO reply from the server");
 	if (rep.reject)
 		return fail(res, IAKERB_OUT_NO_MECH,
-			    "the server rejected IAKerb");
+			    "the server rejected our mechanism");
 	if (in->server_legs == 1 && der_blob_present(&rep.supported_mech) &&
-	    !oid_equal(&rep.supported_mech, &oid_iakerb))
+	    !offered(in, &rep.supported_mech))
 		return fail(res, IAKERB_OUT_NO_MECH,
-			    "the server chose another mechanism than IAKerb");
+			    "the server chose a mechanism we did not offer");
 
 	if (der_blob_present(&rep.token) && rep.token.len) {
 		if (in->established)

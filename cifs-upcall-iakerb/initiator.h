@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The GSS side of a multi-leg exchange, as the agent drives it
- * (initiator.c): MIT's IAKerb mechanism called directly, framed in SPNEGO
- * by us (spnego_glue.c).  One object per exchange, alive in the agent
+ * (initiator.c): MIT's krb5 or IAKerb mechanism called directly, framed
+ * in SPNEGO by us (spnego_glue.c).  One object per exchange, alive in the agent
  * from leg 1 to the final upcall.
  */
 #ifndef CIFS_UPCALL_IAKERB_INITIATOR_H
@@ -24,7 +24,9 @@ struct initiator {
 	gss_name_t	target;
 	gss_ctx_id_t	ctx;
 	gss_OID		mech;
-	/* our MechTypeList, as sent: what both mechListMICs cover */
+	/* what we offered, and our MechTypeList as sent (both MICs cover it) */
+	struct der_blob	offer[2];
+	size_t		n_offer;
 	uint8_t		*mech_list;
 	size_t		mech_list_len;
 	/* where the credentials came from */
@@ -57,8 +59,9 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 void init_free(struct initiator *in);
 
 /* spnego_glue.c: the framing, no GSS calls */
-int spnego_wrap_first(TALLOC_CTX *mem, const struct der_blob *mech,
-		      const void *tok, size_t tok_len, uint8_t **out,
+int spnego_wrap_first(TALLOC_CTX *mem, const struct der_blob *mechs,
+		      size_t n_mechs, const void *tok, size_t tok_len,
+		      uint8_t **out,
 		      size_t *out_len, uint8_t **mech_list,
 		      size_t *mech_list_len);
 int spnego_wrap_next(TALLOC_CTX *mem, const void *tok, size_t tok_len,

@@ -23,8 +23,8 @@
 #include "ccache_find.h"
 
 /* Root's last resort: a TGT from the keytab into a MEMORY cache */
-static int keytab_ccache(TALLOC_CTX *mem, krb5_context k, const char *keytab,
-			 const char *user, char **ccname, struct result *res)
+int krb5_keytab_ccache(TALLOC_CTX *mem, krb5_context k, const char *keytab,
+		       const char *user, char **ccname, struct result *res)
 {
 	krb5_get_init_creds_opt *opt = NULL;
 	krb5_principal p = NULL;
@@ -112,8 +112,8 @@ static int try_host(TALLOC_CTX *mem, gss_cred_id_t cred, const char *host,
 }
 
 /* Host names to try, in cifs.upcall's order */
-static int next_host(TALLOC_CTX *mem, struct upcall_ctx *u, int step,
-		     char **host)
+int krb5_host_candidate(TALLOC_CTX *mem, struct upcall_ctx *u, int step,
+			char **host)
 {
 	const struct iakerb_desc *d = &u->r->d;
 	char name[NI_MAXHOST];
@@ -196,7 +196,7 @@ int legacy_run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 		     cc.state == CC_SERVICE ? "service ticket" : "TGT");
 	} else if (u->r->uid == 0 && (d->have & IAKERB_F_USER)) {
 		/* only root, and only for a named user, as cifs.upcall */
-		if (keytab_ccache(mem, k, u->o->keytab, d->user, &ccname,
+		if (krb5_keytab_ccache(mem, k, u->o->keytab, d->user, &ccname,
 				  &u->res))
 			goto out;
 	} else {
@@ -217,7 +217,7 @@ int legacy_run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	}
 
 	ret = -1;
-	for (step = 0; ret && next_host(mem, u, step, &host) == 0; step++) {
+	for (step = 0; ret && krb5_host_candidate(mem, u, step, &host) == 0; step++) {
 		if (!host)
 			continue;
 		lowercase(host);

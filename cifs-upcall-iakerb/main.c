@@ -79,63 +79,62 @@ static int read_password(struct upcall_ctx *u, TALLOC_CTX *mem)
 	return 0;
 }
 
-static bool want_iakerb_after(const struct upcall_ctx *u)
+/* kernel.yama.ptrace_scope: 3 forbids pidfd_getfd even to root (§8) */
+static int yama_scope(void)
 {
-	const struct upcall_req *r = u->r;
+	char buf[8] = "";
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
 
-	return r->multileg && (r->d.mechs & IAKERB_MECH_IAKERB) &&
-	       legacy_failure_allows_iakerb(&u->res);
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	return atoi(buf);
 }
 
 static int run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 {
 	struct upcall_req *r = u->r;
+	bool krb5 = r->d.sec != IAKERB_SEC_IAKERB &&
+		    (!r->multileg ||
+		     (r->d.mechs & (IAKERB_MECH_KRB5 | IAKERB_MECH_MSKRB5)));
+	bool no_agent = false;
 	int ret;
 
 	if (r->multileg && r->d.leg > 1)
 		return agent_leg(u, mem, p);
+	if (!r->multileg && r->d.sec == IAKERB_SEC_IAKERB)
+		return fail(&u->res, IAKERB_OUT_NO_MECH,
+			    "sec=iakerb, but this kernel cannot relay IAKerb "
+			    "(no multi-leg upcalls)");
+	if (r->multileg && yama_scope() >= 3) {
+		/* no helper could reach an agent: krb5 the 7.2 way, or no */
+		if (!krb5)
+			return fail(&u->res, IAKERB_OUT_NOT_PERMITTED,
+				    "kernel.yama.ptrace_scope=3: no IAKerb "
+				    "agent can be reached");
+		ulog(LOG_NOTICE, "kernel.yama.ptrace_scope=3: answering "
+		     "krb5 in one leg, without mutual authentication");
+		no_agent = true;
+	}
 
 	ret = read_password(u, mem);
 	if (!ret)
 		ret = privs_open_caller(r, &u->caller, &u->res);
 	if (!ret)
-		ret = privs_enter_and_drop(&u->caller, &u->res);
+		ret = privs_enter_and_drop(&u->caller, r->multileg && !no_agent,
+					   &u->res);
 	if (ret)
 		return ret;
 	/* from here on we are the user, in the user's world */
 	if (u->o->krb5conf)
 		setenv("KRB5_CONFIG", u->o->krb5conf, 1);
-	if (r->app && u->o->env_probe && r->uid != 0)
+	if (r->app && !r->d.recon && u->o->env_probe && r->uid != 0)
 		u->env_ccname = privs_caller_env(mem, &u->caller, "KRB5CCNAME");
 
-	if (!r->multileg)
+	if (!r->multileg || no_agent)
 		return legacy_run(u, mem, p);
-	if (r->d.sec != IAKERB_SEC_IAKERB &&
-	    (r->d.mechs & (IAKERB_MECH_KRB5 | IAKERB_MECH_MSKRB5))) {
-		ret = legacy_run(u, mem, p);
-		if (!ret)
-			return 0;
-		if (!(r->d.mechs & IAKERB_MECH_IAKERB) && u->pass &&
-		    legacy_failure_allows_iakerb(&u->res))
-			goto no_iakerb;
-		if (!want_iakerb_after(u))
-			return ret;
-		ulog(LOG_INFO, "krb5 failed (%s: %s): trying IAKerb",
-		     outcome_name(u->res.outcome), u->res.why);
-		u->res.outcome = OUT_OK;
-		u->res.why[0] = 0;
-	}
-no_iakerb:
-	if (!(r->d.mechs & IAKERB_MECH_IAKERB)) {
-		/* a password is useless without IAKerb: say that, not "no
-		 * credentials" */
-		if (!u->pass && u->res.outcome != OUT_OK)
-			return -outcome_errno(u->res.outcome);
-		u->res.outcome = OUT_OK;
-		return fail(&u->res, IAKERB_OUT_NO_MECH,
-			    "the server offers no IAKerb (mechs=0x%x)",
-			    r->d.mechs);
-	}
 	return agent_start(u, mem, p);
 }
 

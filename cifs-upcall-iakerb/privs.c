@@ -169,6 +169,14 @@ int privs_open_caller(const struct upcall_req *r, struct caller *c,
 	memset(c, 0, sizeof(*c));
 	c->pidfd = c->procfd = -1;
 	c->uid = r->uid;
+	/*
+	 * recon=1: pid= is whatever task issued I/O (a kworker): not the
+	 * mount's, trusted in no way (PROTOCOL.md §12).
+	 */
+	if (r->d.recon) {
+		c->gid = privs_owner_gid(r->uid, 0);
+		return 0;
+	}
 	kgid = privs_owner_gid(r->uid, (pid_t)r->d.pid);
 
 	snprintf(path, sizeof(path), "/proc/%u", r->d.pid);
@@ -258,9 +266,22 @@ int privs_drop(uid_t uid, gid_t gid, struct result *res)
 	return 0;
 }
 
-int privs_enter_and_drop(struct caller *c, struct result *res)
+/* Room for the agent's mlockall(): rlimits survive the drop, root's
+ * raising of the hard limit does not need to */
+#define AGENT_MEMLOCK	(128UL << 20)
+
+int privs_enter_and_drop(struct caller *c, bool agent, struct result *res)
 {
 	int flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS;
+	struct rlimit ml;
+
+	if (agent && getrlimit(RLIMIT_MEMLOCK, &ml) == 0 &&
+	    ml.rlim_cur != RLIM_INFINITY && ml.rlim_cur < AGENT_MEMLOCK) {
+		ml.rlim_cur = AGENT_MEMLOCK;
+		if (ml.rlim_max != RLIM_INFINITY && ml.rlim_max < AGENT_MEMLOCK)
+			ml.rlim_max = AGENT_MEMLOCK;
+		setrlimit(RLIMIT_MEMLOCK, &ml);
+	}
 
 	if (c->enter) {
 		/* its root too: setns() puts us at the namespace's root, and

@@ -16,17 +16,19 @@
 
 #include "initiator.h"
 
-int spnego_wrap_first(TALLOC_CTX *mem, const struct der_blob *mech,
-		      const void *tok, size_t tok_len, uint8_t **out,
-		      size_t *out_len, uint8_t **mech_list,
+int spnego_wrap_first(TALLOC_CTX *mem, const struct der_blob *mechs,
+		      size_t n_mechs, const void *tok, size_t tok_len,
+		      uint8_t **out, size_t *out_len, uint8_t **mech_list,
 		      size_t *mech_list_len)
 {
 	struct spnego_token t = { .kind = SPNEGO_NEG_TOKEN_INIT,
 				  .gss_framed = true };
 	int ret;
 
-	t.init.n_mechs = 1;
-	t.init.mechs[0] = *mech;
+	if (n_mechs < 1 || n_mechs > SPNEGO_MAX_MECHS)
+		return -EINVAL;
+	t.init.n_mechs = n_mechs;
+	memcpy(t.init.mechs, mechs, n_mechs * sizeof(*mechs));
 	t.init.mech_token = (struct der_blob){ tok, tok_len };
 	ret = spnego_mech_list_build(mem, t.init.mechs, t.init.n_mechs,
 				     mech_list, mech_list_len);

@@ -165,7 +165,7 @@ struct caller {
 void privs_harden_early(void);
 int privs_open_caller(const struct upcall_req *r, struct caller *c,
 		      struct result *res);
-int privs_enter_and_drop(struct caller *c, struct result *res);
+int privs_enter_and_drop(struct caller *c, bool agent, struct result *res);
 int privs_drop(uid_t uid, gid_t gid, struct result *res);
 gid_t privs_owner_gid(uid_t uid, pid_t pid);
 /* A variable of the caller's environment, read with the user's rights */

@@ -339,7 +339,7 @@ static void framing_first(void **state)
 	size_t len, ml_len;
 
 	(void)state;
-	assert_int_equal(spnego_wrap_first(mem, &oid_iakerb, tok, sizeof(tok),
+	assert_int_equal(spnego_wrap_first(mem, &oid_iakerb, 1, tok, sizeof(tok),
 					   &out, &len, &ml, &ml_len), 0);
 	assert_int_equal(spnego_parse(out, len, &t), 0);
 	assert_int_equal(t.kind, SPNEGO_NEG_TOKEN_INIT);
@@ -394,7 +394,7 @@ static void reply_refused(void **state)
 	assert_int_equal(spnego_unwrap_reply(out, len, &rep), 0);
 	assert_true(rep.reject);
 	/* a server does not answer with a negTokenInit */
-	assert_int_equal(spnego_wrap_first(mem, &oid_iakerb, "x", 1, &out, &len,
+	assert_int_equal(spnego_wrap_first(mem, &oid_iakerb, 1, "x", 1, &out, &len,
 					   &ml, &ml_len), 0);
 	assert_int_equal(spnego_unwrap_reply(out, len, &rep), -EPROTO);
 	assert_int_not_equal(spnego_unwrap_reply((const uint8_t *)"\xa1\x05",

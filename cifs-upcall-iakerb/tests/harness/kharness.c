@@ -23,6 +23,7 @@
  *   --replay-leg N           run leg N's helper twice (the 2nd must fail)
  *   --probe-agent-as UID     after leg 1, try pidfd_getfd on the agent as
  *                            UID (must fail)
+ *   --recon                  a reconnect: recon=1, upcall_target=mount
  *   --expect ok|ERRNO_NAME   what the exchange must end with
  * Exit: 0 if the expectation held.
  */
@@ -55,7 +56,7 @@ static struct {
 	unsigned int uid, creduid, pid, tmo;
 	int target, sec;
 	uint32_t mechs;
-	bool legacy;
+	bool legacy, recon;
 	int kill_agent_after, kill_caller_after, replay_leg;
 	int probe_uid;
 } opt = {
@@ -304,7 +305,8 @@ int main(int argc, char **argv)
 		{ "kill-caller-after", 1, NULL, 'K' },
 		{ "replay-leg", 1, NULL, 'r' },
 		{ "probe-agent-as", 1, NULL, 'x' },
-		{ "expect", 1, NULL, 'e' }, { NULL, 0, NULL, 0 },
+		{ "expect", 1, NULL, 'e' }, { "recon", 0, NULL, 'R' },
+		{ NULL, 0, NULL, 0 },
 	};
 	uint8_t secret[IAKERB_SECRET_LEN], xidb[8];
 	static uint8_t srv[IAKERB_TOKEN_MAX], callout[IAKERB_CALLOUT_MAX];
@@ -344,6 +346,7 @@ int main(int argc, char **argv)
 		case 'r': opt.replay_leg = atoi(optarg); break;
 		case 'x': opt.probe_uid = atoi(optarg); break;
 		case 'e': opt.expect = optarg; break;
+		case 'R': opt.recon = true; break;
 		default: die("bad option %s", argv[optind - 1]);
 		}
 	}
@@ -378,6 +381,12 @@ int main(int argc, char **argv)
 		for (i = 0; i < 8; i++)
 			sprintf(d.xid + 2 * i, "%02x", xidb[i]);
 		d.tmo = opt.tmo;
+		if (opt.recon) {
+			/* what the kernel sends on reconnect (§12) */
+			d.have |= IAKERB_F_RECON;
+			d.recon = 1;
+			d.target = IAKERB_TARGET_MOUNT;
+		}
 	}
 	if (opt.pwfile) {
 		char pw[IAKERB_PASS_MAX + 1];

@@ -14,8 +14,8 @@
 #
 # Every flow prints the legs it took and one PASS/FAIL line.  Flows run
 # under strace (-f, socket/connect/sendto) and the trace must show no
-# socket but AF_UNIX and no connect() but syslog's /dev/log: every KDC
-# message went through the acceptor.
+# socket but AF_UNIX and no connect() but syslog's /dev/log (or nscd's,
+# for the host's passwd): every KDC message went through the acceptor.
 #
 # Usage: run.sh [BUILD_DIR]     (as root, in the image: make check)
 # Env:   IAKERB_HARNESS_WORK=DIR works (and stays) there;
@@ -166,7 +166,7 @@ pwfile bob Bob-pass-1
 pwfile carol Carol-pass-1
 pwfile erin Erin-pass-1
 pwfile wrong Not-the-password
-for u in $(seq 1000 1012); do
+for u in $(seq 1000 1020); do
 	mkdir -p "$W/cc/$u"
 	chown "$u:$u" "$W/cc/$u"
 	chmod 700 "$W/cc/$u"
@@ -218,12 +218,13 @@ flow() {
 	pass "$name" "$(grep -c '^leg ' "$out") upcalls, $(((t1 - t0) / 1000000)) ms"
 }
 
-# Nothing but AF_UNIX sockets, no connect() but to /dev/log (syslog)
+# Nothing but AF_UNIX sockets, no connect() but to /dev/log (syslog) and
+# nscd's socket (glibc's NSS asks it first when the host's passwd is read)
 check_trace() {
 	local name=$1 st=$2 bad
 	bad=$(grep -E 'socket\(|connect\(|sendto\(' "$st" |
 		grep -vE 'socket\((AF_UNIX|PF_LOCAL|AF_LOCAL)' |
-		grep -vE 'connect\([0-9]+, \{sa_family=AF_UNIX, sun_path="/dev/log"\}' |
+		grep -vE 'connect\([0-9]+, \{sa_family=AF_UNIX, sun_path="(/dev/log|/var/run/nscd/socket|/run/nscd/socket)"\}' |
 		grep -vE 'sendto\(.*, NULL, 0\) += ' |
 		grep -vE '^[0-9]+ +(\+\+\+|---)' | grep -vE 'resumed>' || true)
 	if [ -n "$bad" ]; then
@@ -276,9 +277,10 @@ flow agent-killed 1009 "" --user "erin@$R" --password-file "$W/pw/erin" \
 # 14. the mount attempt ends: its agent ends with it
 flow caller-gone 1009 "" --user "erin@$R" --password-file "$W/pw/erin" \
 	--kill-caller-after 2
-# 15. a leg replayed to the agent is refused; the exchange goes on
+# 15. a leg replayed to the agent is refused, and the agent, failing
+#     closed, ends the exchange
 flow replayed-leg 1010 "" --user "erin@$R" --password-file "$W/pw/erin" \
-	--replay-leg 2 --probe-agent-as 1010
+	--replay-leg 2 --probe-agent-as 1010 --expect ECONNRESET
 # 16. non-root, even the agent's own uid, cannot take the agent's socket
 flow agent-probe 1011 "" --user "erin@$R" --password-file "$W/pw/erin" \
 	--probe-agent-as 1011
@@ -289,6 +291,24 @@ flow dead-kdc 1012 "" --user "erin@$R" --password-file "$W/pw/erin" \
 kdc_start
 # 18. a 7.2 kernel (no xid=): one leg from the ticket flow 1 stored
 flow legacy-single-leg 1000 "" --user "alice@$R" --legacy --sec krb5
+# 19. ... and sec=iakerb on it: it cannot relay IAKerb
+flow legacy-sec-iakerb 1000 "" --user "alice@$R" --legacy --sec iakerb \
+	--expect EOPNOTSUPP
+# 20. a patched kernel, sec=krb5 and a ticket: krb5 through the agent, with
+#     the server's AP-REP and MIC verified (CONTINUE, then ESTABLISHED)
+flow krb5-multileg 1000 "" --user "alice@$R" --sec krb5 --mechs krb5,iakerb
+flow mskrb5-multileg 1000 "" --user "alice@$R" --sec mskrb5 \
+	--mechs mskrb5,iakerb
+# 21. the mount's domain= is the realm: no discovery leg
+flow domain-realm-hint 1013 "" --user erin --domain harness.test \
+	--password-file "$W/pw/erin"
+# 22. sec=iakerb by the mount's choice (krb5 offered too): the user's word
+#     lets a realm with a KDC line go through the server
+CLIENT_CONF=$W/client/krb5-kdc.conf flow sec-iakerb-by-mount 1008 "" \
+	--user "bob@$R" --sec iakerb --mechs krb5,iakerb \
+	--password-file "$W/pw/bob"
+# 23. a reconnect (recon=1): nothing of pid= is used; the stored ticket is
+flow reconnect 1000 "" --user "alice@$R" --recon --target app
 
 # The probe lines must say EPERM
 for n in replayed-leg agent-probe; do

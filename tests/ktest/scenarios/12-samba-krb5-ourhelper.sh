@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The krb5 baseline of 11-samba-krb5-stock.sh with cifs-upcall-iakerb as
+# the request-key handler instead of cifs-utils' cifs.upcall: real Samba,
+# a real MIT KDC on a UNIX socket, the user's ticket from kinit.  Against
+# a kernel that writes no xid= (7.2, or the series before its multi-leg
+# patch) the helper must answer exactly like cifs.upcall: one leg, a
+# LEGACY payload.  Its syslog lines are caught on /dev/log and shown.
+. "$KTEST_SRC/tests/ktest/lib.sh"
+
+realm=KTEST.LAN
+mnt=$KTEST_WORK/mnt-krb5-ours
+helper=$KTEST_SRC/cifs-upcall-iakerb/build/cifs-upcall-iakerb
+syslog=$KTEST_WORK/helper-syslog.log
+mkdir -p "$mnt"
+
+# No syslog daemon in the guest: a small /dev/log reader keeps the lines
+ktest_catch_syslog() {
+	[ -S /dev/log ] && return 0
+	# its own stdio: check()'s $(...) must not wait for it
+	python3 - "$syslog" >/dev/null 2>&1 <<-'EOF' &
+	import socket, sys
+	s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+	s.bind("/dev/log")
+	with open(sys.argv[1], "ab", buffering=0) as f:
+	    while True:
+	        f.write(s.recv(65536) + b"\n")
+	EOF
+	for _ in $(seq 50); do [ -S /dev/log ] && return 0; sleep 0.1; done
+	return 1
+}
+helper_lines() { grep -a 'cifs-upcall-iakerb' "$syslog" 2>/dev/null | sed 's/^/    syslog: /'; }
+
+check helper-built test -x "$helper"
+check helper-version sh -c "'$helper' --version | grep -q 'cifs-upcall-iakerb version'"
+check syslog-catcher ktest_catch_syslog
+check kdc-start ktest_ensure_kdc "$realm"
+ktest_kdc_addprinc alice 'Alice-pass-1'
+ktest_kdc_addprinc cifs/srv.test
+rm -f "$KTEST_WORK/samba/smb.keytab"
+mkdir -p "$KTEST_WORK/samba"
+ktest_kdc_ktadd "$KTEST_WORK/samba/smb.keytab" cifs/srv.test
+ktest_ensure_user alice
+check samba-start ktest_ensure_samba "$realm"
+ktest_use_upcall "$helper"
+
+export KRB5CCNAME=FILE:/tmp/krb5cc_0
+kdestroy -A 2>/dev/null
+check kinit sh -c "echo Alice-pass-1 | kinit alice@$realm"
+
+: >"$syslog"
+check mount mount -t cifs //srv.test/share "$mnt" -o sec=krb5,username=alice,vers=3.1.1
+if mountpoint -q "$mnt"; then
+	check sectype-kerberos grep -q 'Security type: Kerberos' /proc/fs/cifs/DebugData
+	check service-ticket sh -c "klist | grep -q cifs/srv.test@$realm"
+	check one-leg-legacy-payload grep -aq 'LEGACY payload' "$syslog"
+	ktest_file_roundtrip ours "$mnt"
+	check umount umount "$mnt"
+fi
+helper_lines
+
+# mskrb5: the same ticket, the MS Kerberos OID in the SPNEGO wrapper
+check mount-mskrb5 mount -t cifs //srv.test/share "$mnt" -o sec=mskrb5,username=alice,vers=3.1.1
+mountpoint -q "$mnt" && check umount-mskrb5 umount "$mnt"
+
+# Without a ticket there is nothing to offer: the mount fails, and the
+# helper says why in one line (NO_CREDS, ENOKEY)
+kdestroy -A 2>/dev/null
+: >"$syslog"
+expect_fail no-ticket mount -t cifs //srv.test/share "$mnt" -o sec=krb5,username=alice,vers=3.1.1
+mountpoint -q "$mnt" && umount "$mnt"
+check no-ticket-reason grep -aq 'NO_CREDS' "$syslog"
+helper_lines
+check no-helper-left sh -c "! pgrep -f '^$helper'"
+[ -z "${KTEST_FAILED:-}" ]
