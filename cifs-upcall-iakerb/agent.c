@@ -34,13 +34,9 @@ unsigned int leg_budget_ms(const struct upcall_req *r)
 struct agent {
 	struct upcall_ctx *u;
 	struct initiator *in;
-	const uint8_t *secret;		/* IAKERB_SECRET_LEN, secret memory */
+	struct agent_state st;		/* what agent_check() decides on */
 	int sock;
 	int caller_pidfd;
-	uint32_t next_leg;
-	bool pending;			/* a HELLO was answered */
-	uint8_t nonce[IAKERB_NONCE_LEN];
-	uint32_t leg;
 	struct timespec idle, end;
 };
 
@@ -86,84 +82,44 @@ static bool agent_leg_run(struct agent *a, const struct iakerb_msg *m)
 	return ret || done;
 }
 
-/* Is this REQUEST the one the kernel sent for the HELLO we answered? */
-static int request_ok(struct agent *a, const struct iakerb_msg *m)
-{
-	struct iakerb_desc d;
-
-	if (!a->pending || memcmp(m->nonce, a->nonce, IAKERB_NONCE_LEN) ||
-	    m->leg != a->leg)
-		return -EPROTO;
-	if (!ct_equal(m->proof, a->secret, IAKERB_PROOF_LEN))
-		return -EPERM;
-	if (iakerb_desc_parse(m->desc, m->desc_len, &d) ||
-	    !iakerb_desc_same_exchange(&a->u->r->d, &d) || d.leg != m->leg ||
-	    d.agent != (uint32_t)getpid())
-		return -EPROTO;
-	return 0;
-}
-
 /* Returns true when the agent should exit */
 static bool agent_handle(struct agent *a, const uint8_t *buf, size_t len)
 {
 	uint8_t out[256];
 	struct iakerb_msg m;
-	struct iakerb_msg_writer w;
-	int n, ret;
+	int n;
 
 	/* every failed check ends the exchange: the agent fails closed */
-	if (iakerb_msg_parse(buf, len, &m)) {
-		ulog(LOG_ERR, "a malformed message on the agent's socket: "
-		     "ending the exchange");
-		return true;
-	}
-	switch (m.kind) {
-	case IAKERB_KIND_HELLO:
-		if (memcmp(m.xid, a->u->r->d.xid, IAKERB_XID_LEN) ||
-		    m.leg != a->next_leg || a->pending) {
-			ulog(LOG_ERR, "a helper for leg %u (expecting leg %u "
-			     "of this exchange): replayed or skipped, ending "
-			     "the exchange", m.leg, a->next_leg);
-			msg_result(a->sock, m.nonce, m.leg, EPROTO, NULL);
-			return true;
-		}
-		a->pending = true;
-		a->leg = m.leg;
-		memcpy(a->nonce, m.nonce, IAKERB_NONCE_LEN);
-		iakerb_msg_begin(&w, out, sizeof(out), IAKERB_KIND_PROOF);
-		iakerb_msg_put(&w, IAKERB_T_NONCE, m.nonce, IAKERB_NONCE_LEN);
-		iakerb_msg_put(&w, IAKERB_T_PROOF,
-			       a->secret + IAKERB_AGENT_PROOF_OFF,
-			       IAKERB_PROOF_LEN);
-		n = iakerb_msg_end(&w);
+	switch (agent_check(&a->st, buf, len, &m)) {
+	case AGENT_HELLO:
+		n = agent_proof(&a->st, out, sizeof(out));
 		if (n > 0)
 			msg_send(a->sock, out, (size_t)n);
 		secret_wipe(out, sizeof(out));
 		return false;
-	case IAKERB_KIND_REQUEST:
-		ret = request_ok(a, &m);
-		if (ret == -EPERM) {
-			/* someone has our socket but not the secret */
-			ulog(LOG_ERR, "a request without the exchange's "
-			     "secret: ending the exchange");
-			msg_result(a->sock, m.nonce, m.leg, EPERM, NULL);
-			return true;
-		}
-		if (ret) {
-			ulog(LOG_ERR, "an out-of-order request for leg %u: "
-			     "ending the exchange", m.leg);
-			msg_result(a->sock, m.nonce, m.leg, EPROTO, NULL);
-			return true;
-		}
-		a->pending = false;
+	case AGENT_REQUEST:
 		if (agent_leg_run(a, &m))
 			return true;
-		a->next_leg++;
+		a->st.next_leg++;
 		deadline_in(&a->idle, IAKERB_AGENT_IDLE_SEC * 1000);
 		return false;
+	case AGENT_MALFORMED:
+		ulog(LOG_ERR, "a malformed or unexpected message on the "
+		     "agent's socket: ending the exchange");
+		return true;
+	case AGENT_IMPOSTOR:
+		/* someone has our socket but not the secret */
+		ulog(LOG_ERR, "a request without the exchange's secret: "
+		     "ending the exchange");
+		msg_result(a->sock, m.nonce, m.leg, EPERM, NULL);
+		return true;
+	case AGENT_OUT_OF_ORDER:
 	default:
-		ulog(LOG_ERR, "an unexpected message (kind %u) on the agent's "
-		     "socket: ending the exchange", m.kind);
+		ulog(LOG_ERR, "a %s for leg %u (expecting leg %u): replayed, "
+		     "skipped or out of order, ending the exchange",
+		     m.kind == IAKERB_KIND_HELLO ? "helper" : "request", m.leg,
+		     a->st.next_leg);
+		msg_result(a->sock, m.nonce, m.leg, EPROTO, NULL);
 		return true;
 	}
 }
@@ -201,7 +157,7 @@ static void agent_serve(struct agent *a)
 			left = l2;
 		if (left <= 0) {
 			ulog(LOG_NOTICE, "agent deadline passed at leg %u: "
-			     "exiting", a->next_leg);
+			     "exiting", a->st.next_leg);
 			break;
 		}
 		p[0] = (struct pollfd){ .fd = a->sock, .events = POLLIN };
@@ -215,7 +171,7 @@ static void agent_serve(struct agent *a)
 			break;
 		if (r > 0 && a->caller_pidfd >= 0 && (p[1].revents & POLLIN)) {
 			ulog(LOG_NOTICE, "the calling process exited: agent "
-			     "exiting at leg %u", a->next_leg);
+			     "exiting at leg %u", a->st.next_leg);
 			break;
 		}
 		if (!(p[0].revents & POLLIN))
@@ -233,7 +189,7 @@ static void agent_serve(struct agent *a)
 			break;
 	}
 	if (agent_stop)
-		ulog(LOG_NOTICE, "SIGTERM at leg %u: exiting", a->next_leg);
+		ulog(LOG_NOTICE, "SIGTERM at leg %u: exiting", a->st.next_leg);
 }
 
 /*
@@ -299,7 +255,7 @@ static void __attribute__((noreturn))
 agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 	   const uint8_t *nonce)
 {
-	struct agent a = { .u = u, .secret = secret, .next_leg = 2 };
+	struct agent a = { .u = u };
 	TALLOC_CTX *mem = talloc_new(u->mem);
 	struct payload p = { 0 };
 	uint8_t *blob = NULL;
@@ -310,6 +266,10 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 			 &a.caller_pidfd))
 		_exit(1);
 	a.sock = AGENT_SERVE_FD;
+	a.st.own = &u->r->d;
+	a.st.self = (uint32_t)getpid();
+	a.st.secret = secret;
+	a.st.next_leg = 2;
 	u->caller.pidfd = u->caller.procfd = -1;
 	log_set_context("agent xid %s", u->r->d.xid);
 	deadline_in(&a.idle, IAKERB_AGENT_IDLE_SEC * 1000);

@@ -35,6 +35,32 @@ int msg_result(int fd, const uint8_t *nonce, uint32_t leg, int err,
 	       const struct payload *p);
 void deadline_in(struct timespec *d, unsigned int ms);
 
+/*
+ * The agent's checks of each message it reads (§8), without I/O so that
+ * they can be fuzzed: what it knows, and what it makes of a message.
+ */
+struct agent_state {
+	const struct iakerb_desc *own;	/* leg 1's description */
+	uint32_t	self;		/* the agent's pid (init pid ns) */
+	const uint8_t	*secret;	/* IAKERB_SECRET_LEN */
+	uint32_t	next_leg;
+	bool		pending;	/* a HELLO was answered */
+	uint8_t		nonce[IAKERB_NONCE_LEN];
+	uint32_t	leg;
+};
+
+enum agent_verdict {
+	AGENT_HELLO,		/* answer with agent_proof() */
+	AGENT_REQUEST,		/* run the leg */
+	AGENT_MALFORMED,	/* unparsable, or not HELLO/REQUEST */
+	AGENT_OUT_OF_ORDER,	/* replayed, skipped, other exchange */
+	AGENT_IMPOSTOR,		/* a REQUEST without the secret */
+};
+
+enum agent_verdict agent_check(struct agent_state *st, const void *buf,
+			       size_t len, struct iakerb_msg *m);
+int agent_proof(const struct agent_state *st, void *buf, size_t cap);
+
 /* The helper's answer deadline for this leg, from tmo= */
 unsigned int leg_budget_ms(const struct upcall_req *r);
 

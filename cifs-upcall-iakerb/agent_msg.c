@@ -105,3 +105,54 @@ int msg_result(int fd, const uint8_t *nonce, uint32_t leg, int err,
 	secret_wipe(buf, sizeof(buf));
 	return ret;
 }
+
+/*
+ * HELLO: for this exchange, for exactly the next leg, and not while
+ * another helper's HELLO is answered.  REQUEST: for the HELLO answered,
+ * with the helper's half of the secret, and a description of this
+ * exchange (leg 1's in all but leg/tmo/agent) naming this leg and us.
+ */
+enum agent_verdict agent_check(struct agent_state *st, const void *buf,
+			       size_t len, struct iakerb_msg *m)
+{
+	struct iakerb_desc d;
+
+	if (iakerb_msg_parse(buf, len, m))
+		return AGENT_MALFORMED;
+	switch (m->kind) {
+	case IAKERB_KIND_HELLO:
+		if (memcmp(m->xid, st->own->xid, IAKERB_XID_LEN) ||
+		    m->leg != st->next_leg || st->pending)
+			return AGENT_OUT_OF_ORDER;
+		st->pending = true;
+		st->leg = m->leg;
+		memcpy(st->nonce, m->nonce, IAKERB_NONCE_LEN);
+		return AGENT_HELLO;
+	case IAKERB_KIND_REQUEST:
+		if (!st->pending ||
+		    memcmp(m->nonce, st->nonce, IAKERB_NONCE_LEN) ||
+		    m->leg != st->leg)
+			return AGENT_OUT_OF_ORDER;
+		if (!ct_equal(m->proof, st->secret, IAKERB_PROOF_LEN))
+			return AGENT_IMPOSTOR;
+		if (iakerb_desc_parse(m->desc, m->desc_len, &d) ||
+		    !iakerb_desc_same_exchange(st->own, &d) ||
+		    d.leg != m->leg || d.agent != st->self)
+			return AGENT_OUT_OF_ORDER;
+		st->pending = false;
+		return AGENT_REQUEST;
+	}
+	return AGENT_MALFORMED;
+}
+
+/* PROOF {NONCE, SECRET[16..31]} for the HELLO just accepted */
+int agent_proof(const struct agent_state *st, void *buf, size_t cap)
+{
+	struct iakerb_msg_writer w;
+
+	iakerb_msg_begin(&w, buf, cap, IAKERB_KIND_PROOF);
+	iakerb_msg_put(&w, IAKERB_T_NONCE, st->nonce, IAKERB_NONCE_LEN);
+	iakerb_msg_put(&w, IAKERB_T_PROOF, st->secret + IAKERB_AGENT_PROOF_OFF,
+		       IAKERB_PROOF_LEN);
+	return iakerb_msg_end(&w);
+}
