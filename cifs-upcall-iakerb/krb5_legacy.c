@@ -197,8 +197,19 @@ int legacy_run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	} else if (u->r->uid == 0 && (d->have & IAKERB_F_USER)) {
 		/* only root, and only for a named user, as cifs.upcall */
 		if (krb5_keytab_ccache(mem, k, u->o->keytab, d->user, &ccname,
-				  &u->res))
+				       &u->res)) {
+			static const char pre[] =
+				"no ccache with a valid ticket, and ";
+			size_t n = strlen(u->res.why), p = sizeof(pre) - 1;
+
+			/* keep the keytab's reason, after ours */
+			if (n + p >= sizeof(u->res.why))
+				n = sizeof(u->res.why) - p - 1;
+			memmove(u->res.why + p, u->res.why, n);
+			memcpy(u->res.why, pre, p);
+			u->res.why[p + n] = 0;
 			goto out;
+		}
 	} else {
 		ret = fail(&u->res, IAKERB_OUT_NO_CREDS,
 			   "no ccache with a valid TGT or ticket for cifs/%s "

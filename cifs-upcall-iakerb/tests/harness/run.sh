@@ -291,6 +291,7 @@ flow dead-kdc 1012 "" --user "erin@$R" --password-file "$W/pw/erin" \
 kdc_start
 # 18. a 7.2 kernel (no xid=): one leg from the ticket flow 1 stored
 flow legacy-single-leg 1000 "" --user "alice@$R" --legacy --sec krb5
+flow legacy-mskrb5 1000 "" --user "alice@$R" --legacy --sec mskrb5
 # 19. ... and sec=iakerb on it: it cannot relay IAKerb
 flow legacy-sec-iakerb 1000 "" --user "alice@$R" --legacy --sec iakerb \
 	--expect EOPNOTSUPP
