@@ -159,6 +159,8 @@ cat >"$W/client/krb5-kdc.conf" <<EOF
         kdc = $W/client/no-such-kdc.sock
     }
 EOF
+printf 'passwd: files evilnss\ngroup: files evilnss\nshadow: files\n' \
+	>"$W/client/evil-nsswitch.conf"
 chmod 644 "$W/client/"*.conf
 pwfile() { printf '%s\n' "$2" >"$W/pw/$1"; chmod 600 "$W/pw/$1"; }
 pwfile alice Alice-pass-1
@@ -172,10 +174,14 @@ for u in $(seq 1000 1020); do
 	chmod 700 "$W/cc/$u"
 done
 
-# A TGT for dave (uid 1001), got where the KDC is, put in his collection
+# A TGT for dave (uid 1001), got where the KDC is, put in his collection,
+# and one in a FILE cache of uid 1014, for the caller's KRB5CCNAME
 srvexec env KRB5CCNAME="DIR:$W/cc/1001" sh -c \
 	"echo Dave-pass-1 | kinit dave@$REALM" >"$W/log/kinit.log" 2>&1
 chown -R 1001:1001 "$W/cc/1001"
+srvexec env KRB5CCNAME="FILE:$W/cc/file-1014" sh -c \
+	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
+chown 1014:1014 "$W/cc/file-1014"
 
 # --- one flow --------------------------------------------------------------
 # flow NAME UID "ACCEPTOR OPTS" [KHARNESS OPTIONS...]
@@ -191,14 +197,24 @@ flow() {
 	mkfifo "$d/to" "$d/from"
 	# shellcheck disable=SC2086
 	srvexec "$ACC" $accopts <"$d/to" >"$d/from" 2>>"$W/log/acceptor.$name.log" &
-	setpriv --reuid "$uid" --regid "$uid" --clear-groups \
-		env KRB5CCNAME="${CALLER_CCNAME:-}" sleep 600 &
+	if [ -n "${CALLER_NS:-}" ]; then
+		# a caller in a mount namespace of its own, whose nsswitch.conf
+		# would load a module no root process may ever load
+		unshare -m --propagation "$prop" sh -c \
+			"mount --bind '$W/client/evil-nsswitch.conf' /etc/nsswitch.conf &&
+			 exec setpriv --reuid $uid --regid $uid --clear-groups \
+			 env KRB5CCNAME='${CALLER_CCNAME:-}' sleep 600" &
+	else
+		setpriv --reuid "$uid" --regid "$uid" --clear-groups \
+			env KRB5CCNAME="${CALLER_CCNAME:-}" sleep 600 &
+	fi
 	caller=$!
+	sleep 0.05
 	out=$W/log/$name.out
 	st=$W/log/strace.$name
 	t0=$(date +%s%N)
 	env -i PATH="$PATH" strace -f -qq -o "$st" \
-		-e trace=socket,connect,sendto \
+		-e trace=socket,connect,sendto,setns,setresuid,openat \
 		"$KH" --helper "$HELPER" --dir "$d" --to "$d/to" --from "$d/from" \
 		--creduid "$uid" --uid "$uid" --pid "$caller" \
 		--helper-arg -k --helper-arg "${CLIENT_CONF:-$W/client/krb5.conf}" \
@@ -215,6 +231,7 @@ flow() {
 		return
 	fi
 	check_trace "$name" "$st" || return
+	check_ns_order "$name" "$st" || return
 	pass "$name" "$(grep -c '^leg ' "$out") upcalls, $(((t1 - t0) / 1000000)) ms"
 }
 
@@ -229,6 +246,24 @@ check_trace() {
 		grep -vE '^[0-9]+ +(\+\+\+|---)' | grep -vE 'resumed>' || true)
 	if [ -n "$bad" ]; then
 		fail "$name" "network activity outside the agent's socket: $(echo "$bad" | head -2 | tr '\n' ' ')"
+		return 1
+	fi
+	return 0
+}
+
+# Between entering the caller's namespaces and dropping to the user, a
+# helper opens nothing (no NSS, no krb5.conf, no plugin); and no process
+# that is still root ever opens the caller's NSS module.
+check_ns_order() {
+	local name=$1 st=$2 bad
+	bad=$(awk '
+		/ setns\(/ && !/= -1/ { ns[$1] = 1 }
+		/ setresuid\(/ && !/= -1/ { if ($0 !~ /setresuid\(0, 0, 0\)/) user[$1] = 1 }
+		/ openat\(/ && ns[$1] && !user[$1] { print "opened as root after setns: " $0 }
+		/libnss_evilnss/ && !user[$1] { print "root loaded the caller NSS: " $0 }
+	' "$st")
+	if [ -n "$bad" ]; then
+		fail "$name" "$(echo "$bad" | head -2 | tr '\n' ' ')"
 		return 1
 	fi
 	return 0
@@ -284,31 +319,59 @@ flow replayed-leg 1010 "" --user "erin@$R" --password-file "$W/pw/erin" \
 # 16. non-root, even the agent's own uid, cannot take the agent's socket
 flow agent-probe 1011 "" --user "erin@$R" --password-file "$W/pw/erin" \
 	--probe-agent-as 1011
-# 17. the KDC is down: the acceptor says so (KDC_NO_RESPONSE)
+# 17. upcall_target=app, the caller in a mount namespace of its own (with
+#     an NSS module no root process may load): the helper enters it and
+#     drops to the user before it opens anything there
+CALLER_NS=1 flow app-own-namespace 1016 "" --user "bob@$R" \
+	--password-file "$W/pw/bob" --target app
+if [[ app-own-namespace == $FILTER ]] &&
+	! grep -q ' setns(' "$W/log/strace.app-own-namespace"; then
+	fail app-own-namespace-entered "the helper did not enter the caller's namespace"
+fi
+# 18. the caller's KRB5CCNAME (a FILE cache with a TGT) is found (env probe)
+CALLER_CCNAME=FILE:$W/cc/file-1014 flow env-probe-file 1014 "" \
+	--user "dave@$R" --target app
+# 19. what a password obtains goes into the collection as a cache of its
+#     own: the collection's primary (dave, kinit) stays primary
+before=$(cat "$W/cc/1001/primary" 2>/dev/null)
+flow store-keeps-primary 1001 "" --user "bob@$R" --password-file "$W/pw/bob"
+if [[ store-keeps-primary == $FILTER ]]; then
+	after=$(cat "$W/cc/1001/primary" 2>/dev/null)
+	caches=$(setpriv --reuid 1001 --regid 1001 --clear-groups env \
+		KRB5_CONFIG="$W/client/krb5.conf" klist -l 2>/dev/null |
+		grep -c "@$R")
+	if [ -n "$before" ] && [ "$before" = "$after" ] && [ "$caches" -ge 2 ]; then
+		pass store-keeps-primary-collection "primary $after kept, $caches caches"
+	else
+		fail store-keeps-primary-collection "primary '$before' -> '$after', $caches caches"
+	fi
+fi
+flow stored-then-ap-only 1001 "" --user "bob@$R"
+# 20. the KDC is down: the acceptor says so (KDC_NO_RESPONSE)
 kdc_stop
 flow dead-kdc 1012 "" --user "erin@$R" --password-file "$W/pw/erin" \
 	--expect EHOSTUNREACH
 kdc_start
-# 18. a 7.2 kernel (no xid=): one leg from the ticket flow 1 stored
+# 21. a 7.2 kernel (no xid=): one leg from the ticket flow 1 stored
 flow legacy-single-leg 1000 "" --user "alice@$R" --legacy --sec krb5
 flow legacy-mskrb5 1000 "" --user "alice@$R" --legacy --sec mskrb5
-# 19. ... and sec=iakerb on it: it cannot relay IAKerb
+# 22. ... and sec=iakerb on it: it cannot relay IAKerb
 flow legacy-sec-iakerb 1000 "" --user "alice@$R" --legacy --sec iakerb \
 	--expect EOPNOTSUPP
-# 20. a patched kernel, sec=krb5 and a ticket: krb5 through the agent, with
+# 23. a patched kernel, sec=krb5 and a ticket: krb5 through the agent, with
 #     the server's AP-REP and MIC verified (CONTINUE, then ESTABLISHED)
 flow krb5-multileg 1000 "" --user "alice@$R" --sec krb5 --mechs krb5,iakerb
 flow mskrb5-multileg 1000 "" --user "alice@$R" --sec mskrb5 \
 	--mechs mskrb5,iakerb
-# 21. the mount's domain= is the realm: no discovery leg
+# 24. the mount's domain= is the realm: no discovery leg
 flow domain-realm-hint 1013 "" --user erin --domain harness.test \
 	--password-file "$W/pw/erin"
-# 22. sec=iakerb by the mount's choice (krb5 offered too): the user's word
+# 25. sec=iakerb by the mount's choice (krb5 offered too): the user's word
 #     lets a realm with a KDC line go through the server
 CLIENT_CONF=$W/client/krb5-kdc.conf flow sec-iakerb-by-mount 1008 "" \
 	--user "bob@$R" --sec iakerb --mechs krb5,iakerb \
 	--password-file "$W/pw/bob"
-# 23. a reconnect (recon=1): nothing of pid= is used; the stored ticket is
+# 26. a reconnect (recon=1): nothing of pid= is used; the stored ticket is
 flow reconnect 1000 "" --user "alice@$R" --recon --target app
 
 # The probe lines must say EPERM
@@ -356,6 +419,16 @@ if [ "$left" -eq 0 ]; then
 	pass no-agent-left
 else
 	fail no-agent-left "$left helper/agent processes still running"
+fi
+
+# No password in any log, trace or helper output (only in $W/pw)
+leaked=$(grep -rlaF -e Alice-pass-1 -e Bob-pass-1 -e Carol-pass-1 \
+	-e Erin-pass-1 -e Not-the-password --exclude='cred.*' \
+	"$W/log" "$W/d" 2>/dev/null)
+if [ -z "$leaked" ]; then
+	pass passwords-in-no-log
+else
+	fail passwords-in-no-log "found in $(echo "$leaked" | tr '\n' ' ')"
 fi
 
 # The KDC saw the requests: they came through the acceptor
