@@ -17,6 +17,7 @@
  *   --mic-round  on completion ask for the client's mechListMIC
  *                (accept-incomplete + MORE_PROCESSING), then finish
  *   --no-mic     send no mechListMIC on completion
+ *   --bad-mic    send a mechListMIC with one bit flipped
  *   --hints      first write the NEGOTIATE negTokenInit2 (IAKerb, krb5)
  */
 #include <errno.h>
@@ -38,7 +39,7 @@
 static gss_OID_desc iakerb_mech = { 6, (void *)"\x2b\x06\x01\x05\x02\x05" };
 static gss_OID_desc krb5_mech = { 9, (void *)"\x2a\x86\x48\x86\xf7\x12\x01\x02\x02" };
 
-static bool mic_round, no_mic;
+static bool mic_round, no_mic, bad_mic;
 
 static int read_all(int fd, void *buf, size_t len)
 {
@@ -138,6 +139,8 @@ int main(int argc, char **argv)
 			mic_round = true;
 		else if (!strcmp(argv[i], "--no-mic"))
 			no_mic = true;
+		else if (!strcmp(argv[i], "--bad-mic"))
+			bad_mic = true;
 		else if (!strcmp(argv[i], "--hints"))
 			send_hints(mem);
 	}
@@ -255,6 +258,9 @@ int main(int argc, char **argv)
 					gss_log("get_mic", major, minor);
 					break;
 				}
+				/* a forged MIC: the client must refuse */
+				if (bad_mic && mic.length)
+					((uint8_t *)mic.value)[mic.length - 1] ^= 1;
 				rep.resp.mech_list_mic = (struct der_blob){
 					mic.value, mic.length };
 			}

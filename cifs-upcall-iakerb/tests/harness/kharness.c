@@ -21,6 +21,8 @@
  *   --kill-agent-after N     SIGKILL the agent once leg N is answered
  *   --kill-caller-after N    SIGKILL the pid= process after leg N
  *   --replay-leg N           run leg N's helper twice (the 2nd must fail)
+ *   --stop-agent-after N     SIGSTOP the agent once leg N is answered
+ *                            (the next helper must time out)
  *   --probe-agent-as UID     after leg 1, try pidfd_getfd on the agent as
  *                            UID (must fail)
  *   --recon                  a reconnect: recon=1, upcall_target=mount
@@ -57,7 +59,7 @@ static struct {
 	int target, sec;
 	uint32_t mechs;
 	bool legacy, recon;
-	int kill_agent_after, kill_caller_after, replay_leg;
+	int kill_agent_after, kill_caller_after, replay_leg, stop_agent_after;
 	int probe_uid;
 } opt = {
 	.host = "srv.test", .uid = 0, .creduid = 0, .tmo = 30,
@@ -304,6 +306,7 @@ int main(int argc, char **argv)
 		{ "kill-agent-after", 1, NULL, 'k' },
 		{ "kill-caller-after", 1, NULL, 'K' },
 		{ "replay-leg", 1, NULL, 'r' },
+		{ "stop-agent-after", 1, NULL, 'S' },
 		{ "probe-agent-as", 1, NULL, 'x' },
 		{ "expect", 1, NULL, 'e' }, { "recon", 0, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
@@ -344,6 +347,7 @@ int main(int argc, char **argv)
 		case 'k': opt.kill_agent_after = atoi(optarg); break;
 		case 'K': opt.kill_caller_after = atoi(optarg); break;
 		case 'r': opt.replay_leg = atoi(optarg); break;
+		case 'S': opt.stop_agent_after = atoi(optarg); break;
 		case 'x': opt.probe_uid = atoi(optarg); break;
 		case 'e': opt.expect = optarg; break;
 		case 'R': opt.recon = true; break;
@@ -576,6 +580,11 @@ int main(int argc, char **argv)
 				printf("agent %u killed after leg %d\n", agent,
 				       leg);
 			}
+			if (leg == opt.stop_agent_after) {
+				kill((pid_t)agent, SIGSTOP);
+				printf("agent %u stopped after leg %d\n", agent,
+				       leg);
+			}
 			if (leg == opt.kill_caller_after) {
 				kill((pid_t)opt.pid, SIGKILL);
 				for (i = 0; i < 300 && alive(agent); i++)
@@ -595,5 +604,7 @@ int main(int argc, char **argv)
 	}
 	if (!ended && leg > IAKERB_MAX_LEGS)
 		rc = finish("", EPROTO);
+	if (opt.stop_agent_after && agent)
+		kill((pid_t)agent, SIGKILL);
 	return rc;
 }

@@ -285,6 +285,11 @@ flow realm-discovery 1003 "" --user carol --password-file "$W/pw/carol"
 flow cached-tgt 1001 "" --user "dave@$R"
 # 6. the server asks for our mechListMIC before it says SUCCESS
 flow mic-round 1004 "--mic-round" --user "bob@$R" --password-file "$W/pw/bob"
+#    ... or sends none (IAKerb was our first and only mechanism: allowed)
+flow no-server-mic 1018 "--no-mic" --user "bob@$R" --password-file "$W/pw/bob"
+#    ... or a forged one: mutual authentication fails
+flow bad-server-mic 1018 "--bad-mic" --user "bob@$R" \
+	--password-file "$W/pw/bob" --expect EBADMSG
 # 7. wrong password, with and without preauth
 flow wrong-password-preauth 1005 "" --user "bob@$R" \
 	--password-file "$W/pw/wrong" --expect EKEYREJECTED
@@ -292,6 +297,11 @@ flow wrong-password 1005 "" --user "alice@$R" \
 	--password-file "$W/pw/wrong" --expect EKEYREJECTED
 # 8. unknown user
 flow unknown-principal 1005 "" --user "nobody@$R" \
+	--password-file "$W/pw/wrong" --expect EACCES
+#    ... and after realm discovery (MIT ticket 9194's state machine)
+flow discovery-wrong-password 1017 "" --user carol \
+	--password-file "$W/pw/wrong" --expect EKEYREJECTED
+flow discovery-unknown-user 1017 "" --user nobody \
 	--password-file "$W/pw/wrong" --expect EACCES
 # 9. no ticket and no password
 flow no-credentials 1006 "" --user "erin@$R" --expect ENOKEY
@@ -309,6 +319,9 @@ CLIENT_CONF=$W/client/krb5-kdc.conf flow kdc-realm-opt-in 1008 "" \
 # 13. the agent is killed between legs
 flow agent-killed 1009 "" --user "erin@$R" --password-file "$W/pw/erin" \
 	--kill-agent-after 1 --expect ECONNRESET
+#     ... or stopped: the next leg's helper answers ETIMEDOUT in time
+flow agent-stopped 1009 "" --user "erin@$R" --password-file "$W/pw/erin" \
+	--stop-agent-after 1 --tmo 5 --expect ETIMEDOUT
 # 14. the mount attempt ends: its agent ends with it
 flow caller-gone 1009 "" --user "erin@$R" --password-file "$W/pw/erin" \
 	--kill-caller-after 2
