@@ -24,11 +24,16 @@
 /* Where the agent keeps its serving end (the other is IAKERB_AGENT_FD) */
 #define AGENT_SERVE_FD	(IAKERB_AGENT_FD + 1)
 
+/*
+ * How long a helper may wait for its agent: a little less than the
+ * watchdog (tmo - margin), so that the helper, not the alarm, handles the
+ * timeout (and leg 1's helper can still kill the agent it started).
+ */
 unsigned int leg_budget_ms(const struct upcall_req *r)
 {
 	unsigned int tmo = r->multileg ? r->d.tmo : IAKERB_TMO_DEFAULT;
 
-	return (tmo - IAKERB_HELPER_MARGIN_SEC) * 1000;
+	return (tmo - IAKERB_HELPER_MARGIN_SEC) * 1000 - 250;
 }
 
 struct agent {
@@ -283,8 +288,12 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 		fail(&u->res, IAKERB_OUT_PROTOCOL, "cannot start: %d", ret);
 	if (a.in)
 		agent_log_leg(&a, 1, ret);
-	msg_result(AGENT_FIRST_FD, nonce, 1,
-		   ret ? outcome_errno(u->res.outcome) : 0, &p);
+	/* nobody to tell (leg 1's helper gave up): nothing to wait for */
+	if (msg_result(AGENT_FIRST_FD, nonce, 1,
+		       ret ? outcome_errno(u->res.outcome) : 0, &p) && !ret) {
+		ulog(LOG_NOTICE, "leg 1's helper is gone: exiting");
+		ret = -EPIPE;
+	}
 	close(AGENT_FIRST_FD);
 	talloc_free(mem);
 	if (!ret && !agent_stop)
