@@ -33,7 +33,7 @@
 #include <syslog.h>
 #include <talloc.h>
 
-#include "cifs_iakerb_abi.h"
+#include "iakerb_codec.h"
 
 #define UPCALL_PROG		"cifs-upcall-iakerb"
 #ifndef UPCALL_VERSION

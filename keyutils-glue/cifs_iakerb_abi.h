@@ -14,17 +14,7 @@
 #ifndef _CIFS_IAKERB_ABI_H
 #define _CIFS_IAKERB_ABI_H
 
-#ifdef __KERNEL__
 #include <linux/types.h>
-#else
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-typedef uint8_t __u8;
-typedef uint16_t __u16;
-typedef uint32_t __u32;
-typedef int32_t __s32;
-#endif
 
 /* ------------------------------------------------------------------ */
 /* §1  Versions                                                        */
@@ -72,22 +62,22 @@ typedef int32_t __s32;
 
 /* Bits of struct iakerb_desc.have: which fields were present */
 enum {
-	IAKERB_F_VER		= 1u << 0,
-	IAKERB_F_HOST		= 1u << 1,
-	IAKERB_F_IP4		= 1u << 2,
-	IAKERB_F_IP6		= 1u << 3,
-	IAKERB_F_SEC		= 1u << 4,
-	IAKERB_F_UID		= 1u << 5,
-	IAKERB_F_CREDUID	= 1u << 6,
-	IAKERB_F_USER		= 1u << 7,
-	IAKERB_F_PID		= 1u << 8,
-	IAKERB_F_TARGET		= 1u << 9,
-	IAKERB_F_MECHS		= 1u << 10,
-	IAKERB_F_XID		= 1u << 11,
-	IAKERB_F_LEG		= 1u << 12,
-	IAKERB_F_TMO		= 1u << 13,
-	IAKERB_F_AGENT		= 1u << 14,
-	IAKERB_F_RECON		= 1u << 15,
+	IAKERB_F_VER		= 0x1u,
+	IAKERB_F_HOST		= 0x2u,
+	IAKERB_F_IP4		= 0x4u,
+	IAKERB_F_IP6		= 0x8u,
+	IAKERB_F_SEC		= 0x10u,
+	IAKERB_F_UID		= 0x20u,
+	IAKERB_F_CREDUID	= 0x40u,
+	IAKERB_F_USER		= 0x80u,
+	IAKERB_F_PID		= 0x100u,
+	IAKERB_F_TARGET		= 0x200u,
+	IAKERB_F_MECHS		= 0x400u,
+	IAKERB_F_XID		= 0x800u,
+	IAKERB_F_LEG		= 0x1000u,
+	IAKERB_F_TMO		= 0x2000u,
+	IAKERB_F_AGENT		= 0x4000u,
+	IAKERB_F_RECON		= 0x8000u,
 };
 
 #define IAKERB_F_LEGACY_REQUIRED \
@@ -110,36 +100,15 @@ enum iakerb_target {
 
 /* mechs= : every mechanism of the server's negTokenInit, canonical order */
 enum {
-	IAKERB_MECH_KRB5	= 1u << 0,	/* 1.2.840.113554.1.2.2 */
-	IAKERB_MECH_MSKRB5	= 1u << 1,	/* 1.2.840.48018.1.2.2 */
-	IAKERB_MECH_KRB5U2U	= 1u << 2,	/* 1.2.840.113554.1.2.2.3 */
-	IAKERB_MECH_IAKERB	= 1u << 3,	/* 1.3.6.1.5.2.5 */
-	IAKERB_MECH_NTLMSSP	= 1u << 4,	/* 1.3.6.1.4.1.311.2.2.10 */
+	IAKERB_MECH_KRB5	= 0x1u,	/* 1.2.840.113554.1.2.2 */
+	IAKERB_MECH_MSKRB5	= 0x2u,	/* 1.2.840.48018.1.2.2 */
+	IAKERB_MECH_KRB5U2U	= 0x4u,	/* 1.2.840.113554.1.2.2.3 */
+	IAKERB_MECH_IAKERB	= 0x8u,	/* 1.3.6.1.5.2.5 */
+	IAKERB_MECH_NTLMSSP	= 0x10u,	/* 1.3.6.1.4.1.311.2.2.10 */
 };
 
 #define IAKERB_MECH_ALL			0x1fu
 #define IAKERB_MECH_NONE_NAME		"none"
-
-/* Parsed (or to-be-built) description; no pointers, no allocation */
-struct iakerb_desc {
-	__u32	have;			/* IAKERB_F_* */
-	__u32	ver;
-	char	host[IAKERB_HOST_MAX + 1];
-	__u8	addr[16];		/* 4 bytes for ip4, 16 for ip6 */
-	__u8	sec;			/* enum iakerb_sec */
-	__u8	target;			/* enum iakerb_target */
-	__u8	recon;			/* 1 if recon=1 */
-	__u32	uid;
-	__u32	creduid;
-	__u32	pid;
-	char	user[IAKERB_USER_MAX + 1];
-	/* multi-leg only */
-	__u32	mechs;			/* IAKERB_MECH_* */
-	char	xid[IAKERB_XID_LEN + 1];
-	__u32	leg;
-	__u32	tmo;
-	__u32	agent;
-};
 
 /* ------------------------------------------------------------------ */
 /* §5  Key payload (helper -> kernel): struct cifs_spnego_msg           */
@@ -181,15 +150,6 @@ struct iakerb_trailer {
 #define IAKERB_EXPECT_ANY \
 	(IAKERB_EXPECT_LEGACY | IAKERB_EXPECT_CONTINUE | \
 	 IAKERB_EXPECT_ESTABLISHED)
-
-struct iakerb_payload {
-	__u32		flags;		/* IAKERB_MSG_* */
-	const __u8	*sesskey;
-	__u32		sesskey_len;
-	const __u8	*secblob;
-	__u32		secblob_len;
-	__u32		agent_pid;	/* CONTINUE only */
-};
 
 /* ------------------------------------------------------------------ */
 /* §4  Messages: callout data (kernel -> helper) and agent messages     */
@@ -251,36 +211,6 @@ enum iakerb_type {
 	 IAKERB_REC_HDR_LEN + IAKERB_TOKEN_MAX + \
 	 2 * (IAKERB_REC_HDR_LEN + 4))
 
-/* Parsed message: pointers into the caller's buffer */
-struct iakerb_msg {
-	__u8		kind;
-	__u32		have;		/* 1 << IAKERB_T_* */
-	const __u8	*secret;
-	const __u8	*server_blob;
-	__u32		server_blob_len;
-	const __u8	*neg_blob;
-	__u32		neg_blob_len;
-	__u32		cred_key;
-	__u32		smb_status;
-	const char	*xid;		/* IAKERB_XID_LEN chars, no NUL */
-	__u32		leg;
-	const __u8	*nonce;
-	const __u8	*proof;
-	const char	*desc;		/* desc_len chars, no NUL */
-	__u32		desc_len;
-	__u32		err;
-	const __u8	*payload;
-	__u32		payload_len;
-};
-
-/* Builder state; errors are sticky, reported by iakerb_msg_end() */
-struct iakerb_msg_writer {
-	__u8	*buf;
-	size_t	cap;
-	size_t	len;
-	int	err;
-};
-
 /* ------------------------------------------------------------------ */
 /* §7  Password: a key of a cifs-owned type, never in callout data      */
 /* ------------------------------------------------------------------ */
@@ -294,13 +224,6 @@ struct iakerb_msg_writer {
 #define IAKERB_DOMAIN_MAX		256	/* CIFS_MAX_DOMAINNAME_LEN */
 #define IAKERB_CRED_MAX \
 	(IAKERB_CRED_HDR_LEN + IAKERB_PASS_MAX + IAKERB_DOMAIN_MAX)
-
-struct iakerb_cred {
-	const char	*pass;		/* pass_len bytes, no NUL */
-	__u32		pass_len;
-	const char	*domain;	/* may be empty */
-	__u32		domain_len;
-};
 
 /* ------------------------------------------------------------------ */
 /* §8, §9, §10  Agent, time, limits                                     */
@@ -324,92 +247,25 @@ struct iakerb_cred {
 #define IAKERB_REJECT_TIMEOUT_SEC	1	/* keyctl_reject() timeout */
 
 /* ------------------------------------------------------------------ */
-/* §11  Helper outcomes: keyctl_reject() errno and the kernel's line    */
+/* §11  Helper outcomes: the keyctl_reject() errno of each              */
 /* ------------------------------------------------------------------ */
 
 /*
- * X(name, errno, what the kernel logs).  The errnos are distinct, so the
- * kernel can print the line from the errno alone; mount(2) returns it.
+ * The errnos are distinct, so the kernel picks its log line from the
+ * errno alone; mount(2) returns it.
  */
-#define IAKERB_OUTCOMES(X)						\
-	X(BAD_PASSWORD,	EKEYREJECTED,					\
-	  "the KDC rejected the credentials (wrong password?)")		\
-	X(EXPIRED,	EKEYEXPIRED,					\
-	  "password or account expired or locked")			\
-	X(NO_PRINCIPAL,	EACCES,						\
-	  "the KDC does not know this user")				\
-	X(CLOCK_SKEW,	ETIME,						\
-	  "clock skew too great (check time synchronisation)")		\
-	X(KDC_UNREACHABLE, EHOSTUNREACH,				\
-	  "the server could not reach a KDC")				\
-	X(NO_CREDS,	ENOKEY,						\
-	  "no Kerberos credentials (no ticket cache, keytab or password)") \
-	X(NO_MECH,	EOPNOTSUPP,					\
-	  "the server offers no usable Kerberos mechanism (no IAKerb)")	\
-	X(TIMEOUT,	ETIMEDOUT,					\
-	  "the helper or its agent missed the deadline")		\
-	X(PROTOCOL,	EPROTO,						\
-	  "malformed or out-of-order Kerberos token or upcall")	\
-	X(MUTUAL_AUTH,	EBADMSG,					\
-	  "the server failed mutual authentication")			\
-	X(AGENT_LOST,	ECONNRESET,					\
-	  "the IAKerb agent is gone")					\
-	X(NOT_PERMITTED, EPERM,						\
-	  "the helper may not reach its agent (kernel.yama.ptrace_scope=3?)") \
-	X(TOO_NEW,	EPROTONOSUPPORT,				\
-	  "the helper does not understand this upcall (update it)")
-
-enum iakerb_outcome {
-#define IAKERB_X_ENUM(name, err, msg) IAKERB_OUT_##name,
-	IAKERB_OUTCOMES(IAKERB_X_ENUM)
-#undef IAKERB_X_ENUM
-	IAKERB_OUT_COUNT
-};
-
-/* ------------------------------------------------------------------ */
-/* Codec (keyutils-glue/iakerb_*.c).  Kernel-compatible C: no          */
-/* allocation, every function returns 0/length or a negative errno.    */
-/* ------------------------------------------------------------------ */
-
-/* iakerb_desc.c */
-int iakerb_desc_parse(const char *s, size_t len, struct iakerb_desc *d);
-int iakerb_desc_build(char *buf, size_t cap, const struct iakerb_desc *d);
-int iakerb_desc_from_describe(const char *s, size_t len, const char **desc,
-			      size_t *desc_len);
-int iakerb_text_ok(const char *s, size_t len, size_t max);
-__u8 iakerb_sec_from_mechs(__u32 mechs);
-bool iakerb_desc_same_exchange(const struct iakerb_desc *a,
-			       const struct iakerb_desc *b);
-
-/* iakerb_msg.c */
-void iakerb_msg_begin(struct iakerb_msg_writer *w, void *buf, size_t cap,
-		      enum iakerb_kind kind);
-void iakerb_msg_put(struct iakerb_msg_writer *w, __u32 type, const void *val,
-		    size_t len);
-void iakerb_msg_put_u32(struct iakerb_msg_writer *w, __u32 type, __u32 v);
-int iakerb_msg_end(struct iakerb_msg_writer *w);
-int iakerb_msg_parse(const void *buf, size_t len, struct iakerb_msg *m);
-int iakerb_callout_check(const struct iakerb_msg *m, __u32 leg);
-int iakerb_callout_build(void *buf, size_t cap, __u32 leg,
-			 const __u8 secret[IAKERB_SECRET_LEN],
-			 const void *server_blob, size_t server_blob_len,
-			 __u32 smb_status, const void *neg_blob,
-			 size_t neg_blob_len, __u32 cred_key);
-
-/* iakerb_payload.c */
-int iakerb_payload_parse(const void *buf, size_t len, __u32 expect,
-			 struct iakerb_payload *p);
-int iakerb_payload_build(void *buf, size_t cap, const struct iakerb_payload *p);
-int iakerb_cred_parse(const void *buf, size_t len, struct iakerb_cred *c);
-int iakerb_cred_build(void *buf, size_t cap, const char *pass, size_t pass_len,
-		      const char *domain, size_t domain_len);
-const char *iakerb_outcome_msg(int err);
-void iakerb_wipe(void *p, size_t n);
-
-#ifndef __KERNEL__
-/* iakerb_credkey.c: userspace only, links -lkeyutils */
-int iakerb_cred_fetch(__s32 serial, const char *xid, void *buf, size_t cap,
-		      struct iakerb_cred *c);
-#endif
+#define IAKERB_ERR_BAD_PASSWORD		EKEYREJECTED
+#define IAKERB_ERR_EXPIRED		EKEYEXPIRED
+#define IAKERB_ERR_NO_PRINCIPAL		EACCES
+#define IAKERB_ERR_CLOCK_SKEW		ETIME
+#define IAKERB_ERR_KDC_UNREACHABLE	EHOSTUNREACH
+#define IAKERB_ERR_NO_CREDS		ENOKEY
+#define IAKERB_ERR_NO_MECH		EOPNOTSUPP
+#define IAKERB_ERR_TIMEOUT		ETIMEDOUT
+#define IAKERB_ERR_PROTOCOL		EPROTO
+#define IAKERB_ERR_MUTUAL_AUTH		EBADMSG
+#define IAKERB_ERR_AGENT_LOST		ECONNRESET
+#define IAKERB_ERR_NOT_PERMITTED	EPERM
+#define IAKERB_ERR_TOO_NEW		EPROTONOSUPPORT
 
 #endif /* _CIFS_IAKERB_ABI_H */

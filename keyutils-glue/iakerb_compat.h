@@ -22,7 +22,7 @@
 #define IAKERB_PRINTF(a, b)	__attribute__((format(printf, a, b)))
 #endif
 
-#include "cifs_iakerb_abi.h"
+#include "iakerb_codec.h"
 
 /* Integers travel in host order; never read them through a cast pointer */
 static inline __u32 iakerb_get_u32(const void *p)

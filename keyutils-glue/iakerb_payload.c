@@ -52,9 +52,16 @@ int iakerb_payload_parse(const void *buf, size_t len, __u32 expect,
 	blen = iakerb_get_u32(b + 12);
 	if (p->flags > IAKERB_MSG_ESTABLISHED || !(expect & (1u << p->flags)))
 		return -EPROTO;
-	/* both lengths are bounded before they are added */
+	/*
+	 * Both lengths are bounded before they are added.  cifs-utils'
+	 * cifs.upcall instantiates its one-leg answer with a few bytes more
+	 * than it fills (4 in 7.9) and 7.2 never looked, so a legacy answer
+	 * may be longer than its contents; the new answers must be exact.
+	 */
 	if (klen > IAKERB_SESSKEY_MAX || blen > IAKERB_TOKEN_MAX ||
-	    len != payload_len(p->flags, klen, blen))
+	    len < payload_len(p->flags, klen, blen) ||
+	    (p->flags != IAKERB_MSG_LEGACY &&
+	     len != payload_len(p->flags, klen, blen)))
 		return -EPROTO;
 	if (p->flags == IAKERB_MSG_CONTINUE) {
 		const __u8 *t = b + IAKERB_PAYLOAD_HDR_LEN + blen;

@@ -4,7 +4,7 @@
  * loaded; it references each entry point so that all of them are built.
  */
 #include <linux/module.h>
-#include "cifs_iakerb_abi.h"
+#include "iakerb_codec.h"
 
 static int __init iakerb_kcheck_init(void)
 {
