@@ -414,6 +414,7 @@ int init_first(struct initiator *in, TALLOC_CTX *mem, struct upcall_ctx *u,
 	int ret;
 
 	in->u = u;
+	snprintf(in->note.server, sizeof(in->note.server), "NEGOTIATE");
 	in->ctx = GSS_C_NO_CONTEXT;
 	in->cred = GSS_C_NO_CREDENTIAL;
 	in->target = GSS_C_NO_NAME;

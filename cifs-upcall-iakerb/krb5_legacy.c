@@ -60,7 +60,8 @@ int krb5_keytab_ccache(TALLOC_CTX *mem, krb5_context k, const char *keytab,
 		int o = krb5_code_outcome(ret);
 
 		fail(res, o >= 0 ? o : IAKERB_OUT_NO_CREDS,
-		     "keytab %s for %s: %s", keytab, user, m);
+		     "no ccache with a valid ticket, and keytab %s for %s: "
+		     "%s", keytab, user, m);
 		krb5_free_error_message(k, m);
 	}
 	krb5_free_string(k, full);
@@ -197,19 +198,8 @@ int legacy_run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	} else if (u->r->uid == 0 && (d->have & IAKERB_F_USER)) {
 		/* only root, and only for a named user, as cifs.upcall */
 		if (krb5_keytab_ccache(mem, k, u->o->keytab, d->user, &ccname,
-				       &u->res)) {
-			static const char pre[] =
-				"no ccache with a valid ticket, and ";
-			size_t n = strlen(u->res.why), p = sizeof(pre) - 1;
-
-			/* keep the keytab's reason, after ours */
-			if (n + p >= sizeof(u->res.why))
-				n = sizeof(u->res.why) - p - 1;
-			memmove(u->res.why + p, u->res.why, n);
-			memcpy(u->res.why, pre, p);
-			u->res.why[p + n] = 0;
+				       &u->res))
 			goto out;
-		}
 	} else {
 		ret = fail(&u->res, IAKERB_OUT_NO_CREDS,
 			   "no ccache with a valid TGT or ticket for cifs/%s "

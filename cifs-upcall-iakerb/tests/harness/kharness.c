@@ -21,6 +21,8 @@
  *   --kill-agent-after N     SIGKILL the agent once leg N is answered
  *   --kill-caller-after N    SIGKILL the pid= process after leg N
  *   --replay-leg N           run leg N's helper twice (the 2nd must fail)
+ *   --term-agent-after N     SIGTERM the agent after leg N, as the kernel
+ *                            does when it gives up (it must exit at once)
  *   --stop-agent-after N     SIGSTOP the agent once leg N is answered
  *                            (the next helper must time out)
  *   --probe-agent-as UID     after leg 1, try pidfd_getfd on the agent as
@@ -44,7 +46,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cifs_iakerb_abi.h"
 #include "gss_token.h"
 #include "initiator.h"
 
@@ -60,6 +61,7 @@ static struct {
 	uint32_t mechs;
 	bool legacy, recon;
 	int kill_agent_after, kill_caller_after, replay_leg, stop_agent_after;
+	int term_agent_after;
 	int probe_uid;
 } opt = {
 	.host = "srv.test", .uid = 0, .creduid = 0, .tmo = 30,
@@ -221,13 +223,26 @@ static void describe_blob(const uint8_t *b, size_t len, char *out, size_t cap)
 		 der_blob_present(&mic) ? ",mechListMIC" : "");
 }
 
+/* The errnos of PROTOCOL.md §11, by name */
 static const char *errno_name(int e)
 {
-	switch (e) {
-#define X(name, err, msg) case err: return #err;
-	IAKERB_OUTCOMES(X)
-#undef X
-	}
+	static const struct {
+		int e;
+		const char *name;
+	} t[] = {
+		{ EKEYREJECTED, "EKEYREJECTED" }, { EKEYEXPIRED, "EKEYEXPIRED" },
+		{ EACCES, "EACCES" }, { ETIME, "ETIME" },
+		{ EHOSTUNREACH, "EHOSTUNREACH" }, { ENOKEY, "ENOKEY" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" }, { ETIMEDOUT, "ETIMEDOUT" },
+		{ EPROTO, "EPROTO" }, { EBADMSG, "EBADMSG" },
+		{ ECONNRESET, "ECONNRESET" }, { EPERM, "EPERM" },
+		{ EPROTONOSUPPORT, "EPROTONOSUPPORT" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].e == e)
+			return t[i].name;
 	return "?";
 }
 
@@ -307,6 +322,7 @@ int main(int argc, char **argv)
 		{ "kill-caller-after", 1, NULL, 'K' },
 		{ "replay-leg", 1, NULL, 'r' },
 		{ "stop-agent-after", 1, NULL, 'S' },
+		{ "term-agent-after", 1, NULL, 'G' },
 		{ "probe-agent-as", 1, NULL, 'x' },
 		{ "expect", 1, NULL, 'e' }, { "recon", 0, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
@@ -348,6 +364,7 @@ int main(int argc, char **argv)
 		case 'K': opt.kill_caller_after = atoi(optarg); break;
 		case 'r': opt.replay_leg = atoi(optarg); break;
 		case 'S': opt.stop_agent_after = atoi(optarg); break;
+		case 'G': opt.term_agent_after = atoi(optarg); break;
 		case 'x': opt.probe_uid = atoi(optarg); break;
 		case 'e': opt.expect = optarg; break;
 		case 'R': opt.recon = true; break;
@@ -579,6 +596,19 @@ int main(int argc, char **argv)
 					usleep(10000);
 				printf("agent %u killed after leg %d\n", agent,
 				       leg);
+			}
+			if (leg == opt.term_agent_after) {
+				kill((pid_t)agent, SIGTERM);
+				for (i = 0; i < 100 && alive(agent); i++)
+					usleep(10000);
+				printf("agent %u sent SIGTERM after leg %d: %s "
+				       "after %d ms\n", agent, leg,
+				       alive(agent) ? "STILL RUNNING" : "exited",
+				       i * 10);
+				if (alive(agent)) {
+					printf("RESULT: agent ignored SIGTERM\n");
+					return 1;
+				}
 			}
 			if (leg == opt.stop_agent_after) {
 				kill((pid_t)agent, SIGSTOP);

@@ -319,6 +319,9 @@ CLIENT_CONF=$W/client/krb5-kdc.conf flow kdc-realm-opt-in 1008 "" \
 # 13. the agent is killed between legs
 flow agent-killed 1009 "" --user "erin@$R" --password-file "$W/pw/erin" \
 	--kill-agent-after 1 --expect ECONNRESET
+#     ... or the kernel gives up on it (SIGTERM): it exits at once
+flow agent-sigterm 1009 "" --user "erin@$R" --password-file "$W/pw/erin" \
+	--term-agent-after 1 --expect ECONNRESET
 #     ... or stopped: the next leg's helper answers ETIMEDOUT in time
 flow agent-stopped 1009 "" --user "erin@$R" --password-file "$W/pw/erin" \
 	--stop-agent-after 1 --tmo 5 --expect ETIMEDOUT
