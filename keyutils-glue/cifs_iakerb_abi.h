@@ -138,9 +138,9 @@ struct iakerb_trailer {
 	 IAKERB_TRAILER_LEN)
 
 /* Which answers the reader accepts on this upcall (bit per flags value) */
-#define IAKERB_EXPECT_LEGACY		(1u << IAKERB_MSG_LEGACY)
-#define IAKERB_EXPECT_CONTINUE		(1u << IAKERB_MSG_CONTINUE)
-#define IAKERB_EXPECT_ESTABLISHED	(1u << IAKERB_MSG_ESTABLISHED)
+#define IAKERB_EXPECT_LEGACY		0x1u	/* 1 << IAKERB_MSG_LEGACY */
+#define IAKERB_EXPECT_CONTINUE		0x2u	/* 1 << IAKERB_MSG_CONTINUE */
+#define IAKERB_EXPECT_ESTABLISHED	0x4u	/* 1 << IAKERB_MSG_ESTABLISHED */
 /* leg 1: a stock helper answers legacy, ours may too (§5) */
 #define IAKERB_EXPECT_FIRST	(IAKERB_EXPECT_LEGACY | IAKERB_EXPECT_CONTINUE)
 /* after STATUS_MORE_PROCESSING_REQUIRED */
