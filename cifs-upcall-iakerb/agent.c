@@ -280,6 +280,8 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 	deadline_in(&a.idle, IAKERB_AGENT_IDLE_SEC * 1000);
 	deadline_in(&a.end, IAKERB_EXCHANGE_MAX_SEC * 1000);
 
+	/* the callout data holds the whole secret: the agent keeps its copy */
+	secret_wipe(u->r->callout, u->r->callout_len);
 	a.in = talloc_zero(u->mem, struct initiator);
 	ret = a.in ? init_first(a.in, mem, u, &blob, &blob_len) : -ENOMEM;
 	if (!ret)
@@ -300,8 +302,10 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 		agent_serve(&a);
 	if (a.in)
 		init_free(a.in);
-	/* the heap held the password and keys: leave nothing behind */
+	/* wipe what is ours: secret memory (the password, keys) has
+	 * destructors that wipe it; MIT wipes its credential's copy */
 	secret_wipe((void *)secret, IAKERB_SECRET_LEN);
+	talloc_free(u->mem);
 	_exit(ret ? 1 : 0);
 }
 

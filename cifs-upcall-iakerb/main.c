@@ -151,7 +151,7 @@ static const char *flags_name(uint32_t f)
 int upcall_main(struct upcall_io *io, const struct upcall_opts *o)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
-	struct upcall_req r;
+	struct upcall_req r = { 0 };
 	struct upcall_ctx u = { .mem = mem, .o = o, .r = &r, .io = io,
 				.res.outcome = OUT_OK };
 	struct payload p = { 0 };
@@ -194,6 +194,7 @@ int upcall_main(struct upcall_io *io, const struct upcall_opts *o)
 		io->reject(io, err);
 	}
 	alarm(0);
+	secret_wipe(r.callout, r.callout_len);	/* the exchange secret */
 	talloc_free(mem);	/* wipes the secrets */
 	return ret ? 1 : 0;
 }
