@@ -50,8 +50,9 @@ static void agent_log_leg(struct agent *a, uint32_t leg, int err)
 	struct leg_note *n = &a->in->note;
 
 	if (err)
-		ulog(LOG_ERR, "leg %u: %s -> %s: %s", leg, n->server[0] ?
+		ulog(LOG_ERR, "leg %u: %s -> %s (%s): %s", leg, n->server[0] ?
 		     n->server : "?", outcome_name(a->u->res.outcome),
+		     strerror(outcome_errno(a->u->res.outcome)),
 		     a->u->res.why);
 	else
 		ulog(LOG_INFO, "leg %u: %s (%zu bytes) -> %s (%zu bytes)", leg,
@@ -276,7 +277,9 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 	a.st.secret = secret;
 	a.st.next_leg = 2;
 	u->caller.pidfd = u->caller.procfd = -1;
-	log_set_context("agent xid %s", u->r->d.xid);
+	log_set_context("agent %s@%s xid %s",
+			(u->r->d.have & IAKERB_F_USER) ? u->r->d.user : "-",
+			u->r->d.host, u->r->d.xid);
 	deadline_in(&a.idle, IAKERB_AGENT_IDLE_SEC * 1000);
 	deadline_in(&a.end, IAKERB_EXCHANGE_MAX_SEC * 1000);
 
@@ -372,6 +375,7 @@ int agent_start(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 			    "the agent died before its first token");
 	if (m.err) {
 		u->res.outcome = outcome_from_errno((int)m.err);
+		u->res.logged = true;
 		snprintf(u->res.why, sizeof(u->res.why),
 			 "reported by agent %d", (int)pid);
 		return -(int)m.err;

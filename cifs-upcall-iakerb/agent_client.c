@@ -138,8 +138,9 @@ static int agent_error(struct result *res, uint32_t err, uint32_t leg,
 		       uint32_t agent)
 {
 	res->outcome = outcome_from_errno((int)err);
-	snprintf(res->why, sizeof(res->why), "leg %u: reported by agent %u "
-		 "(see its line)", leg, agent);
+	res->logged = true;
+	snprintf(res->why, sizeof(res->why), "leg %u: reported by agent %u",
+		 leg, agent);
 	return -(int)err;
 }
 

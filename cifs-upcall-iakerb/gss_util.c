@@ -92,7 +92,10 @@ char *gss_text(TALLOC_CTX *mem, OM_uint32 major, OM_uint32 minor,
 
 		if (pass && !minor)
 			break;
-		if (!pass && !GSS_ERROR(major))
+		/* "Unspecified GSS failure" says nothing the minor does not */
+		if (!pass && (!GSS_ERROR(major) ||
+			      (minor && GSS_ROUTINE_ERROR(major) ==
+					GSS_S_FAILURE)))
 			continue;
 		ctx = 0;
 		do {
@@ -100,9 +103,11 @@ char *gss_text(TALLOC_CTX *mem, OM_uint32 major, OM_uint32 minor,
 						  &msg);
 			if (GSS_ERROR(maj2))
 				break;
-			s = talloc_asprintf_append(s, "%s%.*s", *s ? "; " : "",
-						   (int)msg.length,
-						   (char *)msg.value);
+			if (!(msg.length == 7 && !memcmp(msg.value, "Success", 7)))
+				s = talloc_asprintf_append(s, "%s%.*s",
+							   *s ? "; " : "",
+							   (int)msg.length,
+							   (char *)msg.value);
 			gss_release_buffer(&min2, &msg);
 		} while (ctx && s);
 	}

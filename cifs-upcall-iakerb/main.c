@@ -188,9 +188,10 @@ int upcall_main(struct upcall_io *io, const struct upcall_opts *o)
 		if (u.res.outcome == OUT_OK)
 			fail(&u.res, IAKERB_OUT_PROTOCOL, "failed (%d)", ret);
 		err = outcome_errno(u.res.outcome);
-		/* one line: what the kernel will print, and why */
-		ulog(LOG_ERR, "%s (%s): %s", outcome_name(u.res.outcome),
-		     strerror(err), u.res.why);
+		/* one line: what the kernel will print, and why (when the
+		 * agent failed, its own line says why: ours is a debug one) */
+		ulog(u.res.logged ? LOG_DEBUG : LOG_ERR, "%s (%s): %s",
+		     outcome_name(u.res.outcome), strerror(err), u.res.why);
 		io->reject(io, err);
 	}
 	alarm(0);

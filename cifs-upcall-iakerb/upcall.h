@@ -54,6 +54,7 @@
 struct result {
 	int	outcome;		/* IAKERB_OUT_* or OUT_OK */
 	char	why[320];		/* one line, no secrets */
+	bool	logged;			/* the agent logged the cause itself */
 };
 
 /* Record the first failure; returns -errno of @outcome, for "return". */
