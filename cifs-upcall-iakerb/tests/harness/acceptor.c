@@ -18,13 +18,17 @@
  *                (accept-incomplete + MORE_PROCESSING), then finish
  *   --no-mic     send no mechListMIC on completion
  *   --bad-mic    send a mechListMIC with one bit flipped
+ *   --steer-realm PRINC  answer the first AS-REQ with a WRONG_REALM
+ *                client referral to PRINC's realm (a hostile server)
  *   --hints      first write the NEGOTIATE negTokenInit2 (IAKerb, krb5)
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <krb5/krb5.h>
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_ext.h>
 #include <gssapi/gssapi_krb5.h>
@@ -40,6 +44,48 @@ static gss_OID_desc iakerb_mech = { 6, (void *)"\x2b\x06\x01\x05\x02\x05" };
 static gss_OID_desc krb5_mech = { 9, (void *)"\x2a\x86\x48\x86\xf7\x12\x01\x02\x02" };
 
 static bool mic_round, no_mic, bad_mic;
+static const char *steer;	/* --steer-realm PRINC: a hostile referral */
+
+/*
+ * A hostile server's answer to the first AS-REQ: KRB-ERROR WRONG_REALM
+ * naming @princ in another realm (an RFC 6806 client referral), in an
+ * IAKerb token.  A client that follows it sends the password's AS-REQ to
+ * a realm this server merely suggests.
+ */
+static int steer_reply(TALLOC_CTX *mem, const struct der_blob *realm,
+		       uint8_t **out, size_t *out_len)
+{
+	struct iakerb_proxy p = { 0 };
+	krb5_context k;
+	krb5_error e = { 0 };
+	krb5_data enc = { 0 };
+	krb5_principal client = NULL, server = NULL;
+	char *rs = talloc_strndup(mem, (const char *)realm->data, realm->len);
+	int ret;
+
+	if (!rs || krb5_init_context(&k))
+		return -1;
+	ret = krb5_parse_name(k, steer, &client) ||
+	      krb5_build_principal(k, &server, realm->len, rs, "krbtgt", rs,
+				   NULL);
+	if (!ret) {
+		e.error = KRB5KDC_ERR_WRONG_REALM - ERROR_TABLE_BASE_krb5;
+		e.stime = (krb5_timestamp)time(NULL);
+		e.client = client;
+		e.server = server;
+		ret = krb5_mk_error(k, &e, &enc) != 0;
+	}
+	if (!ret) {
+		p.header.target_realm = *realm;
+		p.kdc_msg = (struct der_blob){ (uint8_t *)enc.data, enc.length };
+		ret = iakerb_proxy_build(mem, &p, out, out_len) != 0;
+	}
+	krb5_free_data_contents(k, &enc);
+	krb5_free_principal(k, client);
+	krb5_free_principal(k, server);
+	krb5_free_context(k);
+	return ret ? -1 : 0;
+}
 
 static int read_all(int fd, void *buf, size_t len)
 {
@@ -141,6 +187,8 @@ int main(int argc, char **argv)
 			no_mic = true;
 		else if (!strcmp(argv[i], "--bad-mic"))
 			bad_mic = true;
+		else if (!strcmp(argv[i], "--steer-realm") && i + 1 < argc)
+			steer = argv[++i];
 		else if (!strcmp(argv[i], "--hints"))
 			send_hints(mem);
 	}
@@ -225,6 +273,31 @@ int main(int argc, char **argv)
 		if (!der_blob_present(&mt)) {
 			reply(ST_LOGON_FAIL, NULL, 0);
 			break;
+		}
+		if (steer) {
+			struct iakerb_proxy ip;
+
+			if (iakerb_proxy_parse(mt.data, mt.len, &ip) == 0 &&
+			    ip.kdc_msg_type == KRB_MSG_AS_REQ) {
+				uint8_t *t;
+				size_t tl;
+
+				if (steer_reply(mem, &ip.header.target_realm,
+						&t, &tl))
+					break;
+				rep.resp.has_neg_state = true;
+				rep.resp.neg_state = SPNEGO_ACCEPT_INCOMPLETE;
+				if (first)
+					rep.resp.supported_mech = oid_iakerb;
+				first = false;
+				rep.resp.response_token =
+					(struct der_blob){ t, tl };
+				if (spnego_build(mem, &rep, &p, &plen))
+					break;
+				reply(ST_MORE, p, plen);
+				steer = NULL;	/* once */
+				continue;
+			}
 		}
 		in.value = (void *)mt.data;
 		in.length = mt.len;

@@ -147,6 +147,16 @@ cat >"$W/client/krb5.conf" <<EOF
     dns_canonicalize_hostname = false
     default_ccache_name = DIR:$W/cc/%{uid}
 EOF
+# the same, following client referrals (canonicalize): what a hostile
+# server would like a client to do with a WRONG_REALM answer
+cat >"$W/client/krb5-canon.conf" <<EOF
+[libdefaults]
+    dns_lookup_kdc = false
+    dns_lookup_realm = false
+    dns_canonicalize_hostname = false
+    canonicalize = true
+    default_ccache_name = DIR:$W/cc/%{uid}
+EOF
 # the same, but the user's realm has a KDC line (unreachable from here)
 cat >"$W/client/krb5-kdc.conf" <<EOF
 [libdefaults]
@@ -298,6 +308,11 @@ flow wrong-password 1005 "" --user "alice@$R" \
 # 8. unknown user
 flow unknown-principal 1005 "" --user "nobody@$R" \
 	--password-file "$W/pw/wrong" --expect EACCES
+#    ... and a server that steers the password's AS exchange to a realm
+#    it merely suggests (a WRONG_REALM referral): refused, nothing sent
+CLIENT_CONF=$W/client/krb5-canon.conf flow steered-realm 1019 \
+	"--steer-realm bob@EVIL.TEST" --user "bob@$R" \
+	--password-file "$W/pw/bob" --expect EPROTO
 #    ... and after realm discovery (MIT ticket 9194's state machine)
 flow discovery-wrong-password 1017 "" --user carol \
 	--password-file "$W/pw/wrong" --expect EKEYREJECTED
@@ -448,7 +463,9 @@ else
 fi
 
 # The KDC saw the requests: they came through the acceptor
-if grep -q 'AS_REQ' "$W/log/kdc.log" && grep -q 'TGS_REQ' "$W/log/kdc.log"; then
+if [ "$FILTER" != '*' ]; then
+	:	# a partial run need not have made both
+elif grep -q 'AS_REQ' "$W/log/kdc.log" && grep -q 'TGS_REQ' "$W/log/kdc.log"; then
 	pass kdc-saw-requests "$(grep -c AS_REQ "$W/log/kdc.log") AS, $(grep -c TGS_REQ "$W/log/kdc.log") TGS"
 else
 	fail kdc-saw-requests "no AS/TGS in the KDC log"
