@@ -17,7 +17,7 @@
 # Userspace parts are subdirectories with a Makefile providing all, check
 # (unit tests, PASS/FAIL lines), fuzz and clean; see USERSPACE_DIRS.
 
-USERSPACE_DIRS := keyutils-glue cifs-upcall-iakerb localkdc-helper tests/ktest
+USERSPACE_DIRS := keyutils-glue cifs-upcall-iakerb localkdc-helper tests/ktest tests/kernel-pure
 
 ifeq ($(IAKERB_IN_IMAGE),)
 
