@@ -162,8 +162,14 @@ int privs_open_caller(const struct upcall_req *r, struct caller *c,
 {
 	char path[32], status[4096], map[4096];
 	unsigned long kuid = r->uid, kgid, id;
-	bool same = true, all_same = true;
-	static const char * const nss[] = { "mnt", "net", "uts", "user" };
+	static const struct {
+		const char	*name;
+		int		flag;
+	} nss[] = {
+		{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },
+		{ "net", CLONE_NEWNET }, { "uts", CLONE_NEWUTS },
+	};
+	bool same = true;
 	size_t i;
 
 	memset(c, 0, sizeof(*c));
@@ -206,16 +212,20 @@ int privs_open_caller(const struct upcall_req *r, struct caller *c,
 	if (!r->app)
 		return 0;
 
+	/*
+	 * Only the namespaces that differ: joining the caller's user
+	 * namespace first takes our rights over namespaces its ancestors
+	 * own, so asking to "join" one we are in already could fail.
+	 */
 	for (i = 0; i < sizeof(nss) / sizeof(nss[0]); i++) {
-		if (ns_same(c->procfd, nss[i], &same))
+		if (ns_same(c->procfd, nss[i].name, &same))
 			return fail(res, IAKERB_OUT_PROTOCOL,
 				    "cannot inspect the caller's namespaces");
 		if (!same)
-			all_same = false;
-		if (!same && !strcmp(nss[i], "user"))
-			c->enter_user = true;
+			c->ns_flags |= nss[i].flag;
 	}
-	c->enter = !all_same;
+	c->enter = c->ns_flags != 0;
+	c->enter_user = c->ns_flags & CLONE_NEWUSER;
 	if (!c->enter_user)
 		return 0;
 
@@ -272,7 +282,6 @@ int privs_drop(uid_t uid, gid_t gid, struct result *res)
 
 int privs_enter_and_drop(struct caller *c, bool agent, struct result *res)
 {
-	int flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS;
 	struct rlimit ml;
 
 	if (agent && getrlimit(RLIMIT_MEMLOCK, &ml) == 0 &&
@@ -282,30 +291,33 @@ int privs_enter_and_drop(struct caller *c, bool agent, struct result *res)
 			ml.rlim_max = AGENT_MEMLOCK;
 		setrlimit(RLIMIT_MEMLOCK, &ml);
 	}
-
 	if (c->enter) {
-		/* its root too: setns() puts us at the namespace's root, and
-		 * the caller may be chrooted inside it */
-		int root = openat(c->procfd, "root", O_PATH | O_DIRECTORY |
-				  O_CLOEXEC);
+		/* its root too: setns() into a mount namespace puts us at the
+		 * namespace's root, and the caller may be chrooted inside it */
+		int root = -1;
 
-		if (root < 0)
-			return fail(res, IAKERB_OUT_NOT_PERMITTED,
-				    "cannot open the caller's root: %s",
-				    strerror(errno));
-		if (c->enter_user)
-			flags |= CLONE_NEWUSER;
+		if (c->ns_flags & CLONE_NEWNS) {
+			root = openat(c->procfd, "root", O_PATH | O_DIRECTORY |
+				      O_CLOEXEC);
+			if (root < 0)
+				return fail(res, IAKERB_OUT_NOT_PERMITTED,
+					    "cannot open the caller's root: %s",
+					    strerror(errno));
+		}
 		/* all at once, and in the kernel's order (user first) */
-		if (setns(c->pidfd, flags) < 0 || fchdir(root) < 0 ||
-		    chroot(".") < 0 || chdir("/") < 0) {
+		if (setns(c->pidfd, c->ns_flags) < 0 ||
+		    (root >= 0 && (fchdir(root) < 0 || chroot(".") < 0 ||
+				   chdir("/") < 0))) {
 			int e = errno;
 
-			close(root);
+			if (root >= 0)
+				close(root);
 			return fail(res, IAKERB_OUT_NOT_PERMITTED,
 				    "cannot enter the caller's namespaces: %s",
 				    strerror(e));
 		}
-		close(root);
+		if (root >= 0)
+			close(root);
 	}
 	return privs_drop(c->uid, c->gid, res);
 }

@@ -159,6 +159,7 @@ struct caller {
 	int	procfd;			/* its /proc/<pid> (O_PATH), or -1 */
 	bool	enter;			/* enter its namespaces */
 	bool	enter_user;		/* ... including its user namespace */
+	int	ns_flags;		/* CLONE_NEW* of those that differ */
 	uid_t	uid;			/* credential owner, as seen in there */
 	gid_t	gid;
 };
