@@ -24,7 +24,7 @@ mutants=(
 "text-semicolon|';' passes|s/c == 0x7f || c == ';')/c == 0x7f)/"
 "text-empty|empty value passes|s/if (len == 0 || len > max)/if (len > max)/"
 "legs-tmo|tmo=601 passes|s/li->tmo > IAKERB_TMO_MAX/li->tmo > IAKERB_TMO_MAX + 1/"
-"legs-agent|agent on leg 1, none on leg 2|s/needs_agent != !!li->agent ||/0 ||/"
+"legs-agent|agent= on leg 1 passes|s/needs_agent != !!li->agent ||/(needs_agent \&\& !li->agent) ||/"
 "legs-mech-order|mechanism names swapped|s/\"krb5u2u\", \"iakerb\"/\"iakerb\", \"krb5u2u\"/"
 "legs-none|no mechs=none|s/if (!rc \&\& first)/if (0)/"
 "legs-recon|recon=yes|s/\";recon=1\"/\";recon=yes\"/"

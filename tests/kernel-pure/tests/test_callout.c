@@ -243,7 +243,7 @@ static void callout_agrees_with_codec(void **state)
 		assert_int_equal(iakerb_callout_check(&m, leg), 0);
 	}
 	if (used)
-		fail_msg("the kernel builds callouts the codec refuses:%s", bad);
+		fail_msg("the kernel builds callouts the codec refuses:%s\n", bad);
 }
 
 int kpure_run_callout(void)

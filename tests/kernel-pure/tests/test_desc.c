@@ -378,7 +378,7 @@ static void desc_only_what_parses(void **state)
 					 "\n  \"%s\": %d", desc + n, rc);
 	}
 	if (used)
-		fail_msg("the kernel wrote fields the helper refuses:%s", bad);
+		fail_msg("the kernel wrote fields the helper refuses:%s\n", bad);
 }
 
 /*
