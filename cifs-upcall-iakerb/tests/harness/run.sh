@@ -45,6 +45,12 @@ pass() { echo "PASS harness/$1${2:+ ($2)}"; passed=$((passed + 1)); }
 fail() { echo "FAIL harness/$1: $2"; failed=$((failed + 1)); }
 
 cleanup() {
+	# krb5kdc daemonised itself: stop it by its pid file, while the
+	# holder (whose mount namespace has the file) is still there
+	if [ -n "$HOLDER" ]; then
+		kdc_pid=$(nsenter -t "$HOLDER" -m -r cat "$W/srv/kdc.pid" 2>/dev/null)
+		[ -n "$kdc_pid" ] && kill "$kdc_pid" 2>/dev/null
+	fi
 	for p in $(jobs -p); do kill "$p" 2>/dev/null; done
 	[ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null
 	# agents leave our session (setsid): kill the ones kharness recorded
