@@ -44,6 +44,5 @@ int kpure_run_desc(void);
 int kpure_run_callout(void);
 int kpure_run_payload(void);
 int kpure_run_secbuf(void);
-int kpure_run_text(void);
 
 #endif /* _KPURE_TEST_H */
