@@ -15,7 +15,7 @@ cd "$top" || exit 1
 mkdir -p build
 log=build/check.log
 : >"$log"
-stages=${CHECK_STAGES:-"versions build-script module unit fuzz checkpatch ktest"}
+stages=${CHECK_STAGES:-"versions build-script module unit fuzz checkpatch series-builds ktest ktest-stock"}
 
 stage() {
 	local name=$1 rc
@@ -42,7 +42,14 @@ for s in $stages; do
 	unit)         stage unit make --no-print-directory unit ;;
 	fuzz)         stage fuzz make --no-print-directory fuzz ;;
 	checkpatch)   stage checkpatch scripts/checkpatch.sh ;;
+	series-builds) stage series-builds scripts/series.sh each-builds ;;
 	ktest)        stage ktest tests/ktest/run.sh ;;
+	# Compatibility: the Debian kernel's own cifs module with the stock
+	# cifs.upcall and with ours, against Samba and smbsrv.
+	ktest-stock)  stage ktest-stock env KTEST_MODULE=none KTEST_TAG=stock- \
+			tests/ktest/run.sh tests/ktest/scenarios/11-samba-krb5-stock.sh \
+			tests/ktest/scenarios/12-samba-krb5-ourhelper.sh \
+			tests/ktest/scenarios/20-smbsrv-krb5-stock.sh ;;
 	*) echo "check: unknown stage $s" >&2; exit 2 ;;
 	esac
 done

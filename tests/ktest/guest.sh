@@ -9,6 +9,8 @@
 # Env:   KTEST_MODULE   cifs.ko to insmod; "none" when cifs is built in or
 #                       installed for the running kernel (modprobe cifs)
 #        KTEST_TIMEOUT  seconds one scenario may take (default 300)
+#        KTEST_TAG      prefix of the scenario names (a second run of the
+#                       same scenarios, e.g. with the stock module)
 
 set -u
 out=$1
@@ -52,7 +54,7 @@ if grep -q '^cifs ' /proc/modules; then
 fi
 
 for scenario in "$@"; do
-	name=$(basename "$scenario" .sh)
+	name=${KTEST_TAG:-}$(basename "$scenario" .sh)
 	log "running $name"
 	start=$(date +%s)
 	KTEST_NAME=$name timeout -k 10 "${KTEST_TIMEOUT:-300}" \

@@ -13,6 +13,7 @@
 #        KTEST_KVM      1 or 0 to force; default: probe once, then cache
 #        KTEST_TIMEOUT  seconds per scenario (default 300)
 #        KTEST_MEMORY   guest memory (default 2G)
+#        KTEST_TAG      prefix for the scenario names in the results
 #
 # It prints every scenario's lines as they come, then the bad kernel log
 # lines, then "N passed, N failed"; exits 1 on any failure.
@@ -96,7 +97,7 @@ timeout -k 10 "${KTEST_VM_TIMEOUT:-3000}" vng --run "$kernel" "${accel[@]}" \
 	--cpus 2 --memory "${KTEST_MEMORY:-2G}" \
 	--overlay-rwdir=/etc --overlay-rwdir=/var \
 	--rwdir="$outdir" --cwd /src \
-	--exec "KTEST_MODULE=$gmod KTEST_TIMEOUT=${KTEST_TIMEOUT:-300} KTEST_VERBOSE=${KTEST_VERBOSE:-} /src/tests/ktest/guest.sh $gout ${gscen[*]}" \
+	--exec "KTEST_MODULE=$gmod KTEST_TIMEOUT=${KTEST_TIMEOUT:-300} KTEST_VERBOSE=${KTEST_VERBOSE:-} KTEST_TAG=${KTEST_TAG:-} /src/tests/ktest/guest.sh $gout ${gscen[*]}" \
 	</dev/null 2>&1 | tee "$outdir/console.log" |
 	grep --line-buffered -E '^(PASS|FAIL|ktest:|  )'
 vmrc=${PIPESTATUS[0]}

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Shared set-up of the IAKerb scenarios (2x-*.sh): the smbsrv topology of
+# tests/ktest/topology with no line of sight to the KDC, the patched
+# module, cifs-upcall-iakerb as the request-key handler.  Source after
+# lib.sh; it defines $w, $mnt, $opts and the functions below, and tears
+# everything down when the scenario exits.
+
+topo=$KTEST_SRC/tests/ktest/topology
+srv_bin=$KTEST_SRC/tests/ktest/smbsrv/build/smbsrv
+helper=$KTEST_SRC/cifs-upcall-iakerb/build/cifs-upcall-iakerb
+w=$KTEST_WORK/$KTEST_NAME-topo
+mnt=$KTEST_WORK/mnt-$KTEST_NAME
+trace=/sys/kernel/tracing/trace
+mkdir -p "$mnt"
+
+iakerb_cleanup() {
+	mountpoint -q "$mnt" && umount "$mnt"
+	"$topo/down.sh" "$w" >/dev/null 2>&1
+	rm -f /tmp/krb5cc_0
+}
+trap iakerb_cleanup EXIT
+
+# iakerb_up [SMBSRV OPTIONS]: topology, smbsrv, client configuration
+iakerb_up() {
+	[ -x "$srv_bin" ] && [ -x "$helper" ] || { echo "not built"; return 1; }
+	"$topo/up.sh" "$w" || return 1
+	. "$w/topo.env"
+	env SMBSRV="$srv_bin" "$topo/smbsrv-start.sh" "$w" "$@" || return 1
+	cp "$CLI_KRB5_CONFIG_NOREALM" /etc/krb5.conf
+	rm -f /tmp/krb5cc_0
+	ktest_use_upcall "$helper"
+	opts="vers=3.1.1,ip=$SRV_ADDR"
+}
+
+# iakerb_restart [SMBSRV OPTIONS]: the same server, other options
+iakerb_restart() {
+	"$topo/smbsrv-stop.sh" "$w"
+	env SMBSRV="$srv_bin" "$topo/smbsrv-start.sh" "$w" "$@"
+}
+
+# Kernel log lines of the cifs module since the mark.
+dmesg_mark() { dmesg | wc -l; }
+dmesg_since() { dmesg | tail -n "+$(($1 + 1))" | grep 'CIFS: VFS:'; }
+
+# Round trips the kernel traced for the session of the last mount.
+traced_round_trips() {
+	grep -c 'smb3_krb5_leg: .*dir=recv' "$trace"
+}
+
+# No positive cifs.spnego key and no helper or agent left: the helper's
+# agent exits on its own within its deadline; give it a moment.
+no_leftovers() {
+	local i
+	for i in $(seq 30); do
+		[ -z "$(ktest_spnego_keys)" ] && ! pgrep -f "$helper" >/dev/null &&
+			return 0
+		sleep 0.2
+	done
+	ktest_spnego_keys
+	pgrep -af "$helper"
+	return 1
+}

@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Reconnect: the server restarts while a file is being written.  The
+# session sets itself up again from a kworker (recon=1, upcall_target=
+# mount) with the ticket the first exchange stored: one AP round trip,
+# no KDC exchange.  The I/O resumes and the data reads back identical.
+. "$KTEST_SRC/tests/ktest/lib.sh"
+. "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
+
+check up iakerb_up || exit 1
+check mount mount -t cifs "//$SRV_NAME/share" "$mnt" \
+	-o "sec=iakerb,username=alice,password=alicepw,$opts"
+mountpoint -q "$mnt" || exit 1
+
+src=$KTEST_WORK/reconnect.src
+ktest_random_file "$src" 4194304
+check write-before cp "$src" "$mnt/before.bin"
+sync
+kdc0=$(grep -c '_REQ' "$KDC_LOG")
+echo >"$trace"
+
+# Restart the server under a writer
+( sleep 1; "$topo/smbsrv-stop.sh" "$w"; sleep 1
+  env SMBSRV="$srv_bin" "$topo/smbsrv-start.sh" "$w" ) &
+restarter=$!
+check write-across-restart sh -c "for i in 1 2 3 4 5 6; do
+	dd if='$src' of='$mnt/during.bin' bs=64k conv=fsync status=none || exit 1
+	sleep 0.5; done"
+wait $restarter
+check restarted grep -q 'START pid=' "$LOG_DIR/smbsrv.log"
+check readback-before cmp "$src" "$mnt/before.bin"
+check readback-during cmp "$src" "$mnt/during.bin"
+check reconnected sh -c "grep -q 'smb3_krb5_leg: .*dir=final len=0 status=0x0' '$trace'"
+info "reconnect legs: $(grep -o 'dir=[a-z]* len=[0-9]* status=0x[0-9a-f]*' "$trace" | tr '\n' ' ')"
+check reconnect-one-round-trip test "$(traced_round_trips)" -eq 1
+check reconnect-no-kdc sh -c "[ \$(grep -c '_REQ' '$KDC_LOG') = $kdc0 ]"
+check umount umount "$mnt"
+check no-leftovers no_leftovers
+[ -z "${KTEST_FAILED:-}" ]
