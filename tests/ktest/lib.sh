@@ -236,3 +236,21 @@ ktest_file_roundtrip() {
 	expect_fail "$tag-gone" test -e "$mnt/renamed.bin"
 	rm -f "$src"
 }
+
+# No syslog daemon in the guest: a small /dev/log reader keeps the lines in
+# $KTEST_SYSLOG, for every scenario after the first that asks for it.
+KTEST_SYSLOG=$KTEST_WORK/helper-syslog.log
+ktest_catch_syslog() {
+	[ -S /dev/log ] && return 0
+	# its own stdio: check()'s $(...) must not wait for it
+	python3 - "$KTEST_SYSLOG" >/dev/null 2>&1 <<-'EOF' &
+	import socket, sys
+	s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+	s.bind("/dev/log")
+	with open(sys.argv[1], "ab", buffering=0) as f:
+	    while True:
+	        f.write(s.recv(65536) + b"\n")
+	EOF
+	for _ in $(seq 50); do [ -S /dev/log ] && return 0; sleep 0.1; done
+	return 1
+}

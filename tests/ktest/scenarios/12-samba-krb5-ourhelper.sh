@@ -15,24 +15,9 @@
 realm=KTEST.LAN
 mnt=$KTEST_WORK/mnt-krb5-ours
 helper=$KTEST_SRC/cifs-upcall-iakerb/build/cifs-upcall-iakerb
-syslog=$KTEST_WORK/helper-syslog.log
+syslog=$KTEST_SYSLOG
 mkdir -p "$mnt"
 
-# No syslog daemon in the guest: a small /dev/log reader keeps the lines
-ktest_catch_syslog() {
-	[ -S /dev/log ] && return 0
-	# its own stdio: check()'s $(...) must not wait for it
-	python3 - "$syslog" >/dev/null 2>&1 <<-'EOF' &
-	import socket, sys
-	s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-	s.bind("/dev/log")
-	with open(sys.argv[1], "ab", buffering=0) as f:
-	    while True:
-	        f.write(s.recv(65536) + b"\n")
-	EOF
-	for _ in $(seq 50); do [ -S /dev/log ] && return 0; sleep 0.1; done
-	return 1
-}
 helper_lines() { grep -a 'cifs-upcall-iakerb' "$syslog" 2>/dev/null | sed 's/^/    syslog: /'; }
 
 check helper-built test -x "$helper"

@@ -17,7 +17,7 @@ bin=$KTEST_SRC/tests/ktest/smbsrv/build/smbsrv
 helper=$KTEST_SRC/cifs-upcall-iakerb/build/cifs-upcall-iakerb
 w=$KTEST_WORK/iakerb-topo
 mnt=$KTEST_WORK/mnt-iakerb
-syslog=$KTEST_WORK/helper-syslog.log
+syslog=$KTEST_SYSLOG
 mkdir -p "$mnt"
 
 cleanup() {
@@ -29,20 +29,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# No syslog daemon in the guest: a small /dev/log reader keeps the lines
-catch_syslog() {
-	[ -S /dev/log ] && return 0
-	python3 - "$syslog" >/dev/null 2>&1 <<-'EOF' &
-	import socket, sys
-	s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-	s.bind("/dev/log")
-	with open(sys.argv[1], "ab", buffering=0) as f:
-	    while True:
-	        f.write(s.recv(65536) + b"\n")
-	EOF
-	for _ in $(seq 50); do [ -S /dev/log ] && return 0; sleep 0.1; done
-	return 1
-}
 helper_lines() { grep -a 'cifs-upcall-iakerb' "$syslog" 2>/dev/null | sed 's/^.*cifs-upcall-iakerb/    syslog: cifs-upcall-iakerb/'; }
 # the SESSION_SETUP legs smbsrv logged since line $1 of its log
 show_legs() {
@@ -53,7 +39,7 @@ loglines() { wc -l <"$LOG_DIR/smbsrv.log"; }
 
 [ -x "$bin" ] || { fail build "no $bin (make -C tests/ktest all)"; exit 1; }
 [ -x "$helper" ] || { fail build "no $helper"; exit 1; }
-check syslog-catcher catch_syslog
+check syslog-catcher ktest_catch_syslog
 check topology-up "$topo/up.sh" "$w"
 . "$w/topo.env"
 mnt_opts="vers=3.1.1,ip=$SRV_ADDR"

@@ -9,7 +9,8 @@
 . "$KTEST_SRC/tests/ktest/lib.sh"
 . "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
 
-check up iakerb_up || exit 1
+# not through check: it runs its command in a subshell
+if iakerb_up; then pass up; else fail up "topology or smbsrv"; exit 1; fi
 
 # mount_flow NAME MIN_ROUND_TRIPS MOUNT_OPTIONS
 mount_flow() {
@@ -17,7 +18,7 @@ mount_flow() {
 	rm -f /tmp/krb5cc_0
 	echo >"$trace"
 	kdc0=$(grep -c '_REQ' "$KDC_LOG")
-	check "$name-mount" mount -t cifs "//$SRV_NAME/share" "$mnt" -o "$o,$opts"
+	check "$name-mount" mount ${MOUNT_I:-} -t cifs "//$SRV_NAME/share" "$mnt" -o "$o,$opts"
 	mountpoint -q "$mnt" || return
 	n=$(traced_round_trips)
 	info "$name: $n round trips: $(grep -o 'dir=recv len=[0-9]* status=0x[0-9a-f]*' "$trace" | tr '\n' ' ')"
@@ -37,8 +38,11 @@ mount_flow() {
 mount_flow opt-iakerb 5 "sec=iakerb,username=alice,password=alicepw"
 # no preauth: discovery, AS, TGS, AP
 mount_flow no-preauth 4 "sec=iakerb,username=bob,password=bobpw"
-# sec=krb5: the helper finds no KDC for krb5 and takes IAKerb, offered
-mount_flow opt-krb5 4 "sec=krb5,username=alice,password=alicepw"
+# sec=krb5: the helper finds no KDC for krb5 and takes IAKerb, offered.
+# mount.cifs 7.9 does not pass password= with sec=krb5 ("password
+# specified twice, ignoring second", then ENOKEY: measured), so this one
+# goes to the kernel directly (mount -i).
+MOUNT_I=-i mount_flow opt-krb5 4 "sec=krb5,username=alice,password=alicepw"
 
 # A credentials file, parsed by mount.cifs 7.9 itself
 printf 'username=alice\npassword=alicepw\n' >"$KTEST_WORK/alice.cred"
