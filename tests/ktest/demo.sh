@@ -10,32 +10,16 @@
 # to its KDC.  Then a second mount uses the ticket the first one stored.
 . "$KTEST_SRC/tests/ktest/lib.sh"
 
-topo=$KTEST_SRC/tests/ktest/topology
-srv_bin=$KTEST_SRC/tests/ktest/smbsrv/build/smbsrv
-helper=$KTEST_SRC/cifs-upcall-iakerb/build/cifs-upcall-iakerb
-w=$KTEST_WORK/demo-topo
+. "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
 mnt=/tmp/mnt/share
-trace=/sys/kernel/tracing/trace
 
 step() { echo "  demo: \$ $*"; "$@" 2>&1 | sed 's/^/  demo:   /'; return "${PIPESTATUS[0]}"; }
 say() { echo "  demo: $*"; }
-cleanup() {
-	mountpoint -q "$mnt" && umount "$mnt"
-	"$topo/down.sh" "$w" >/dev/null 2>&1
-}
-trap cleanup EXIT
 
-[ -x "$srv_bin" ] && [ -x "$helper" ] || { fail build "smbsrv or the helper is not built"; exit 1; }
 say "kernel $(uname -r), cifs.ko with $(ls "$KTEST_SRC"/fs-smb-client-iakerb/*.patch | wc -l) IAKerb patches"
-"$topo/up.sh" "$w" || { fail topology "up.sh failed"; exit 1; }
-. "$w/topo.env"
+iakerb_up || { fail set-up "topology, smbsrv or the builds"; exit 1; }
 say "server $SRV_NAME ($SRV_ADDR) in its own namespaces, with MIT krb5kdc for $REALM"
-env SMBSRV="$srv_bin" "$topo/smbsrv-start.sh" "$w" >/dev/null || { fail smbsrv "did not start"; exit 1; }
 "$topo/srvexec.sh" "$w" sh -c "echo 'hello over IAKerb' >$SRV_DIR/shares/share/hello.txt"
-
-cp "$CLI_KRB5_CONFIG_NOREALM" /etc/krb5.conf
-rm -f /tmp/krb5cc_0
-ktest_use_upcall "$helper"
 say "the client side: no realm, no KDC, no KDC socket"
 step cat /etc/krb5.conf
 step cat /etc/request-key.d/cifs.spnego.conf
@@ -45,7 +29,7 @@ mkdir -p "$mnt"
 echo >"$trace"
 kdc0=$(grep -c '_REQ' "$KDC_LOG")
 if step mount -t cifs "//$SRV_NAME/share" "$mnt" \
-		-o "sec=iakerb,username=alice,password=alicepw,vers=3.1.1,ip=$SRV_ADDR"; then
+		-o "sec=iakerb,username=alice,password=alicepw,$opts"; then
 	pass mount-iakerb
 else
 	fail mount-iakerb "mount -t cifs failed"
@@ -68,7 +52,7 @@ say "the helper stored what it obtained; the next mount is one AP leg"
 step klist -c FILE:/tmp/krb5cc_0
 echo >"$trace"
 if step mount -t cifs "//$SRV_NAME/share" "$mnt" \
-		-o "sec=krb5,username=alice,vers=3.1.1,ip=$SRV_ADDR"; then
+		-o "sec=krb5,username=alice,$opts"; then
 	pass mount-cached-ticket
 	grep smb3_krb5_leg "$trace" | sed 's/.*smb3_krb5_leg: /  demo:   /'
 	step umount "$mnt"

@@ -12,22 +12,8 @@
 #   4. no ticket, no password: mount error(126), ENOKEY
 . "$KTEST_SRC/tests/ktest/lib.sh"
 
-topo=$KTEST_SRC/tests/ktest/topology
-bin=$KTEST_SRC/tests/ktest/smbsrv/build/smbsrv
-helper=$KTEST_SRC/cifs-upcall-iakerb/build/cifs-upcall-iakerb
-w=$KTEST_WORK/iakerb-topo
-mnt=$KTEST_WORK/mnt-iakerb
+. "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
 syslog=$KTEST_SYSLOG
-mkdir -p "$mnt"
-
-cleanup() {
-	mountpoint -q "$mnt" && umount "$mnt"
-	[ -f "$KTEST_WORK/krb5.conf.before-iakerb" ] &&
-		cp "$KTEST_WORK/krb5.conf.before-iakerb" /etc/krb5.conf
-	rm -f /tmp/krb5cc_0
-	"$topo/down.sh" "$w" >/dev/null 2>&1
-}
-trap cleanup EXIT
 
 helper_lines() { grep -a 'cifs-upcall-iakerb' "$syslog" 2>/dev/null | sed 's/^.*cifs-upcall-iakerb/    syslog: cifs-upcall-iakerb/'; }
 # the SESSION_SETUP legs smbsrv logged since line $1 of its log
@@ -37,16 +23,10 @@ show_legs() {
 }
 loglines() { wc -l <"$LOG_DIR/smbsrv.log"; }
 
-[ -x "$bin" ] || { fail build "no $bin (make -C tests/ktest all)"; exit 1; }
-[ -x "$helper" ] || { fail build "no $helper"; exit 1; }
 check syslog-catcher ktest_catch_syslog
-check topology-up "$topo/up.sh" "$w"
-. "$w/topo.env"
-mnt_opts="vers=3.1.1,ip=$SRV_ADDR"
-check smbsrv-start env SMBSRV="$bin" "$topo/smbsrv-start.sh" "$w"
-[ -f /etc/krb5.conf ] && cp /etc/krb5.conf "$KTEST_WORK/krb5.conf.before-iakerb"
-cp "$CLI_KRB5_CONFIG_NOREALM" /etc/krb5.conf
-rm -f /tmp/krb5cc_0
+# not through check: it runs its command in a subshell
+if iakerb_up; then pass up; else fail up "topology or smbsrv"; exit 1; fi
+mnt_opts=$opts
 check no-kdc-in-krb5conf sh -c "! grep -Eq '^[[:space:]]*kdc[[:space:]]*=' /etc/krb5.conf"
 ktest_use_upcall "$helper"
 
