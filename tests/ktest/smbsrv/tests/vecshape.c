@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vecshape: the framing of server SPNEGO blobs, one line per hex file, so
+ * that smbsrv's replies can be compared field by field with the Windows
+ * vectors (/shared/vectors/windows-iakerb) without comparing bytes that
+ * must differ (keys, times, nonces, realm names):
+ *
+ *   negState=accept-incomplete supportedMech=IAKerb token=IAKerb/0501
+ *   realm=. flags=01000000 cookie=no kdc=KRB-ERROR mic=no
+ *
+ * Usage: vecshape FILE.hex...   Exit 1 if a file does not parse.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gss_token.h"
+#include "iakerb_token.h"
+#include "oid.h"
+#include "spnego.h"
+
+static uint8_t *read_hex(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	uint8_t *buf;
+	size_t cap = 1 << 16, n = 0;
+	int hi = -1, c;
+
+	if (!f)
+		return NULL;
+	buf = malloc(cap);
+	while (buf && (c = fgetc(f)) != EOF) {
+		int v;
+
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v = c - 'A' + 10;
+		else
+			continue;
+		if (hi < 0) {
+			hi = v;
+			continue;
+		}
+		if (n == cap) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf[n++] = (uint8_t)(hi << 4 | v);
+		hi = -1;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+static const char *name_or(const struct der_blob *oid)
+{
+	const char *n = oid_name(oid);
+
+	return n ? n : "?";
+}
+
+static int shape(const char *path)
+{
+	struct spnego_token t;
+	struct gtok_krb5 k;
+	struct iakerb_proxy ip;
+	uint8_t *buf;
+	size_t len;
+	uint32_t flags;
+	int rc = 0;
+
+	buf = read_hex(path, &len);
+	if (!buf || !len) {
+		printf("%s: unreadable\n", path);
+		free(buf);
+		return -1;
+	}
+	if (spnego_parse(buf, len, &t) || t.kind != SPNEGO_NEG_TOKEN_RESP) {
+		printf("%s: not a negTokenResp\n", path);
+		free(buf);
+		return -1;
+	}
+	printf("negState=%s supportedMech=%s",
+	       t.resp.has_neg_state ?
+	       spnego_neg_state_name(t.resp.neg_state) : "-",
+	       der_blob_present(&t.resp.supported_mech) ?
+	       name_or(&t.resp.supported_mech) : "-");
+	if (!der_blob_present(&t.resp.response_token)) {
+		printf(" token=-");
+	} else if (gtok_krb5_parse(t.resp.response_token.data,
+				   t.resp.response_token.len, &k)) {
+		printf(" token=?");
+		rc = -1;
+	} else {
+		printf(" token=%s/%04x", name_or(&k.mech), k.tok_id);
+		if (k.tok_id == GTOK_IAKERB_PROXY) {
+			if (iakerb_proxy_parse_body(&k.body, &ip)) {
+				printf(" iakerb=?");
+				rc = -1;
+			} else {
+				printf(" realm=%.*s",
+				       (int)ip.header.target_realm.len,
+				       (const char *)ip.header.target_realm.data);
+				if (iakerb_header_flags_value(&ip.header,
+							      &flags))
+					printf(" flags=-");
+				else
+					printf(" flags=%08x", flags);
+				printf(" cookie=%s kdc=%s",
+				       der_blob_present(&ip.header.cookie) ?
+				       "yes" : "no",
+				       krb_msg_type_name(ip.kdc_msg_type) ?
+				       krb_msg_type_name(ip.kdc_msg_type) :
+				       "?");
+			}
+		}
+	}
+	printf(" mic=%s\n", der_blob_present(&t.resp.mech_list_mic) ?
+	       "yes" : "no");
+	free(buf);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	int i, rc = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: vecshape FILE.hex...\n");
+		return 2;
+	}
+	for (i = 1; i < argc; i++)
+		if (shape(argv[i]))
+			rc = 1;
+	return rc;
+}
