@@ -34,6 +34,7 @@
 
 #include "initiator.h"
 #include "ccache_find.h"
+#include "krb5_proxy.h"
 
 #define REQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG)
 
@@ -146,14 +147,11 @@ static int creds_from_ccache(struct initiator *in, TALLOC_CTX *mem,
 	return 0;
 }
 
-static int creds_from_password(struct initiator *in, TALLOC_CTX *mem)
+/* The password's principal: "user@REALM", or "user@" for discovery */
+static int password_principal(struct initiator *in, TALLOC_CTX *mem)
 {
 	struct upcall_ctx *u = in->u;
 	const char *user = u->r->d.user, *at;
-	gss_OID_set_desc mechs = { 1, in->mech };
-	gss_buffer_desc pw = { u->pass_len, u->pass };
-	gss_name_t name = GSS_C_NO_NAME;
-	OM_uint32 major, minor;
 	char *princ;
 	int ret;
 
@@ -162,45 +160,85 @@ static int creds_from_password(struct initiator *in, TALLOC_CTX *mem)
 			    "a password but no user name");
 	at = strrchr(user, '@');
 	if (at && at[1]) {
-		princ = talloc_strdup(mem, user);
+		princ = talloc_strdup(in, user);
 		in->user_realm = talloc_strdup(in, at + 1);
 	} else if (!at && u->domain && u->domain[0]) {
 		/* the mount's domain= is the realm hint (PROTOCOL.md §14) */
 		in->user_realm = talloc_strdup(in, u->domain);
 		if (in->user_realm)
 			upper(in->user_realm);
-		princ = talloc_asprintf(mem, "%s@%s", user, in->user_realm);
+		princ = talloc_asprintf(in, "%s@%s", user, in->user_realm);
 	} else {
-		/* "alice" or "alice@": MIT asks the server for its realm */
-		princ = at ? talloc_strdup(mem, user) :
-			     talloc_asprintf(mem, "%s@", user);
+		/* "alice" or "alice@": the server is asked for its realm */
+		princ = at ? talloc_strdup(in, user) :
+			     talloc_asprintf(in, "%s@", user);
 		in->discovery = true;
 	}
 	if (!princ || (!in->discovery && !in->user_realm))
 		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+	in->princ = princ;
 	if (!in->discovery) {
 		ret = as_realm_ok(in, in->user_realm);
 		if (ret)
 			return ret;
 	}
-	if (!princ)
+	(void)mem;
+	return 0;
+}
+
+/* Windows' AS exchange, or a switch to it, needs the password itself */
+static int keep_password(struct initiator *in)
+{
+	struct upcall_ctx *u = in->u;
+
+	in->pw = secret_alloc(in, u->pass_len + 1);
+	if (!in->pw)
 		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
-	major = (OM_uint32)import_krb5_name(princ, &name, &minor);
-	if (GSS_ERROR(major))
-		return gss_fail(&u->res, mem, "user name", major, minor, NULL);
-	major = gss_acquire_cred_with_password(&minor, name, &pw,
-					       GSS_C_INDEFINITE, &mechs,
-					       GSS_C_INITIATE, &in->cred, NULL,
-					       NULL);
-	gss_release_name(&minor, &name);
-	/* MIT keeps its own copy in the credential; ours goes now */
+	memcpy(in->pw, u->pass, u->pass_len);
+	in->pw[u->pass_len] = 0;
+	in->pw_len = u->pass_len;
+	return 0;
+}
+
+static int creds_from_password(struct initiator *in, TALLOC_CTX *mem)
+{
+	struct upcall_ctx *u = in->u;
+	gss_OID_set_desc mechs = { 1, in->mech };
+	gss_buffer_desc pw = { u->pass_len, u->pass };
+	gss_name_t name = GSS_C_NO_NAME;
+	OM_uint32 major = GSS_S_COMPLETE, minor = 0;
+	int ret;
+
+	ret = password_principal(in, mem);
+	/* auto starts in MIT's framing and may have to switch */
+	if (!ret && (in->windows || in->want == UPCALL_DIALECT_AUTO))
+		ret = keep_password(in);
+	if (ret)
+		goto wipe;
+	if (!in->windows) {
+		major = (OM_uint32)import_krb5_name(in->princ, &name, &minor);
+		if (GSS_ERROR(major)) {
+			ret = gss_fail(&u->res, mem, "user name", major, minor,
+				       NULL);
+			goto wipe;
+		}
+		major = gss_acquire_cred_with_password(&minor, name, &pw,
+						       GSS_C_INDEFINITE,
+						       &mechs, GSS_C_INITIATE,
+						       &in->cred, NULL, NULL);
+		gss_release_name(&minor, &name);
+	}
+wipe:
+	/* MIT (or in->pw) keeps its own copy; ours goes now */
 	secret_wipe(u->pass, u->pass_len);
 	u->pass_len = 0;
+	if (ret)
+		return ret;
 	if (GSS_ERROR(major))
 		return gss_fail(&u->res, mem, "password credentials", major,
 				minor, in->mech);
 	in->from_password = true;
-	ulog(LOG_INFO, "using the mount's password for %s%s", princ,
+	ulog(LOG_INFO, "using the mount's password for %s%s", in->princ,
 	     in->discovery ? " (realm discovery)" : "");
 	return 0;
 }
@@ -215,6 +253,8 @@ static int init_destructor(struct initiator *in)
 		gss_release_cred(&minor, &in->cred);
 	if (in->target != GSS_C_NO_NAME)
 		gss_release_name(&minor, &in->target);
+	/* the proxy's krb5 objects need the context */
+	TALLOC_FREE(in->kp);
 	if (in->k)
 		krb5_free_context(in->k);
 	in->k = NULL;
@@ -370,12 +410,25 @@ static int try_iakerb(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 	int ret;
 
 	in->mech = &mech_iakerb_oid;
+	dialect_choose(in);
 	ret = cc_find_k(mem, in->k, u->env_ccname, d->host,
 			(d->have & IAKERB_F_USER) ? d->user : "",
 			u->pass_len != 0, &cc);
-	if (ret == 0)
-		ret = creds_from_ccache(in, mem, &cc);
-	else if (u->pass_len)
+	if (ret == 0) {
+		in->cc_state = cc.state;
+		in->cc_realm = talloc_strdup(in, cc.realm ? cc.realm : "");
+		if (in->windows) {
+			/* our own KDC legs read the ccache themselves */
+			in->ccname = talloc_strdup(in, cc.name);
+			ulog(LOG_INFO, "using %s from %s (%s)",
+			     cc.state == CC_SERVICE ? "the service ticket" :
+			     "the TGT", cc.name, cc.principal);
+			ret = in->ccname && in->cc_realm ? 0 :
+			      fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		} else {
+			ret = creds_from_ccache(in, mem, &cc);
+		}
+	} else if (u->pass_len)
 		ret = creds_from_password(in, mem);
 	else
 		ret = fail(&u->res, IAKERB_OUT_NO_CREDS,
@@ -384,6 +437,8 @@ static int try_iakerb(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 			   d->user : "the user");
 	if (ret)
 		return ret;
+	if (in->windows)
+		return win_first(in, mem, blob, blob_len);
 
 	/*
 	 * "cifs/<host>@": the referral realm.  Not a host-based name: MIT
@@ -577,13 +632,25 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 		return fail(res, IAKERB_OUT_NO_MECH,
 			    "the server chose a mechanism we did not offer");
 
+	/* Windows' dialect: our own KDC legs until the AP-REQ is out */
+	if (in->kp && in->kp->state != KPROXY_DONE)
+		return win_next(in, mem, &rep, success, blob, blob_len);
+
 	if (der_blob_present(&rep.token) && rep.token.len) {
+		bool switched;
+
 		if (in->established)
 			return fail(res, IAKERB_OUT_PROTOCOL,
 				    "a token after the context was complete");
 		ret = check_theirs(in, &rep.token);
 		if (ret)
 			return ret;
+		if (in->mech == &mech_iakerb_oid) {
+			ret = dialect_on_reply(in, mem, &rep.token, blob,
+					       blob_len, &switched);
+			if (ret || switched)
+				return ret;
+		}
 		input.value = (void *)rep.token.data;
 		input.length = rep.token.len;
 		major = gss_init_sec_context(&minor, in->cred, &in->ctx,

@@ -17,6 +17,8 @@ struct leg_note {
 	size_t	server_len, client_len;
 };
 
+struct kproxy;
+
 struct initiator {
 	struct upcall_ctx *u;
 	krb5_context	k;
@@ -39,6 +41,17 @@ struct initiator {
 	bool		established;
 	bool		mic_sent;
 	unsigned int	server_legs;	/* server tokens seen */
+	/* the IAKerb dialect (iakerb_windows.c) */
+	enum upcall_dialect want;	/* configured: auto, mit or windows */
+	bool		windows;	/* speaking Windows' dialect */
+	bool		dialect_confirmed; /* a KDC reply showed the dialect */
+	struct kproxy	*kp;		/* Windows: our KDC legs */
+	char		*pw;		/* secret memory: a password kept for
+					 * Windows' AS (or a switch to it) */
+	size_t		pw_len;
+	char		*princ;		/* the password's principal, as given */
+	enum cc_state	cc_state;	/* what the chosen ccache holds */
+	char		*cc_realm;	/* its principal's realm */
 	struct leg_note	note;
 };
 
@@ -57,6 +70,7 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 	      size_t *blob_len, bool *done, uint8_t *key, size_t *key_len);
 
 void init_free(struct initiator *in);
+
 
 /* spnego_glue.c: the framing, no GSS calls */
 int spnego_wrap_first(TALLOC_CTX *mem, const struct der_blob *mechs,
@@ -80,5 +94,18 @@ int spnego_unwrap_reply(const uint8_t *buf, size_t len,
 			struct server_reply *out);
 /* One line about a mechanism token (ours or the server's) for the log */
 void describe_token(const struct der_blob *tok, char *buf, size_t cap);
+
+/* iakerb_windows.c: Windows' dialect and the choice of dialect */
+void dialect_choose(struct initiator *in);
+int win_first(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
+	      size_t *blob_len);
+int win_next(struct initiator *in, TALLOC_CTX *mem,
+	     const struct server_reply *rep, bool success, uint8_t **blob,
+	     size_t *blob_len);
+/* A server token in MIT's framing: may switch to Windows' (*switched,
+ * *blob is then the next token) or fail a forced choice */
+int dialect_on_reply(struct initiator *in, TALLOC_CTX *mem,
+		     const struct der_blob *tok, uint8_t **blob,
+		     size_t *blob_len, bool *switched);
 
 #endif

@@ -13,6 +13,8 @@
 
 #include "upcall.h"
 
+#define OPT_DIALECT	0x100	/* long only */
+
 static const struct option long_opts[] = {
 	{ "no-env-probe",	no_argument,		NULL, 'E' },
 	{ "krb5conf",		required_argument,	NULL, 'k' },
@@ -21,12 +23,38 @@ static const struct option long_opts[] = {
 	{ "trust-dns",		no_argument,		NULL, 't' },
 	{ "expire",		required_argument,	NULL, 'e' },
 	{ "iakerb-fallback",	no_argument,		NULL, 'I' },
+	{ "dialect",		required_argument,	NULL, OPT_DIALECT },
 	{ "stderr",		no_argument,		NULL, 's' },
 	{ "debug",		no_argument,		NULL, 'd' },
 	{ "version",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
+
+const char *dialect_name(enum upcall_dialect d)
+{
+	switch (d) {
+	case UPCALL_DIALECT_MIT:
+		return "mit";
+	case UPCALL_DIALECT_WINDOWS:
+		return "windows";
+	default:
+		return "auto";
+	}
+}
+
+int dialect_parse(const char *s, enum upcall_dialect *d)
+{
+	if (!strcmp(s, "auto"))
+		*d = UPCALL_DIALECT_AUTO;
+	else if (!strcmp(s, "mit"))
+		*d = UPCALL_DIALECT_MIT;
+	else if (!strcmp(s, "windows"))
+		*d = UPCALL_DIALECT_WINDOWS;
+	else
+		return -EINVAL;
+	return 0;
+}
 
 static void usage(FILE *f)
 {
@@ -51,6 +79,11 @@ static void usage(FILE *f)
 "  -I, --iakerb-fallback  allow IAKerb for a realm that has a KDC in\n"
 "                         krb5.conf (lets the network route your AS\n"
 "                         exchange through the SMB server)\n"
+"      --dialect=D        IAKerb dialect: auto (default: from the server's\n"
+"                         replies), mit (MIT krb5's) or windows (Windows'\n"
+"                         header-flags and krb5-framed AP-REQ); krb5.conf\n"
+"                         [appdefaults] " UPCALL_PROG " iakerb_dialect\n"
+"                         is used when this is not given\n"
 "  -s, --stderr           log to stderr as well as syslog\n"
 "  -d, --debug            log debug lines\n"
 "  -v, --version          print the version and exit\n"
@@ -101,6 +134,13 @@ enum opts_result opts_parse(int argc, char **argv, struct upcall_opts *o,
 			break;
 		case 'I':
 			o->iakerb_fallback = true;
+			break;
+		case OPT_DIALECT:
+			if (dialect_parse(optarg, &o->dialect)) {
+				fprintf(out, "bad --dialect value (auto, mit, "
+					"windows)\n");
+				return OPTS_EXIT_USAGE;
+			}
 			break;
 		case 's':
 			o->log_stderr = true;

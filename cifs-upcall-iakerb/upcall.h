@@ -74,6 +74,16 @@ void ulog(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* ---- command line (options.c) --------------------------------------- */
+/* Which IAKerb dialect to speak (iakerb_windows.c) */
+enum upcall_dialect {
+	UPCALL_DIALECT_UNSET,		/* not on the command line */
+	UPCALL_DIALECT_AUTO,		/* from what the server sends */
+	UPCALL_DIALECT_MIT,		/* MIT 1.22's: FINISHED, IAKerb OID */
+	UPCALL_DIALECT_WINDOWS,		/* Windows': header-flags, krb5 OID */
+};
+const char *dialect_name(enum upcall_dialect d);
+int dialect_parse(const char *s, enum upcall_dialect *d);
+
 
 struct upcall_opts {
 	bool	trust_dns;		/* -t: reverse-resolve ip= for the SPN */
@@ -85,6 +95,7 @@ struct upcall_opts {
 	const char *keytab;		/* -K */
 	const char *krb5conf;		/* -k */
 	unsigned int expire;		/* -e: LEGACY key timeout, s (0: none) */
+	enum upcall_dialect dialect;	/* --dialect */
 	const char *arg;		/* %k: the key serial (or test dir) */
 };
 

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Windows' IAKerb dialect, and choosing between it and MIT's.
+ *
+ * What differs (FACTS.md, "Two IAKerb dialects"; vectors/windows-iakerb):
+ *
+ *                     MIT 1.22                  Windows
+ *   proxy legs        IAKerb OID, 05 01         the same
+ *   IAKERB-HEADER     target-realm (+cookie)    + header-flags [3] BIT
+ *                                               STRING: client all zero,
+ *                                               server 01 00 00 00 with
+ *                                               target-realm "."
+ *   final AP-REQ      IAKerb OID, 01 00,        krb5 OID, 01 00,
+ *                     IAKERB-FINISHED           no FINISHED
+ *   AP-REP            IAKerb OID, 02 00         krb5 OID, 02 00
+ *
+ * MIT 1.22's IAKerb initiator cannot follow replies whose realm is "."
+ * and cannot make a krb5-framed final AP-REQ, so for Windows we drive the
+ * KDC legs ourselves (krb5_proxy.c) and make the AP-REQ with MIT's plain
+ * krb5 mechanism from the tickets obtained, kept in a MEMORY ccache.
+ *
+ * header-flags.  draft-ietf-kitten-iakerb-03 defines IAKERB-HEADER as
+ * target-realm [1] and cookie [2] followed by an extension marker; it
+ * names no [3].  Windows' client sends [3] as a 32-bit BIT STRING, all
+ * zero, and the Windows server answers 01 00 00 00 (vectors 00-03).  No
+ * public text we could find (the draft, MS-KILE, MS-SPNG, as stored here
+ * on 2026-11-22) defines the bits or reports a change to them in 2026;
+ * one public ASN.1 module of MS-SPNG (wildboar's) names them after the
+ * DsGetDcName flags (kdc_required = bit 21, is_dns_name, ...), which
+ * we could not confirm.  So we send them as Windows' client does (zero)
+ * and read them only as a sign of the dialect, never as a request.
+ *
+ * Choosing (auto, the default):
+ *
+ *   - MIT's IAKerb acceptor keeps a transcript of the proxy legs and
+ *     requires the final AP-REQ to carry FINISHED over exactly those
+ *     tokens: once a leg has gone to an MIT server in Windows' framing,
+ *     MIT's dialect cannot be resumed.  Windows' final AP-REQ carries no
+ *     transcript, so a Windows server does not care what went before.
+ *     Therefore leg 1 is MIT's (its token differs from Windows' only by
+ *     the missing header-flags; MIT's acceptor takes both, Windows' is
+ *     not known to refuse either) unless the server's NEGOTIATE offered
+ *     NEGOEX, which only Windows does.
+ *   - The first proxy reply that carries header-flags or realm "." means
+ *     Windows: MIT's context is dropped and the KDC legs start again with
+ *     our framing (an AS exchange costs one extra round trip; nothing
+ *     else is lost: the KDC only saw one more request).  The first reply
+ *     that carries a KDC message without either means MIT, for good.
+ *     Realm discovery answers decide nothing (Windows' keep the realm).
+ *   - A cached service ticket has no proxy legs to learn from: auto
+ *     keeps MIT's framing there, as before (see the README).
+ *
+ * Forced (--dialect=mit|windows, or iakerb_dialect in krb5.conf's
+ * [appdefaults] cifs-upcall-iakerb): the first reply that contradicts the
+ * choice ends the exchange with EPROTO and a line saying which dialect
+ * the server speaks, rather than a failure much later at the final leg.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "initiator.h"
+#include "krb5_proxy.h"
+
+#define REQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG)
+
+/* The command line, else krb5.conf's [appdefaults], else auto */
+static enum upcall_dialect dialect_configured(struct initiator *in,
+					      const char **from)
+{
+	krb5_data none = { .magic = KV5M_DATA, .length = 0, .data = "" };
+	enum upcall_dialect d = UPCALL_DIALECT_AUTO;
+	char *s = NULL;
+
+	*from = "default";
+	if (in->u->o->dialect != UPCALL_DIALECT_UNSET) {
+		*from = "--dialect";
+		return in->u->o->dialect;
+	}
+	krb5_appdefault_string(in->k, UPCALL_PROG, &none, "iakerb_dialect", "",
+			       &s);
+	if (s && s[0]) {
+		if (dialect_parse(s, &d))
+			ulog(LOG_WARNING, "krb5.conf: iakerb_dialect = %s is "
+			     "not auto, mit or windows: using auto", s);
+		else
+			*from = "krb5.conf iakerb_dialect";
+	}
+	free(s);
+	return d;
+}
+
+/* NEGOEX in the server's NEGOTIATE hints: only Windows offers it */
+static bool negotiate_says_windows(const struct upcall_req *r)
+{
+	struct spnego_token t;
+	size_t i;
+
+	if (!r->msg.neg_blob || !r->msg.neg_blob_len ||
+	    spnego_parse(r->msg.neg_blob, r->msg.neg_blob_len, &t) ||
+	    t.kind != SPNEGO_NEG_TOKEN_INIT)
+		return false;
+	for (i = 0; i < t.init.n_mechs; i++)
+		if (oid_equal(&t.init.mechs[i], &oid_negoex))
+			return true;
+	return false;
+}
+
+void dialect_choose(struct initiator *in)
+{
+	const char *from;
+
+	in->want = dialect_configured(in, &from);
+	if (in->want == UPCALL_DIALECT_WINDOWS) {
+		in->windows = true;
+		ulog(LOG_DEBUG, "dialect: windows (%s)", from);
+	} else if (in->want == UPCALL_DIALECT_MIT) {
+		ulog(LOG_DEBUG, "dialect: mit (%s)", from);
+	} else if (negotiate_says_windows(in->u->r)) {
+		in->windows = true;
+		ulog(LOG_DEBUG, "dialect: windows (auto: the server's NEGOTIATE "
+		     "offers NEGOEX)");
+	} else {
+		ulog(LOG_DEBUG, "dialect: mit for now (auto: leg 1 in MIT's "
+		     "framing; the server's first KDC reply decides)");
+	}
+}
+
+/* The negTokenInit for our first token, offering IAKerb only */
+static int wrap_first(struct initiator *in, TALLOC_CTX *mem, const void *tok,
+		      size_t tok_len, uint8_t **blob, size_t *blob_len)
+{
+	in->offer[0] = oid_iakerb;
+	in->n_offer = 1;
+	if (spnego_wrap_first(in, in->offer, 1, tok, tok_len, blob, blob_len,
+			      &in->mech_list, &in->mech_list_len))
+		return fail(&in->u->res, IAKERB_OUT_PROTOCOL,
+			    "cannot frame the negTokenInit");
+	talloc_steal(mem, *blob);
+	return 0;
+}
+
+/*
+ * The final AP-REQ, krb5-framed, mutual authentication: MIT's krb5 mech
+ * from the ccache @ccname, which holds the ticket for @server.
+ */
+static int win_ap_req(struct initiator *in, TALLOC_CTX *mem,
+		      const char *ccname, const char *server, void **tok,
+		      size_t *tok_len)
+{
+	gss_OID_set_desc mechs = { 1, &mech_krb5_oid };
+	gss_key_value_element_desc kv = { "ccache", ccname };
+	gss_key_value_set_desc store = { 1, &kv };
+	gss_buffer_desc nb = { strlen(server), (void *)server };
+	gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
+	struct result *res = &in->u->res;
+	OM_uint32 major, minor;
+
+	if (in->ctx != GSS_C_NO_CONTEXT)
+		gss_delete_sec_context(&minor, &in->ctx, GSS_C_NO_BUFFER);
+	if (in->cred != GSS_C_NO_CREDENTIAL)
+		gss_release_cred(&minor, &in->cred);
+	if (in->target != GSS_C_NO_NAME)
+		gss_release_name(&minor, &in->target);
+	in->mech = &mech_krb5_oid;
+	major = gss_acquire_cred_from(&minor, GSS_C_NO_NAME, GSS_C_INDEFINITE,
+				      &mechs, GSS_C_INITIATE, &store,
+				      &in->cred, NULL, NULL);
+	if (GSS_ERROR(major))
+		return gss_fail(res, mem, "krb5 credentials", major, minor,
+				in->mech);
+	major = gss_import_name(&minor, &nb, GSS_KRB5_NT_PRINCIPAL_NAME,
+				&in->target);
+	if (GSS_ERROR(major))
+		return gss_fail(res, mem, "service name", major, minor, NULL);
+	major = gss_init_sec_context(&minor, in->cred, &in->ctx, in->target,
+				     in->mech, REQ_FLAGS, 0,
+				     GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_BUFFER,
+				     NULL, &out, NULL, NULL);
+	if (GSS_ERROR(major))
+		return gss_fail(res, mem, "krb5 AP-REQ", major, minor,
+				in->mech);
+	if (major != GSS_S_CONTINUE_NEEDED || !out.length) {
+		gss_release_buffer(&minor, &out);
+		return fail(res, IAKERB_OUT_PROTOCOL,
+			    "the krb5 context completed without an AP-REP");
+	}
+	*tok = talloc_memdup(mem, out.value, out.length);
+	*tok_len = out.length;
+	gss_release_buffer(&minor, &out);
+	if (!*tok)
+		return fail(res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+	snprintf(in->note.client, sizeof(in->note.client), "AP-REQ (krb5)");
+	in->note.client_len = *tok_len;
+	return 0;
+}
+
+/* The KDC legs are over: the AP-REQ from what they obtained */
+static int ap_from_proxy(struct initiator *in, TALLOC_CTX *mem, void **tok,
+			 size_t *tok_len)
+{
+	struct kproxy *kp = in->kp;
+	const char *ccname = NULL;
+	char *server = NULL;
+	int ret = -1;
+
+	if (!krb5_cc_get_full_name(in->k, kp->out_cc, (char **)&ccname) &&
+	    !krb5_unparse_name(in->k, kp->server, &server))
+		ret = win_ap_req(in, mem, ccname, server, tok, tok_len);
+	else
+		ret = fail(&in->u->res, IAKERB_OUT_PROTOCOL,
+			   "cannot name the obtained tickets");
+	krb5_free_string(in->k, (char *)ccname);
+	krb5_free_unparsed_name(in->k, server);
+	return ret;
+}
+
+/* Start Windows' KDC legs (or its single AP leg); *tok is the token */
+static int win_start(struct initiator *in, TALLOC_CTX *mem, void **tok,
+		     size_t *tok_len)
+{
+	struct upcall_ctx *u = in->u;
+	const char *host = u->r->d.host;
+	uint8_t *t = NULL;
+	size_t tl = 0;
+	char *spn, *h;
+	int ret;
+
+	h = talloc_strdup(mem, host);
+	if (!h)
+		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+	for (char *c = h; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	if (in->cc_state == CC_SERVICE) {
+		spn = talloc_asprintf(mem, "cifs/%s@%s", h, in->cc_realm);
+		if (!spn)
+			return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		return win_ap_req(in, mem, in->ccname, spn, tok, tok_len);
+	}
+	in->kp = talloc_zero(in, struct kproxy);
+	if (!in->kp)
+		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+	if (in->cc_state == CC_TGT) {
+		ret = kproxy_start_tgt(in->kp, mem, in->k, in->ccname, h, true,
+				       &t, &tl, &u->res);
+	} else {
+		ret = kproxy_start_password(in->kp, mem, in->k, in->princ,
+					    in->pw, in->pw_len, h, true, &t,
+					    &tl, &u->res);
+		/* the proxy (or MIT's init_creds) has its own copy now */
+		TALLOC_FREE(in->pw);
+		in->pw_len = 0;
+	}
+	if (ret)
+		return ret;
+	if (in->kp->state == KPROXY_DONE)
+		return ap_from_proxy(in, mem, tok, tok_len);
+	snprintf(in->note.client, sizeof(in->note.client), "%s (windows)",
+		 in->kp->sent);
+	in->note.client_len = tl;
+	*tok = t;
+	*tok_len = tl;
+	return 0;
+}
+
+int win_first(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
+	      size_t *blob_len)
+{
+	void *tok = NULL;
+	size_t tok_len = 0;
+	int ret;
+
+	snprintf(in->note.server, sizeof(in->note.server), "NEGOTIATE");
+	ret = win_start(in, mem, &tok, &tok_len);
+	return ret ? ret : wrap_first(in, mem, tok, tok_len, blob, blob_len);
+}
+
+/* Auto, MIT's framing so far, and the server turned out to be Windows */
+static int win_switch(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
+		      size_t *blob_len)
+{
+	OM_uint32 minor;
+	void *tok = NULL;
+	size_t tok_len = 0;
+	int ret;
+
+	if (in->ctx != GSS_C_NO_CONTEXT)
+		gss_delete_sec_context(&minor, &in->ctx, GSS_C_NO_BUFFER);
+	if (in->cred != GSS_C_NO_CREDENTIAL)
+		gss_release_cred(&minor, &in->cred);
+	in->windows = true;
+	/* realm discovery already told us the realm: ask again for nothing */
+	if (in->cc_state == CC_NONE && in->discovery && in->user_realm) {
+		char *p = talloc_asprintf(in, "%s%s", in->princ,
+					  in->user_realm);
+
+		if (!p)
+			return fail(&in->u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		in->princ = p;
+	}
+	ret = win_start(in, mem, &tok, &tok_len);
+	if (ret)
+		return ret;
+	if (spnego_wrap_next(mem, tok, tok_len, NULL, 0, blob, blob_len))
+		return fail(&in->u->res, IAKERB_OUT_PROTOCOL,
+			    "cannot frame a negTokenResp");
+	return 0;
+}
+
+static void seen_text(const struct kproxy_seen *s, char *buf, size_t cap)
+{
+	const char *m = krb_msg_type_name(s->msg);
+
+	snprintf(buf, cap, "%s reply: target-realm%s \".\", header-flags %s"
+		 "%08x", s->msg == KRB_MSG_NONE ? "realm discovery" :
+		 (m ? m : "KDC"), s->realm_dot ? "" : " not",
+		 s->has_flags ? "" : "absent, ", s->has_flags ? s->flags : 0);
+}
+
+int dialect_on_reply(struct initiator *in, TALLOC_CTX *mem,
+		     const struct der_blob *tok, uint8_t **blob,
+		     size_t *blob_len, bool *switched)
+{
+	struct kproxy_seen s;
+	bool windows;
+	char what[128];
+
+	*switched = false;
+	if (in->dialect_confirmed)
+		return 0;
+	if (kproxy_peek(tok->data, tok->len, &s))
+		return 0;	/* not a proxy token: the mech will judge it */
+	windows = s.has_flags || s.realm_dot;
+	if (!windows && s.msg == KRB_MSG_NONE)
+		return 0;	/* discovery answers decide nothing */
+	seen_text(&s, what, sizeof(what));
+	if (windows == in->windows) {
+		ulog(LOG_DEBUG, "dialect: %s confirmed (the server's %s)",
+		     windows ? "windows" : "mit", what);
+		in->dialect_confirmed = true;
+		/* MIT for good: no switch can need the password any more */
+		if (!windows) {
+			TALLOC_FREE(in->pw);
+			in->pw_len = 0;
+		}
+		return 0;
+	}
+	if (in->want != UPCALL_DIALECT_AUTO)
+		return fail(&in->u->res, IAKERB_OUT_PROTOCOL,
+			    "the server speaks %s IAKerb dialect (its %s) but "
+			    "--dialect=%s was chosen", windows ? "Windows'" :
+			    "MIT's", what, dialect_name(in->want));
+	if (!windows)
+		return fail(&in->u->res, IAKERB_OUT_PROTOCOL,
+			    "the server speaks MIT's IAKerb dialect (its %s) "
+			    "after Windows' was chosen from its NEGOTIATE; "
+			    "use --dialect=mit", what);
+	ulog(LOG_DEBUG, "dialect: windows (auto: the server's %s): the KDC "
+	     "legs start again in Windows' framing", what);
+	in->dialect_confirmed = true;
+	*switched = true;
+	return win_switch(in, mem, blob, blob_len);
+}
+
+int win_next(struct initiator *in, TALLOC_CTX *mem,
+	     const struct server_reply *rep, bool success, uint8_t **blob,
+	     size_t *blob_len)
+{
+	struct result *res = &in->u->res;
+	uint8_t *t = NULL;
+	size_t tl = 0;
+	void *ap = NULL;
+	size_t ap_len = 0;
+	bool sw;
+	int ret;
+
+	if (!der_blob_present(&rep->token) || !rep->token.len)
+		return fail(res, IAKERB_OUT_PROTOCOL,
+			    "no IAKerb token from the server mid-exchange");
+	if (success)
+		return fail(res, IAKERB_OUT_MUTUAL_AUTH,
+			    "the server reported success before its AP-REP");
+	describe_token(&rep->token, in->note.server, sizeof(in->note.server));
+	in->note.server_len = rep->token.len;
+	ret = dialect_on_reply(in, mem, &rep->token, blob, blob_len, &sw);
+	if (ret)
+		return ret;
+	ret = kproxy_step(in->kp, mem, rep->token.data, rep->token.len, &t,
+			  &tl, res);
+	if (ret)
+		return ret;
+	if (in->kp->state == KPROXY_DONE) {
+		ret = ap_from_proxy(in, mem, &ap, &ap_len);
+		if (ret)
+			return ret;
+		t = ap;
+		tl = ap_len;
+	} else {
+		snprintf(in->note.client, sizeof(in->note.client),
+			 "%s (windows)", in->kp->sent);
+		in->note.client_len = tl;
+	}
+	if (spnego_wrap_next(mem, t, tl, NULL, 0, blob, blob_len))
+		return fail(res, IAKERB_OUT_PROTOCOL,
+			    "cannot frame a negTokenResp");
+	return 0;
+}
