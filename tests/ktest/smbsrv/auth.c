@@ -7,13 +7,19 @@
  *  - IAKerb: an acceptor credential acquired for gss_mech_iakerb; MIT
  *    answers realm discovery and proxies AS/TGS requests to the KDC itself
  *    (krb5_sendto_kdc, synchronously: this runs in a worker thread).
- *  - Two final-leg dialects: MIT's (AP-REQ inside the IAKerb context, with
- *    FINISHED) goes on in the IAKerb context; Windows' (AP-REQ framed with
- *    the krb5 OID, no FINISHED) is routed to a fresh krb5 acceptor context
- *    (MIT's IAKerb context would reject it, FACTS.md).
+ *  - Two final-leg dialects (FACTS.md): MIT's (AP-REQ inside the IAKerb
+ *    context, IAKerb OID, with FINISHED) and Windows' (AP-REQ framed with
+ *    the krb5 OID, no FINISHED).  Which one is accepted depends on --mode,
+ *    so that the tests meet what the real servers do:
+ *      mit      everything goes to the IAKerb context, as in MIT 1.22: a
+ *               Windows final after proxy legs fails there (invalid MIC);
+ *      windows  the Windows final goes to a fresh krb5 acceptor context
+ *               and is answered as in vector 04 (accept-incomplete, krb5
+ *               AP-REP, mechListMIC, then a leg for the client's MIC); an
+ *               IAKerb-OID final is refused; proxy replies get realm "."
+ *               and header-flags 01 00 00 00;
+ *      both     MIT-shaped replies, either final accepted (the routing).
  *  - Plain krb5 and the MS krb5 OID: the krb5 acceptor.
- *  - --mode windows reshapes IAKerb proxy replies like a Windows server
- *    (target-realm ".", header-flags 01 00 00 00).
  *  - --auth mit-spnego hands the whole blob to MIT's SPNEGO acceptor
  *    instead (krb5 only), as a reference.
  */
@@ -47,6 +53,7 @@ struct auth_ctx {
 	bool krb_error_done;
 	bool mic_checked;
 	bool established;
+	bool await_mic;			/* windows: AP-REP sent, client MIC due */
 	gss_ctx_id_t ctx;		/* IAKerb or krb5 context */
 	gss_ctx_id_t kctx;		/* Windows final leg: krb5 context */
 	bool final_in_kctx;
@@ -283,15 +290,16 @@ static int finish_ctx(gss_ctx_id_t ctx, gss_name_t src,
 	return 0;
 }
 
-/* What a mech token is, for the log. */
+/* What a mech token is, for the log and the routing. */
 static void classify(const uint8_t *p, size_t len, struct auth_result *res,
-		     bool *proxy_req, bool *krb5_ap_req)
+		     bool *proxy_req, bool *krb5_ap_req, bool *iakerb_ap_req)
 {
 	struct gtok_krb5 k;
 	struct iakerb_proxy ip;
 
 	*proxy_req = false;
 	*krb5_ap_req = false;
+	*iakerb_ap_req = false;
 	if (gtok_krb5_parse(p, len, &k)) {
 		snprintf(res->what, sizeof(res->what), "unknown");
 		return;
@@ -311,6 +319,7 @@ static void classify(const uint8_t *p, size_t len, struct auth_result *res,
 		snprintf(res->what, sizeof(res->what), "AP-REQ(%s)",
 			 oid_name(&k.mech) ? oid_name(&k.mech) : "?");
 		*krb5_ap_req = !oid_equal(&k.mech, &oid_iakerb);
+		*iakerb_ap_req = !*krb5_ap_req;
 		return;
 	}
 	snprintf(res->what, sizeof(res->what), "tok%04x", k.tok_id);
@@ -403,22 +412,44 @@ static uint32_t mech_step(void *mem, struct auth_ctx *a, int leg,
 	gss_name_t src = GSS_C_NO_NAME;
 	gss_ctx_id_t *ctxp;
 	OM_uint32 major, minor, flags = 0;
-	bool proxy_req, krb5_ap_req;
+	bool proxy_req, krb5_ap_req, iakerb_ap_req, wrong_dialect = false;
+	enum dialect_mode mode = a->cfg->mode;
 	enum amech use;
 
 	*complete = false;
 	*out = NULL;
 	*olen = 0;
-	classify(in, inlen, res, &proxy_req, &krb5_ap_req);
+	classify(in, inlen, res, &proxy_req, &krb5_ap_req, &iakerb_ap_req);
 	a->mech_legs++;
 
 	use = a->mech == M_IAKERB ? M_IAKERB : M_KRB5;
 	ctxp = &a->ctx;
-	if (a->mech == M_IAKERB && krb5_ap_req) {
+	if (a->mech == M_IAKERB && iakerb_ap_req)
+		snprintf(res->dialect, sizeof(res->dialect), "mit");
+	if (a->mech == M_IAKERB && krb5_ap_req && a->proxied)
+		snprintf(res->dialect, sizeof(res->dialect), "windows");
+	if (a->mech == M_IAKERB && iakerb_ap_req && mode == MODE_WINDOWS) {
+		/*
+		 * Windows ends an IAKerb exchange in krb5 framing (vector
+		 * 04).  Whether a Windows server takes MIT's final is not
+		 * known here (FACTS.md); refuse it by name, so that a client
+		 * forcing the MIT dialect fails on this leg and says why.
+		 */
+		snprintf(res->mech, sizeof(res->mech), "iakerb");
+		snprintf(res->err, sizeof(res->err), "wrong-dialect: MIT final "
+			 "(AP-REQ with the IAKerb OID) refused in windows "
+			 "mode");
+		return STATUS_LOGON_FAILURE;
+	}
+	if (a->mech == M_IAKERB && krb5_ap_req && mode != MODE_MIT) {
 		/* Windows dialect: final AP-REQ with the krb5 OID. */
 		use = M_KRB5;
 		ctxp = &a->kctx;
 		a->final_in_kctx = true;
+	} else if (a->mech == M_IAKERB && krb5_ap_req && a->proxied) {
+		/* MIT 1.22 feeds it to the IAKerb context, which wants
+		 * FINISHED once it has proxied: it fails there. */
+		wrong_dialect = true;
 	}
 	snprintf(res->mech, sizeof(res->mech), "%s",
 		 ctxp == &a->kctx ? "krb5(win)" : amech_name(a->mech));
@@ -453,12 +484,17 @@ static uint32_t mech_step(void *mem, struct auth_ctx *a, int leg,
 	}
 	gss_release_buffer(&minor, &ob);
 	if (GSS_ERROR(major)) {
-		gss_err(res, "accept_sec_context", major, res->minor);
+		gss_err(res, wrong_dialect ? "wrong-dialect: Windows final "
+			"(krb5 OID, no FINISHED) in mit mode: "
+			"accept_sec_context" : "accept_sec_context", major,
+			res->minor);
 		gss_release_name(&minor, &src);
 		return STATUS_LOGON_FAILURE;
 	}
 	if (major & GSS_S_CONTINUE_NEEDED) {
 		gss_release_name(&minor, &src);
+		if (proxy_req)
+			a->proxied = true;
 		if (use == M_IAKERB && *olen)
 			windows_shape(mem, a, out, olen);
 		return STATUS_MORE_PROCESSING_REQUIRED;
@@ -524,6 +560,59 @@ static int make_mic(void *mem, struct auth_ctx *a, struct der_blob *mic,
 		snprintf(res->fault, sizeof(res->fault), "bad-mic");
 	}
 	return p ? 0 : -1;
+}
+
+/*
+ * --mode windows, the leg after the AP-REP: vector 04 answered the final
+ * AP-REQ with accept-incomplete and the server's mechListMIC, which in
+ * RFC 4178 terms asks for the client's MIC before the negotiation is
+ * complete.  Take it, check it, and finish with a bare accept-completed.
+ */
+static void mic_leg(void *mem, struct auth_ctx *a, const struct spnego_token *tok,
+		    struct auth_result *res)
+{
+	struct spnego_token reply = { .kind = SPNEGO_NEG_TOKEN_RESP };
+	gss_name_t src = GSS_C_NO_NAME;
+	OM_uint32 major, minor;
+	uint8_t *p;
+	size_t plen;
+
+	snprintf(res->mech, sizeof(res->mech), "krb5(win)");
+	snprintf(res->what, sizeof(res->what), "mechListMIC");
+	snprintf(res->dialect, sizeof(res->dialect), "windows");
+	res->status = STATUS_LOGON_FAILURE;
+	if (der_blob_present(&tok->resp.response_token)) {
+		snprintf(res->err, sizeof(res->err), "a mech token after the "
+			 "AP-REP (wanted only the client's mechListMIC)");
+		return;
+	}
+	if (!der_blob_present(&tok->resp.mech_list_mic)) {
+		snprintf(res->err, sizeof(res->err), "no mechListMIC after "
+			 "accept-incomplete with ours");
+		return;
+	}
+	if (check_mic(a, &tok->resp.mech_list_mic, res))
+		return;
+	major = gss_inquire_context(&minor, done_ctx(a), &src, NULL, NULL,
+				    NULL, NULL, NULL, NULL);
+	if (GSS_ERROR(major)) {
+		gss_err(res, "inquire_context", major, minor);
+		return;
+	}
+	if (finish_ctx(done_ctx(a), src, res)) {
+		gss_release_name(&minor, &src);
+		return;
+	}
+	gss_release_name(&minor, &src);
+	a->await_mic = false;
+	reply.resp.has_neg_state = true;
+	reply.resp.neg_state = SPNEGO_ACCEPT_COMPLETED;
+	if (spnego_build(mem, &reply, &p, &plen)) {
+		res->status = STATUS_INTERNAL_ERROR;
+		return;
+	}
+	set_out(res, p, plen);
+	res->status = STATUS_SUCCESS;
 }
 
 /* --auth mit-spnego: MIT's SPNEGO acceptor takes the whole blob. */
@@ -678,6 +767,10 @@ void auth_step(struct auth_ctx *a, int leg, const uint8_t *in, size_t len,
 			res->status = STATUS_LOGON_FAILURE;
 			goto out;
 		}
+		if (a->await_mic) {
+			mic_leg(mem, a, &tok, res);
+			goto out;
+		}
 		if (der_blob_present(&tok.resp.response_token))
 			mech_token = &tok.resp.response_token;
 		if (der_blob_present(&tok.resp.mech_list_mic))
@@ -726,6 +819,19 @@ void auth_step(struct auth_ctx *a, int leg, const uint8_t *in, size_t len,
 		res->status = STATUS_LOGON_FAILURE;
 		goto out;
 	}
+	send_mic = complete && (client_mic || !a->mech_first ||
+				a->mech_legs > 1 || a->cfg->faults.bad_mic);
+	/*
+	 * Windows answers the krb5-OID final as in vector 04: the AP-REP
+	 * with its mechListMIC but accept-incomplete, until it has the
+	 * client's MIC (unless that came with the AP-REQ).
+	 */
+	if (complete && a->cfg->mode == MODE_WINDOWS && a->final_in_kctx &&
+	    !a->mic_checked) {
+		complete = false;
+		send_mic = true;
+		a->await_mic = true;
+	}
 	reply.resp.has_neg_state = true;
 	reply.resp.neg_state = complete ? SPNEGO_ACCEPT_COMPLETED :
 					  SPNEGO_ACCEPT_INCOMPLETE;
@@ -733,8 +839,6 @@ void auth_step(struct auth_ctx *a, int leg, const uint8_t *in, size_t len,
 		reply.resp.supported_mech = *amech_oid(a->mech);
 	if (molen)
 		reply.resp.response_token = (struct der_blob){ mout, molen };
-	send_mic = complete && (client_mic || !a->mech_first ||
-				a->mech_legs > 1 || a->cfg->faults.bad_mic);
 	if (send_mic && make_mic(mem, a, &reply.resp.mech_list_mic, res)) {
 		res->status = STATUS_LOGON_FAILURE;
 		goto out;

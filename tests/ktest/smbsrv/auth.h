@@ -25,6 +25,7 @@ struct auth_result {
 	/* for the log */
 	char mech[16];			/* which acceptor took the leg */
 	char what[32];			/* discovery, as-req, tgs-req, ap-req */
+	char dialect[16];		/* final leg: mit, windows or mic */
 	uint32_t major, minor;
 	char err[256];
 	char fault[64];			/* fault knob applied, if any */

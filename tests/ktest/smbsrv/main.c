@@ -48,7 +48,8 @@ static void usage(FILE *f)
 "  --mechs LIST           advertised mechs, in order: iakerb,krb5,mskrb5,\n"
 "                         ntlmssp,negoex; or 'windows' (negoex,mskrb5,krb5,\n"
 "                         iakerb,ntlmssp); default mskrb5,krb5,iakerb\n"
-"  --mode mit|windows     shape IAKerb replies like MIT or like Windows\n"
+"  --mode mit|windows|both  IAKerb dialect: MIT 1.22 (default), Windows,\n"
+"                         or MIT replies accepting either final leg\n"
 "  --auth own|mit-spnego  own SPNEGO (default) or MIT's SPNEGO acceptor\n"
 "  --no-sign-required     do not require signing\n"
 "  --smb30                offer SMB 3.0 and 3.0.2 besides 3.1.1\n"
@@ -214,6 +215,8 @@ static int apply_opt(struct srv_config *cfg, int o, const char *arg)
 			cfg->mode = MODE_MIT;
 		else if (!strcmp(arg, "windows"))
 			cfg->mode = MODE_WINDOWS;
+		else if (!strcmp(arg, "both"))
+			cfg->mode = MODE_BOTH;
 		else
 			return -1;
 		return 0;
@@ -493,7 +496,8 @@ int main(int argc, char **argv)
 	}
 	slog(srv, "START pid=%d listen=%s:%d mode=%s auth=%s mechs=%d "
 	     "sign_required=%d", getpid(), cfg->listen_addr, cfg->port,
-	     cfg->mode == MODE_WINDOWS ? "windows" : "mit",
+	     cfg->mode == MODE_WINDOWS ? "windows" :
+	     cfg->mode == MODE_BOTH ? "both" : "mit",
 	     cfg->auth == AUTH_OWN_SPNEGO ? "own" : "mit-spnego", cfg->nmechs,
 	     cfg->sign_required);
 	i = run(srv);

@@ -58,7 +58,18 @@ struct share {
 	bool ipc;
 };
 
-enum dialect_mode { MODE_MIT, MODE_WINDOWS };
+/*
+ * Which IAKerb dialect the server speaks (FACTS.md, "Two IAKerb dialects"):
+ *  MODE_MIT      a plain MIT 1.22 acceptor: every token of an IAKerb
+ *                exchange goes to the IAKerb context, so a krb5-OID final
+ *                AP-REQ after proxy legs is rejected (no FINISHED);
+ *  MODE_WINDOWS  like the Windows vectors: proxy replies with realm "." and
+ *                header-flags 01 00 00 00, the krb5-OID final AP-REQ in a
+ *                krb5 context, AP-REP + mechListMIC with accept-incomplete
+ *                and a MIC leg; an IAKerb-OID final AP-REQ is refused;
+ *  MODE_BOTH     MIT-shaped replies, both finals accepted (routing).
+ */
+enum dialect_mode { MODE_MIT, MODE_WINDOWS, MODE_BOTH };
 enum auth_mode { AUTH_OWN_SPNEGO, AUTH_MIT_SPNEGO };
 
 /* Fault knobs, [--fault NAME[=VALUE]].  A leg number counts this session's

@@ -14,6 +14,13 @@
  *                    all zero), then the AP-REQ from the plain krb5 mech:
  *                    krb5 OID, no FINISHED, as Windows clients send it.
  *
+ * A server that answers the AP-REQ with accept-incomplete and its
+ * mechListMIC (a Windows server, vector 04) gets one more leg carrying the
+ * client's mechListMIC.  Test knobs: --final-oid iakerb frames the Windows
+ * style's AP-REQ with the IAKerb OID (MIT's framing, but no FINISHED);
+ * --empty-mic-leg sends that extra leg without a MIC; --dump DIR writes
+ * the server's SPNEGO blob of leg N to DIR/leg-N.hex.
+ *
  * Then it checks the server's mechListMIC, derives the signing key, checks
  * the signed final SESSION_SETUP response, connects to the share and
  * writes/reads a file with signed requests.
@@ -48,6 +55,9 @@ static struct {
 	int echo_each_leg;
 	bool echo_during;
 	int pause_before_io;
+	bool final_iakerb_oid;
+	bool empty_mic_leg;
+	const char *dump_dir;
 } opt = { .port = 445, .max_legs = 12, .share = "share", .do_io = true };
 
 static struct smb2cli cli;
@@ -89,6 +99,23 @@ static void gss_die(int code, const char *what, OM_uint32 major,
 	die(code, "%s: major=0x%x minor=0x%x %s", what, major, minor, msg);
 }
 
+/* --dump: the server's blob of this leg as one hex line. */
+static void dump_blob(const uint8_t *p, size_t len)
+{
+	char path[4096];
+	FILE *f;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/leg-%d.hex", opt.dump_dir, legs);
+	f = fopen(path, "w");
+	if (!f)
+		die(EXIT_PROTO, "cannot write %s: %s", path, strerror(errno));
+	for (i = 0; i < len; i++)
+		fprintf(f, "%02x", p[i]);
+	fprintf(f, "\n");
+	fclose(f);
+}
+
 /* One leg: send a SPNEGO blob, get the server's SPNEGO reply. */
 static void leg(const uint8_t *tok, size_t len, struct spnego_token *resp,
 		bool *done)
@@ -103,6 +130,8 @@ static void leg(const uint8_t *tok, size_t len, struct spnego_token *resp,
 	printf("LEG %d out=%zu in=%zu status=0x%08x\n", legs, len, olen,
 	       cli.status);
 	fflush(stdout);
+	if (opt.dump_dir)
+		dump_blob(out, olen);
 	if (opt.echo_each_leg && smb2cli_echo(&cli))
 		die(EXIT_PROTO, "echo after leg %d failed", legs);
 	if (cli.status != STATUS_SUCCESS &&
@@ -172,6 +201,39 @@ static void check_server_mic(gss_ctx_id_t ctx, struct spnego_token *resp)
 	if (GSS_ERROR(major))
 		gss_die(EXIT_AUTH, "server mechListMIC", major, minor);
 	printf("MIC ok\n");
+}
+
+/*
+ * The server sent accept-incomplete with its AP-REP and mechListMIC (a
+ * Windows server, vector 04): it wants our MIC before it completes.
+ */
+static void mic_leg(gss_ctx_id_t ctx, struct spnego_token *resp, bool *done)
+{
+	struct spnego_token t = { .kind = SPNEGO_NEG_TOKEN_RESP };
+	gss_buffer_desc msg = { mech_list_len, mech_list }, mic = { 0, NULL };
+	OM_uint32 major, minor;
+	uint8_t *p;
+	size_t plen;
+
+	if (!der_blob_present(&resp->resp.mech_list_mic))
+		die(EXIT_PROTO, "client finished, server did not");
+	printf("MIC leg\n");
+	if (!opt.empty_mic_leg) {
+		major = gss_get_mic(&minor, ctx, GSS_C_QOP_DEFAULT, &msg, &mic);
+		if (GSS_ERROR(major))
+			gss_die(EXIT_PROTO, "get_mic", major, minor);
+		t.resp.mech_list_mic = (struct der_blob){ mic.value,
+							  mic.length };
+	}
+	if (spnego_build(mem, &t, &p, &plen))
+		die(EXIT_PROTO, "cannot build negTokenResp");
+	gss_release_buffer(&minor, &mic);
+	leg(p, plen, resp, done);
+	if (!*done)
+		die(EXIT_PROTO, "server wants more after our MIC");
+	if (!resp->resp.has_neg_state ||
+	    resp->resp.neg_state != SPNEGO_ACCEPT_COMPLETED)
+		die(EXIT_PROTO, "final reply is not accept-completed");
 }
 
 static void finish(gss_ctx_id_t ctx)
@@ -295,9 +357,9 @@ static void run_mit(void)
 		in.value = (void *)resp.resp.response_token.data;
 		in.length = resp.resp.response_token.len;
 	}
-	if (!done)
-		die(EXIT_PROTO, "client finished, server did not");
 	check_server_mic(ctx, &resp);
+	if (!done)
+		mic_leg(ctx, &resp, &done);
 	finish(ctx);
 }
 
@@ -352,6 +414,28 @@ static void proxy(const krb5_data *req, const krb5_data *realm, bool *first,
 			 (const char *)rp.header.target_realm.data);
 	reply->data = talloc_memdup(mem, rp.kdc_msg.data, rp.kdc_msg.len);
 	reply->length = (unsigned int)rp.kdc_msg.len;
+}
+
+/* --final-oid iakerb: the krb5 mech's AP-REQ framed with the IAKerb OID. */
+static void reframe_iakerb(gss_buffer_desc *tok)
+{
+	struct gtok_krb5 k;
+	uint8_t *p;
+	size_t plen;
+	OM_uint32 minor;
+
+	if (gtok_krb5_parse(tok->value, tok->length, &k) ||
+	    k.tok_id != GTOK_KRB5_AP_REQ)
+		return;
+	k.mech = oid_iakerb;
+	if (gtok_krb5_build(mem, &k, &p, &plen))
+		die(EXIT_PROTO, "cannot reframe the AP-REQ");
+	gss_release_buffer(&minor, tok);
+	tok->value = malloc(plen);
+	if (!tok->value)
+		die(EXIT_PROTO, "out of memory");
+	memcpy(tok->value, p, plen);
+	tok->length = plen;
 }
 
 static void kdie(krb5_context kc, const char *what, krb5_error_code rc)
@@ -470,14 +554,16 @@ static void run_windows(void)
 		}
 		if (done)
 			die(EXIT_PROTO, "server finished, client did not");
+		if (opt.final_iakerb_oid)
+			reframe_iakerb(&out);
 		send_resp(out.value, out.length, &resp, &done);
 		gss_release_buffer(&minor, &out);
 		in.value = (void *)resp.resp.response_token.data;
 		in.length = resp.resp.response_token.len;
 	}
-	if (!done)
-		die(EXIT_PROTO, "client finished, server did not");
 	check_server_mic(ctx, &resp);
+	if (!done)
+		mic_leg(ctx, &resp, &done);
 	finish(ctx);
 }
 
@@ -497,6 +583,9 @@ int main(int argc, char **argv)
 		{ "echo-each-leg", no_argument, NULL, 'e' },
 		{ "echo-during-legs", no_argument, NULL, 'E' },
 		{ "pause-before-io", required_argument, NULL, 'w' },
+		{ "final-oid", required_argument, NULL, 'F' },
+		{ "empty-mic-leg", no_argument, NULL, 'M' },
+		{ "dump", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
@@ -516,11 +605,15 @@ int main(int argc, char **argv)
 		case 'e': opt.echo_each_leg = 1; break;
 		case 'E': opt.echo_during = true; break;
 		case 'w': opt.pause_before_io = atoi(optarg); break;
+		case 'F': opt.final_iakerb_oid = !strcmp(optarg, "iakerb"); break;
+		case 'M': opt.empty_mic_leg = true; break;
+		case 'D': opt.dump_dir = optarg; break;
 		default:
 			fprintf(stderr, "usage: iakerb_client --server ADDR "
 				"--host NAME --user U --password PW [--realm R]"
 				" [--style mit|windows] [--max-legs N] "
-				"[--no-io] [--echo-each-leg]\n");
+				"[--no-io] [--echo-each-leg] [--final-oid "
+				"krb5|iakerb] [--empty-mic-leg] [--dump DIR]\n");
 			return EXIT_PROTO;
 		}
 	}

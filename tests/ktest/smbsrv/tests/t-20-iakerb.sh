@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # IAKerb with our userspace client (MIT initiator, own SPNEGO): password,
-# realm discovery, preauth, both final-leg dialects, no line of sight.
+# realm discovery, preauth, no line of sight; both final-leg dialects
+# against each --mode: each server takes its own dialect and refuses the
+# other by name (dialect= and err="wrong-dialect: ..." in SESSLEG), and
+# windows mode frames its replies like the Windows vectors.
 
 ia_no_line_of_sight() {
 	# no KDC named in the client's krb5.conf files, no socket, no route
@@ -19,7 +22,7 @@ ia_mit() {
 	echo "$ICOUT" | grep -q "OK legs=5" || { echo "$ICOUT"; return 1; }
 	echo "$ICOUT" | grep -q "HINTS MS-krb5,krb5,IAKerb" || { echo "$ICOUT"; return 1; }
 	log_since | grep -q 'leg=1 .*mech=iakerb what=discovery' || { log_since; return 1; }
-	log_since | grep -q 'leg=5 .*status=0x00000000 mech=iakerb what=AP-REQ(IAKerb)' ||
+	log_since | grep -q 'leg=5 .*status=0x00000000 mech=iakerb what=AP-REQ(IAKerb) .*dialect=mit ' ||
 		{ log_since; return 1; }
 	# every AS/TGS request the KDC saw came in through the server's
 	# socket, one per KDC-bound leg of the server
@@ -47,24 +50,89 @@ ia_realm_given() {
 	echo "$ICOUT" | grep -q "OK legs=4" || { echo "$ICOUT"; return 1; }
 }
 
-ia_windows_final() {
+ia_windows_final_mit_mode() {
+	# MIT 1.22 feeds a krb5-OID final to its IAKerb context, which wants
+	# FINISHED after proxying: refused, and the log says it was the dialect
+	log_mark
+	ic_fail 1 "server says 0xc000006d" --user alice --password alicepw \
+		--style windows --no-io || return 1
+	log_since | grep -q 'what=AP-REQ(krb5) .*dialect=windows err="wrong-dialect: Windows final .*mit mode: accept_sec_context: .*' ||
+		{ log_since; return 1; }
+	# and the server is fine afterwards
+	ic_ok --user alice --password alicepw --no-io
+}
+
+ia_both_mode() {
+	srv_restart --mode both || return 1
 	log_mark
 	ic_ok --user alice --password alicepw --style windows || return 1
-	log_since | grep -q 'status=0x00000000 mech=krb5(win) what=AP-REQ(krb5)' ||
+	log_since | grep -q 'status=0x00000000 mech=krb5(win) what=AP-REQ(krb5) .*dialect=windows ' ||
+		{ log_since; return 1; }
+	echo "$ICOUT" | grep -q "MIC leg" && { echo "$ICOUT"; return 1; }
+	log_mark
+	ic_ok --user alice --password alicepw --no-io || return 1
+	log_since | grep -q 'status=0x00000000 mech=iakerb what=AP-REQ(IAKerb) .*dialect=mit ' ||
 		{ log_since; return 1; }
 }
 
 ia_windows_mode() {
 	srv_restart --mode windows || return 1
+	log_mark
 	ic_ok --user alice --password alicepw --style windows || return 1
 	echo "$ICOUT" | grep -q "PROXY realm=. flags=yes msg=AS-REP" ||
 		{ echo "$ICOUT"; return 1; }
+	# discovery, AS x2, TGS, AP, then the leg for the client's MIC
+	echo "$ICOUT" | grep -q "MIC leg" || { echo "$ICOUT"; return 1; }
+	echo "$ICOUT" | grep -q "OK legs=6" || { echo "$ICOUT"; return 1; }
+	log_since | grep -q 'leg=5 .*status=0xc0000016 mech=krb5(win) what=AP-REQ(krb5) .*dialect=windows ' ||
+		{ log_since; return 1; }
+	log_since | grep -q 'leg=6 .*status=0x00000000 mech=krb5(win) what=mechListMIC .*dialect=windows ' ||
+		{ log_since; return 1; }
+}
+
+# The shape of each reply (negState, supportedMech, token mech and TOK_ID,
+# IAKERB-HEADER realm/flags/cookie, KDC message, mechListMIC) must be the
+# Windows server's, leg by leg; the exchange with the realm given has the
+# vectors' legs: AS -> PREAUTH_REQUIRED, AS, TGS, AP (+ our MIC leg).
+ia_windows_mode_framing() {
+	local d=$W/dump i got want
+	[ -d "${VECTORS:-}" ] || { echo "no vectors at '${VECTORS:-}'"; return 1; }
+	rm -rf "$d" && mkdir -p "$d" || return 1
+	ic_ok --user alice --password alicepw --realm "$REALM" --style windows \
+		--no-io --dump "$d" || return 1
+	for i in 1 2 3 4; do
+		got=$("$B/vecshape" "$d/leg-$i.hex") || { echo "leg $i: $got"; return 1; }
+		want=$("$B/vecshape" "$VECTORS"/0$i-*.hex) || { echo "vector $i: $want"; return 1; }
+		[ "$got" = "$want" ] || { printf 'leg %s:\n got  %s\n want %s\n' $i "$got" "$want"; return 1; }
+	done
+	got=$("$B/vecshape" "$d/leg-5.hex")
+	[ "$got" = "negState=accept-completed supportedMech=- token=- mic=no" ] ||
+		{ echo "leg 5: $got"; return 1; }
+	[ ! -e "$d/leg-6.hex" ] || { echo "a sixth leg"; return 1; }
 }
 
 ia_windows_mode_mit_initiator() {
 	# Measured: MIT 1.22's initiator cannot follow a Windows-shaped reply
 	# (target-realm "."): it fails cleanly after the AS-REP.
 	ic_fail 1 "init_sec_context" --user alice --password alicepw --no-io
+}
+
+ia_windows_mode_mit_final() {
+	# MIT's final framing (IAKerb OID) after Windows-style proxy legs:
+	# windows mode refuses it on that leg, by name
+	log_mark
+	ic_fail 1 "server says 0xc000006d" --user alice --password alicepw \
+		--style windows --final-oid iakerb --no-io || return 1
+	log_since | grep -q 'status=0xc000006d mech=iakerb what=AP-REQ(IAKerb) .*dialect=mit err="wrong-dialect: MIT final' ||
+		{ log_since; return 1; }
+}
+
+ia_windows_mode_no_client_mic() {
+	log_mark
+	ic_fail 1 "server says 0xc000006d" --user alice --password alicepw \
+		--style windows --empty-mic-leg --no-io || return 1
+	log_since | grep -q 'what=mechListMIC .*err="no mechListMIC' ||
+		{ log_since; return 1; }
 }
 
 ia_windows_mechs() {
@@ -107,9 +175,13 @@ srv_start
 t iakerb-mit-password-discovery-preauth ia_mit
 t iakerb-wrong-password ia_wrong_password
 t iakerb-realm-given ia_realm_given
-t iakerb-windows-final-leg ia_windows_final
+t iakerb-mit-mode-windows-final-fails ia_windows_final_mit_mode
+t iakerb-both-mode-either-final ia_both_mode
 t iakerb-windows-mode ia_windows_mode
+t iakerb-windows-mode-framing-as-vectors ia_windows_mode_framing
 t iakerb-windows-mode-mit-initiator-fails ia_windows_mode_mit_initiator
+t iakerb-windows-mode-mit-final-fails ia_windows_mode_mit_final
+t iakerb-windows-mode-needs-client-mic ia_windows_mode_no_client_mic
 t iakerb-windows-mech-list ia_windows_mechs
 t iakerb-not-offered ia_krb5_only_refused
 t iakerb-concurrent-echo-and-sessions ia_concurrent
