@@ -21,6 +21,13 @@
  *   --steer-realm PRINC  answer the first AS-REQ with a WRONG_REALM
  *                client referral to PRINC's realm (a hostile server)
  *   --hints      first write the NEGOTIATE negTokenInit2 (IAKerb, krb5)
+ *   --windows    answer like Windows: proxy replies carrying a KDC message
+ *                get target-realm "." and header-flags 01 00 00 00 (MIT's
+ *                output rewritten; realm discovery answers keep the
+ *                realm, as smbsrv --mode windows does); a krb5-framed
+ *                AP-REQ (Windows' final leg, no FINISHED) goes to a fresh
+ *                krb5 acceptor context (FACTS.md); the last reply says
+ *                accept-incomplete with the mechListMIC, as vector 04
  */
 #include <errno.h>
 #include <stdio.h>
@@ -43,7 +50,7 @@
 static gss_OID_desc iakerb_mech = { 6, (void *)"\x2b\x06\x01\x05\x02\x05" };
 static gss_OID_desc krb5_mech = { 9, (void *)"\x2a\x86\x48\x86\xf7\x12\x01\x02\x02" };
 
-static bool mic_round, no_mic, bad_mic;
+static bool mic_round, no_mic, bad_mic, windows;
 static const char *steer;	/* --steer-realm PRINC: a hostile referral */
 
 /*
@@ -85,6 +92,36 @@ static int steer_reply(TALLOC_CTX *mem, const struct der_blob *realm,
 	krb5_free_principal(k, server);
 	krb5_free_context(k);
 	return ret ? -1 : 0;
+}
+
+/* Windows' proxy reply: MIT's, with realm "." and header-flags 01000000 */
+static void windows_rewrite(TALLOC_CTX *mem, gss_buffer_t out,
+			    struct der_blob *tok)
+{
+	static const uint8_t dot = '.';
+	uint8_t flags[IAKERB_HEADER_FLAGS_LEN];
+	struct iakerb_proxy p;
+	uint8_t *t;
+	size_t tl;
+
+	*tok = (struct der_blob){ out->value, out->length };
+	if (!out->length || iakerb_proxy_parse(out->value, out->length, &p) ||
+	    p.kdc_msg_type == KRB_MSG_NONE)
+		return;
+	p.header.target_realm = (struct der_blob){ &dot, 1 };
+	p.header.header_flags = iakerb_header_flags_encode(flags, 0x01000000);
+	if (iakerb_proxy_build(mem, &p, &t, &tl))
+		exit(1);
+	*tok = (struct der_blob){ t, tl };
+}
+
+/* Windows' final leg: the krb5 mech's AP-REQ, not IAKerb's */
+static bool is_krb5_ap_req(const struct der_blob *mt)
+{
+	struct gtok_krb5 g;
+
+	return !gtok_krb5_parse(mt->data, mt->len, &g) &&
+	       oid_equal(&g.mech, &oid_krb5) && g.tok_id == GTOK_KRB5_AP_REQ;
 }
 
 static int read_all(int fd, void *buf, size_t len)
@@ -173,7 +210,7 @@ int main(int argc, char **argv)
 	gss_OID_set_desc ia = { 1, &iakerb_mech }, k5 = { 1, &krb5_mech };
 	gss_cred_id_t cred_ia, cred_k5;
 	gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
-	gss_OID mech = &iakerb_mech;
+	gss_OID mech = &iakerb_mech, chosen = &iakerb_mech;
 	uint8_t *mech_list = NULL;
 	size_t mech_list_len = 0;
 	bool first = true, done = false, waiting_mic = false;
@@ -189,6 +226,8 @@ int main(int argc, char **argv)
 			bad_mic = true;
 		else if (!strcmp(argv[i], "--steer-realm") && i + 1 < argc)
 			steer = argv[++i];
+		else if (!strcmp(argv[i], "--windows"))
+			windows = true;
 		else if (!strcmp(argv[i], "--hints"))
 			send_hints(mem);
 	}
@@ -232,7 +271,7 @@ int main(int argc, char **argv)
 			}
 			if (oid_equal(&tok.init.mechs[0], &oid_krb5) ||
 			    oid_equal(&tok.init.mechs[0], &oid_ms_krb5))
-				mech = &krb5_mech;
+				mech = chosen = &krb5_mech;
 			else if (!oid_equal(&tok.init.mechs[0], &oid_iakerb)) {
 				reply(ST_LOGON_FAIL, NULL, 0);
 				break;
@@ -299,6 +338,15 @@ int main(int argc, char **argv)
 				continue;
 			}
 		}
+		if (windows && mech == &iakerb_mech && is_krb5_ap_req(&mt)) {
+			/* MIT's IAKerb context wants FINISHED: start afresh */
+			if (ctx != GSS_C_NO_CONTEXT)
+				gss_delete_sec_context(&minor, &ctx,
+						       GSS_C_NO_BUFFER);
+			mech = &krb5_mech;
+			fprintf(stderr, "acceptor: krb5-framed AP-REQ: to a "
+				"fresh krb5 context\n");
+		}
 		in.value = (void *)mt.data;
 		in.length = mt.len;
 		major = gss_accept_sec_context(&minor, &ctx,
@@ -313,10 +361,12 @@ int main(int argc, char **argv)
 		}
 		rep.resp.has_neg_state = true;
 		if (first)
-			rep.resp.supported_mech = mech == &krb5_mech ?
+			rep.resp.supported_mech = chosen == &krb5_mech ?
 						  oid_krb5 : oid_iakerb;
 		first = false;
-		if (out.length)
+		if (out.length && windows)
+			windows_rewrite(mem, &out, &rep.resp.response_token);
+		else if (out.length)
 			rep.resp.response_token = (struct der_blob){
 				out.value, out.length };
 		status = ST_MORE;
@@ -340,7 +390,10 @@ int main(int argc, char **argv)
 			if (mic_round) {
 				waiting_mic = true;
 			} else {
-				rep.resp.neg_state = SPNEGO_ACCEPT_COMPLETED;
+				/* Windows: accept-incomplete + MIC (vector 04) */
+				rep.resp.neg_state = windows ?
+					SPNEGO_ACCEPT_INCOMPLETE :
+					SPNEGO_ACCEPT_COMPLETED;
 				status = ST_OK;
 				done = true;
 			}

@@ -184,7 +184,7 @@ pwfile bob Bob-pass-1
 pwfile carol Carol-pass-1
 pwfile erin Erin-pass-1
 pwfile wrong Not-the-password
-for u in $(seq 1000 1020); do
+for u in $(seq 1000 1040); do
 	mkdir -p "$W/cc/$u"
 	chown "$u:$u" "$W/cc/$u"
 	chmod 700 "$W/cc/$u"
@@ -198,6 +198,14 @@ chown -R 1001:1001 "$W/cc/1001"
 srvexec env KRB5CCNAME="FILE:$W/cc/file-1014" sh -c \
 	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
 chown 1014:1014 "$W/cc/file-1014"
+# ... and one for uid 1024, for Windows' dialect from a TGT
+srvexec env KRB5CCNAME="DIR:$W/cc/1024" sh -c \
+	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
+chown -R 1024:1024 "$W/cc/1024"
+# the dialect from krb5.conf's [appdefaults] instead of the command line
+{ cat "$W/client/krb5.conf"; printf '[appdefaults]\n    cifs-upcall-iakerb = {\n        iakerb_dialect = windows\n    }\n'; } \
+	>"$W/client/krb5-windows.conf"
+chmod 644 "$W/client/krb5-windows.conf"
 
 # --- one flow --------------------------------------------------------------
 # flow NAME UID "ACCEPTOR OPTS" [KHARNESS OPTIONS...]
@@ -283,6 +291,16 @@ check_ns_order() {
 		return 1
 	fi
 	return 0
+}
+
+# expect_log NAME WHAT REGEX: the helper's log of flow NAME says REGEX
+expect_log() {
+	[[ $1 == $FILTER ]] || return 0
+	if grep -qE "$3" "$W/log/$1.err" 2>/dev/null; then
+		pass "$1-$2" "$(grep -oE "$3" "$W/log/$1.err" | head -1)"
+	else
+		fail "$1-$2" "no '$3' in $1.err"
+	fi
 }
 
 R=$REALM
@@ -410,6 +428,68 @@ CLIENT_CONF=$W/client/krb5-kdc.conf flow sec-iakerb-by-mount 1008 "" \
 	--password-file "$W/pw/bob"
 # 26. a reconnect (recon=1): nothing of pid= is used; the stored ticket is
 flow reconnect 1000 "" --user "alice@$R" --recon --target app
+
+# --- Windows' dialect --------------------------------------------------------
+# The acceptor answers as Windows does (--windows): realm "." and
+# header-flags 01000000 in proxy replies, a krb5-framed AP-REQ to a fresh
+# krb5 context, accept-incomplete + MIC with the last reply.
+# 27. auto against MIT: leg 1 in MIT's framing, MIT's replies keep it
+expect_log password-preauth auto-chose-mit 'dialect: mit confirmed'
+expect_log realm-discovery auto-chose-mit 'dialect: mit confirmed'
+# 28. auto against Windows: the first "." reply switches to our own legs
+flow win-password-no-preauth 1021 "--windows" --user "alice@$R" \
+	--password-file "$W/pw/alice" --target app
+expect_log win-password-no-preauth auto-chose-windows 'dialect: windows \(auto[^)]*\)'
+flow win-password-preauth 1022 "--windows" --user "bob@$R" \
+	--password-file "$W/pw/bob"
+expect_log win-password-preauth auto-chose-windows 'dialect: windows \(auto[^)]*\)'
+flow win-realm-discovery 1023 "--windows" --user carol \
+	--password-file "$W/pw/carol"
+expect_log win-realm-discovery auto-chose-windows 'dialect: windows \(auto[^)]*\)'
+flow win-cached-tgt 1024 "--windows" --user "dave@$R"
+expect_log win-cached-tgt auto-chose-windows 'dialect: windows \(auto[^)]*\)'
+# 29. forced from the start: every KDC leg in Windows' framing
+flow win-forced-password 1028 "--windows" --user "erin@$R" \
+	--password-file "$W/pw/erin" --helper-arg --dialect=windows
+expect_log win-forced-password confirmed 'dialect: windows confirmed'
+flow win-forced-discovery-preauth 1031 "--windows" --user bob \
+	--password-file "$W/pw/bob" --helper-arg --dialect=windows
+# ... or by krb5.conf's [appdefaults]
+CLIENT_CONF=$W/client/krb5-windows.conf flow win-config-dialect 1032 \
+	"--windows" --user "erin@$R" --password-file "$W/pw/erin"
+expect_log win-config-dialect from-krb5conf 'dialect: windows \(krb5.conf iakerb_dialect\)'
+# 30. what the password got is stored: the next mount is one AP leg,
+#     krb5-framed when Windows' dialect is asked for, MIT's framing in auto
+flow win-cached-service-ticket 1021 "--windows" --user "alice@$R" \
+	--target app --helper-arg --dialect=windows
+expect_log win-cached-service-ticket krb5-ap-req 'AP-REQ \(krb5\)'
+flow win-cached-service-ticket-auto 1022 "--windows" --user "bob@$R"
+# 31. wrong password, unknown user: the same outcome as MIT's dialect
+flow win-wrong-password 1025 "--windows" --user "alice@$R" \
+	--password-file "$W/pw/wrong" --expect EKEYREJECTED
+flow win-wrong-password-preauth 1025 "--windows" --user "bob@$R" \
+	--password-file "$W/pw/wrong" --expect EKEYREJECTED
+flow win-discovery-wrong-password 1030 "--windows" --user carol \
+	--password-file "$W/pw/wrong" --expect EKEYREJECTED
+flow win-unknown-principal 1030 "--windows" --user "nobody@$R" \
+	--password-file "$W/pw/wrong" --expect EACCES
+# 32. a forced wrong dialect fails at the first KDC reply, with a reason
+flow win-forced-mit 1026 "--windows" --user "bob@$R" \
+	--password-file "$W/pw/bob" --helper-arg --dialect=mit --expect EPROTO
+expect_log win-forced-mit reason "speaks Windows' IAKerb dialect[^:]*"
+flow mit-forced-windows 1027 "" --user "bob@$R" \
+	--password-file "$W/pw/bob" --helper-arg --dialect=windows --expect EPROTO
+expect_log mit-forced-windows reason "speaks MIT's IAKerb dialect[^:]*"
+flow mit-forced-mit 1033 "" --user "bob@$R" \
+	--password-file "$W/pw/bob" --helper-arg --dialect=mit
+# 33. the server's KDC is down
+kdc_stop
+flow win-dead-kdc 1029 "--windows" --user "erin@$R" \
+	--password-file "$W/pw/erin" --expect EHOSTUNREACH
+flow win-forced-dead-kdc 1029 "--windows" --user "erin@$R" \
+	--password-file "$W/pw/erin" --helper-arg --dialect=windows \
+	--expect EHOSTUNREACH
+kdc_start
 
 # The probe lines must say EPERM
 for n in replayed-leg agent-probe; do
