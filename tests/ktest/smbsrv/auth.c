@@ -201,7 +201,10 @@ static void gss_err(struct auth_result *res, const char *what,
 	res->major = major;
 	res->minor = minor;
 	o = (size_t)snprintf(res->err, sizeof(res->err), "%s:", what);
+	/* a zero minor code only says "Unknown error": show the major */
 	do {
+		if (!minor)
+			break;
 		if (gss_display_status(&m, minor, GSS_C_MECH_CODE,
 				       GSS_C_NO_OID, &ctx, &b))
 			break;
@@ -568,8 +571,8 @@ static int make_mic(void *mem, struct auth_ctx *a, struct der_blob *mic,
  * RFC 4178 terms asks for the client's MIC before the negotiation is
  * complete.  Take it, check it, and finish with a bare accept-completed.
  */
-static void mic_leg(void *mem, struct auth_ctx *a, const struct spnego_token *tok,
-		    struct auth_result *res)
+static void mic_leg(void *mem, struct auth_ctx *a,
+		    const struct spnego_token *tok, struct auth_result *res)
 {
 	struct spnego_token reply = { .kind = SPNEGO_NEG_TOKEN_RESP };
 	gss_name_t src = GSS_C_NO_NAME;
