@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Windows' IAKerb dialect: our framing of the KDC legs (krb5_proxy.c)
+ * against the Windows vectors, the dialect markers of the server's
+ * replies, realm discovery, cookies, lengths, and --dialect.  MIT's
+ * krb5_init_creds_step runs for real (it needs no network to make an
+ * AS-REQ or to answer a PREAUTH_REQUIRED error); no KDC is involved.
+ */
+#include <stdlib.h>
+
+/* before cmocka, whose fail() macro would eat upcall.h's fail() */
+#include "krb5_proxy.h"
+#include "test_util.h"
+
+struct fx {
+	TALLOC_CTX *mem;
+	krb5_context k;
+	struct result res;
+};
+
+static int fx_setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->mem = talloc_new(NULL);
+	assert_int_equal(krb5_init_context(&f->k), 0);
+	f->res.outcome = OUT_OK;
+	*state = f;
+	return 0;
+}
+
+static int fx_teardown(void **state)
+{
+	struct fx *f = *state;
+
+	talloc_free(f->mem);	/* the proxies first: they use the context */
+	krb5_free_context(f->k);
+	free(f);
+	return 0;
+}
+
+/* The mechanism token inside one of the vectors' SPNEGO blobs */
+static struct der_blob vec_token(enum vector_id id)
+{
+	struct spnego_token t;
+
+	assert_int_equal(spnego_parse(vectors[id].data, vectors[id].len, &t),
+			 0);
+	return t.kind == SPNEGO_NEG_TOKEN_INIT ? t.init.mech_token :
+						 t.resp.response_token;
+}
+
+/* Our framing of Windows' own AS-REQ is Windows' token, byte for byte */
+static void test_frame_is_windows(void **state)
+{
+	struct fx *f = *state;
+	struct der_blob tok = vec_token(VEC_CLIENT_INIT);
+	struct iakerb_proxy p;
+	uint8_t *out;
+	size_t out_len;
+	char realm[64];
+
+	assert_int_equal(iakerb_proxy_parse(tok.data, tok.len, &p), 0);
+	assert_int_equal(p.kdc_msg_type, KRB_MSG_AS_REQ);
+	snprintf(realm, sizeof(realm), "%.*s", (int)p.header.target_realm.len,
+		 (const char *)p.header.target_realm.data);
+	assert_string_equal(realm, "WIN25H2INS");
+	assert_int_equal(kproxy_frame(f->mem, realm, NULL, 0, true,
+				      p.kdc_msg.data, p.kdc_msg.len, &out,
+				      &out_len), 0);
+	assert_int_equal(out_len, tok.len);
+	assert_memory_equal(out, tok.data, tok.len);
+}
+
+/* MIT's framing has no header-flags; a cookie goes back as it came */
+static void test_frame_mit_and_cookie(void **state)
+{
+	struct fx *f = *state;
+	struct iakerb_proxy p;
+	uint8_t *out;
+	size_t out_len;
+	uint32_t flags;
+
+	assert_int_equal(kproxy_frame(f->mem, "EXAMPLE.TEST",
+				      (const uint8_t *)"c00kie", 6, false,
+				      NULL, 0, &out, &out_len), 0);
+	assert_int_equal(iakerb_proxy_parse(out, out_len, &p), 0);
+	assert_int_equal(iakerb_header_flags_value(&p.header, &flags),
+			 -ENOENT);
+	assert_blob_str(p.header.cookie, "c00kie");
+	assert_blob_str(p.header.target_realm, "EXAMPLE.TEST");
+	assert_int_equal(iakerb_header_dialect(&p.header), IAKERB_DIALECT_MIT);
+	/* realm discovery in Windows' framing: "", flags, no message */
+	assert_int_equal(kproxy_frame(f->mem, "", NULL, 0, true, NULL, 0,
+				      &out, &out_len), 0);
+	assert_int_equal(iakerb_proxy_parse(out, out_len, &p), 0);
+	assert_int_equal(p.header.target_realm.len, 0);
+	assert_int_equal(p.kdc_msg_type, KRB_MSG_NONE);
+	assert_int_equal(iakerb_header_flags_value(&p.header, &flags), 0);
+	assert_int_equal(flags, 0);
+}
+
+/* Every Windows reply says "." and 01000000; a krb5 token is no proxy */
+static void test_peek_windows_replies(void **state)
+{
+	static const struct {
+		enum vector_id id;
+		enum krb_msg_type msg;
+	} v[] = {
+		{ VEC_KRB_ERROR, KRB_MSG_ERROR },
+		{ VEC_AS_REP, KRB_MSG_AS_REP },
+		{ VEC_TGS_REP, KRB_MSG_TGS_REP },
+	};
+	struct kproxy_seen s;
+	struct der_blob tok;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		tok = vec_token(v[i].id);
+		assert_int_equal(kproxy_peek(tok.data, tok.len, &s), 0);
+		assert_true(s.has_flags);
+		assert_int_equal(s.flags, 0x01000000);
+		assert_true(s.realm_dot);
+		assert_int_equal(s.msg, v[i].msg);
+	}
+	tok = vec_token(VEC_AP_REP_MIC);
+	assert_int_not_equal(kproxy_peek(tok.data, tok.len, &s), 0);
+}
+
+/* A reply built by hand: realm, cookie, flags, KDC message */
+static struct der_blob reply(TALLOC_CTX *mem, const char *realm,
+			     const void *cookie, size_t cookie_len,
+			     bool flags, const struct der_blob *msg)
+{
+	uint8_t fl[IAKERB_HEADER_FLAGS_LEN], *out;
+	struct iakerb_proxy p = { 0 };
+	size_t out_len;
+
+	p.header.target_realm = blob_str(realm);
+	if (cookie)
+		p.header.cookie = (struct der_blob){ cookie, cookie_len };
+	if (flags)
+		p.header.header_flags = iakerb_header_flags_encode(fl,
+								   0x01000000);
+	if (msg)
+		p.kdc_msg = *msg;
+	assert_int_equal(iakerb_proxy_build(mem, &p, &out, &out_len), 0);
+	return (struct der_blob){ out, out_len };
+}
+
+static struct kproxy *start(struct fx *f, const char *princ, uint8_t **tok,
+			    size_t *tok_len)
+{
+	struct kproxy *kp = talloc_zero(f->mem, struct kproxy);
+
+	assert_non_null(kp);
+	assert_int_equal(kproxy_start_password(kp, f->mem, f->k, princ, "pw",
+					       2, "srv.test", true, tok,
+					       tok_len, &f->res), 0);
+	return kp;
+}
+
+/* Discovery: "" out; the realm comes back; the AS-REQ goes there, with
+ * the server's cookie and our (zero) flags */
+static void test_discovery_then_as(void **state)
+{
+	struct fx *f = *state;
+	struct kproxy_seen s;
+	struct iakerb_proxy p;
+	struct der_blob r;
+	uint8_t *tok;
+	size_t tok_len;
+	uint32_t flags;
+	struct kproxy *kp = start(f, "alice", &tok, &tok_len);
+
+	assert_int_equal(kp->state, KPROXY_DISCOVERY);
+	assert_int_equal(kproxy_peek(tok, tok_len, &s), 0);
+	assert_int_equal(s.msg, KRB_MSG_NONE);
+	assert_true(s.has_flags);
+	assert_int_equal(s.flags, 0);
+	r = reply(f->mem, "EXAMPLE.TEST", "c00kie", 6, true, NULL);
+	assert_int_equal(kproxy_step(kp, f->mem, r.data, r.len, &tok,
+				     &tok_len, &f->res), 0);
+	assert_int_equal(kp->state, KPROXY_AS);
+	assert_string_equal(kp->user_realm, "EXAMPLE.TEST");
+	assert_int_equal(iakerb_proxy_parse(tok, tok_len, &p), 0);
+	assert_int_equal(p.kdc_msg_type, KRB_MSG_AS_REQ);
+	assert_blob_str(p.header.target_realm, "EXAMPLE.TEST");
+	assert_blob_str(p.header.cookie, "c00kie");
+	assert_int_equal(iakerb_header_flags_value(&p.header, &flags), 0);
+	assert_int_equal(flags, 0);
+	assert_string_equal(kp->sent, "AS-REQ");
+}
+
+/* Discovery answers that name no realm, ".", or a KDC message: refused */
+static void test_discovery_refusals(void **state)
+{
+	struct fx *f = *state;
+	static const char *bad[] = { ".", "", "A@B" };
+	struct der_blob r, msg;
+	uint8_t *tok;
+	size_t tok_len, i;
+	struct kproxy *kp;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		kp = start(f, "alice@", &tok, &tok_len);
+		r = reply(f->mem, bad[i], NULL, 0, true, NULL);
+		assert_int_equal(kproxy_step(kp, f->mem, r.data, r.len, &tok,
+					     &tok_len, &f->res),
+				 -outcome_errno(IAKERB_OUT_PROTOCOL));
+	}
+	kp = start(f, "alice", &tok, &tok_len);
+	msg = vec_token(VEC_KRB_ERROR);
+	assert_int_equal(kproxy_step(kp, f->mem, msg.data, msg.len, &tok,
+				     &tok_len, &f->res),
+			 -outcome_errno(IAKERB_OUT_PROTOCOL));
+}
+
+/* A cookie larger than we echo, a reply with no KDC message, a token
+ * that is no proxy token: refused, never sent on */
+static void test_reply_refusals(void **state)
+{
+	struct fx *f = *state;
+	uint8_t *big = talloc_zero_size(f->mem, KPROXY_COOKIE_MAX + 1);
+	struct der_blob r, ap = vec_token(VEC_AP_REP_MIC);
+	uint8_t *tok;
+	size_t tok_len;
+	struct kproxy *kp = start(f, "alice", &tok, &tok_len);
+	int proto = -outcome_errno(IAKERB_OUT_PROTOCOL);
+
+	r = reply(f->mem, "EXAMPLE.TEST", big, KPROXY_COOKIE_MAX + 1, true,
+		  NULL);
+	assert_int_equal(kproxy_step(kp, f->mem, r.data, r.len, &tok,
+				     &tok_len, &f->res), proto);
+	kp = start(f, "alice@EXAMPLE.TEST", &tok, &tok_len);
+	assert_int_equal(kp->state, KPROXY_AS);
+	r = reply(f->mem, ".", NULL, 0, true, NULL);
+	assert_int_equal(kproxy_step(kp, f->mem, r.data, r.len, &tok,
+				     &tok_len, &f->res), proto);
+	assert_int_equal(kproxy_step(kp, f->mem, ap.data, ap.len, &tok,
+				     &tok_len, &f->res), proto);
+	assert_null(tok);
+}
+
+/* Windows' PREAUTH_REQUIRED (vector 01, realm "."): MIT answers with a
+ * preauthenticated AS-REQ, which goes to the user's realm, not to "." */
+static void test_preauth_from_vector(void **state)
+{
+	struct fx *f = *state;
+	struct der_blob err = vec_token(VEC_KRB_ERROR);
+	struct iakerb_proxy p;
+	uint8_t *tok;
+	size_t tok_len;
+	struct kproxy *kp = talloc_zero(f->mem, struct kproxy);
+
+	assert_int_equal(kproxy_start_password(kp, f->mem, f->k,
+					       "Administrator@WIN25H2INS",
+					       "Password123!", 12, "win25h2ins",
+					       true, &tok, &tok_len, &f->res),
+			 0);
+	assert_int_equal(kproxy_step(kp, f->mem, err.data, err.len, &tok,
+				     &tok_len, &f->res), 0);
+	assert_int_equal(kp->state, KPROXY_AS);
+	assert_int_equal(iakerb_proxy_parse(tok, tok_len, &p), 0);
+	assert_int_equal(p.kdc_msg_type, KRB_MSG_AS_REQ);
+	assert_blob_str(p.header.target_realm, "WIN25H2INS");
+	assert_int_equal(iakerb_header_dialect(&p.header),
+			 IAKERB_DIALECT_WINDOWS);
+	/* the AS-REP answers Windows' request, not ours: MIT refuses it */
+	err = vec_token(VEC_AS_REP);
+	assert_int_not_equal(kproxy_step(kp, f->mem, err.data, err.len, &tok,
+					 &tok_len, &f->res), 0);
+}
+
+/* Every truncation of a Windows reply is refused without a read past it */
+static void test_truncated_replies(void **state)
+{
+	struct fx *f = *state;
+	struct der_blob full = vec_token(VEC_KRB_ERROR);
+	uint8_t *tok;
+	size_t tok_len, n;
+	struct kproxy *kp = start(f, "alice@EXAMPLE.TEST", &tok, &tok_len);
+
+	for (n = 0; n < full.len; n++) {
+		uint8_t *cut = exact_copy(f->mem, full.data, n);
+
+		assert_int_not_equal(kproxy_step(kp, f->mem, cut, n, &tok,
+						 &tok_len, &f->res), 0);
+		talloc_free(cut);
+	}
+}
+
+static void test_dialect_option(void **state)
+{
+	char *ok[] = { "x", "--dialect=windows", "1" };
+	char *ok2[] = { "x", "--dialect", "mit", "1" };
+	char *none[] = { "x", "1" };
+	char *bad[] = { "x", "--dialect=samba", "1" };
+	struct upcall_opts o;
+	FILE *devnull = fopen("/dev/null", "w");
+	enum upcall_dialect d;
+
+	(void)state;
+	assert_int_equal(opts_parse(3, ok, &o, devnull), OPTS_RUN);
+	assert_int_equal(o.dialect, UPCALL_DIALECT_WINDOWS);
+	assert_int_equal(opts_parse(4, ok2, &o, devnull), OPTS_RUN);
+	assert_int_equal(o.dialect, UPCALL_DIALECT_MIT);
+	assert_int_equal(opts_parse(2, none, &o, devnull), OPTS_RUN);
+	assert_int_equal(o.dialect, UPCALL_DIALECT_UNSET);
+	assert_int_equal(opts_parse(3, bad, &o, devnull), OPTS_EXIT_USAGE);
+	assert_int_equal(dialect_parse("auto", &d), 0);
+	assert_int_equal(d, UPCALL_DIALECT_AUTO);
+	assert_string_equal(dialect_name(UPCALL_DIALECT_WINDOWS), "windows");
+	fclose(devnull);
+}
+
+int main(int argc, char **argv)
+{
+	const char *env = getenv("IAKERB_VECTORS_DIR");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_frame_is_windows,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_frame_mit_and_cookie,
+						fx_setup, fx_teardown),
+		cmocka_unit_test(test_peek_windows_replies),
+		cmocka_unit_test_setup_teardown(test_discovery_then_as,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_discovery_refusals,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reply_refusals,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_preauth_from_vector,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_replies,
+						fx_setup, fx_teardown),
+		cmocka_unit_test(test_dialect_option),
+	};
+
+	if (argc > 1)
+		vectors_dir = argv[1];
+	else if (env && *env)
+		vectors_dir = env;
+	/* no host krb5.conf: nothing here may depend on it */
+	setenv("KRB5_CONFIG", "/dev/null", 1);
+	return _cmocka_run_group_tests("windows", tests,
+				       sizeof(tests) / sizeof(tests[0]),
+				       load_vectors, free_vectors);
+}
