@@ -391,6 +391,17 @@ int win_next(struct initiator *in, TALLOC_CTX *mem,
 			  &tl, res);
 	if (ret)
 		return ret;
+	/* a realm learnt by discovery: the AS-REQ is made, not yet sent */
+	if (in->discovery && !in->user_realm && in->kp->user_realm) {
+		in->user_realm = talloc_strdup(in, in->kp->user_realm);
+		if (!in->user_realm)
+			return fail(res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		ulog(LOG_INFO, "realm discovery: the server's realm is %s",
+		     in->user_realm);
+		ret = init_as_realm_ok(in, in->user_realm);
+		if (ret)
+			return ret;
+	}
 	if (in->kp->state == KPROXY_DONE) {
 		ret = ap_from_proxy(in, mem, &ap, &ap_len);
 		if (ret)

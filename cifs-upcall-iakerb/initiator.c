@@ -60,7 +60,7 @@ static int import_krb5_name(const char *s, gss_name_t *out, OM_uint32 *minor)
 }
 
 /* May an AS exchange for @realm go through the server? */
-static int as_realm_ok(struct initiator *in, const char *realm)
+int init_as_realm_ok(struct initiator *in, const char *realm)
 {
 	if (!realm_has_kdc(in->k, realm))
 		return 0;
@@ -97,7 +97,7 @@ static int check_ours(struct initiator *in, const gss_buffer_t out)
 			    "the server steered the password's AS exchange "
 			    "to realm %s (user's realm: %s): refused", realm,
 			    in->user_realm ? in->user_realm : "not known");
-	return as_realm_ok(in, realm);
+	return init_as_realm_ok(in, realm);
 }
 
 /* What the server sent: remember a discovered realm */
@@ -121,7 +121,7 @@ static int check_theirs(struct initiator *in, const struct der_blob *tok)
 			return fail(&in->u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
 		ulog(LOG_INFO, "realm discovery: the server's realm is %s",
 		     in->user_realm);
-		return as_realm_ok(in, in->user_realm);
+		return init_as_realm_ok(in, in->user_realm);
 	}
 	return 0;
 }
@@ -178,7 +178,7 @@ static int password_principal(struct initiator *in, TALLOC_CTX *mem)
 		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
 	in->princ = princ;
 	if (!in->discovery) {
-		ret = as_realm_ok(in, in->user_realm);
+		ret = init_as_realm_ok(in, in->user_realm);
 		if (ret)
 			return ret;
 	}

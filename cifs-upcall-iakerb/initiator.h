@@ -95,6 +95,9 @@ int spnego_unwrap_reply(const uint8_t *buf, size_t len,
 /* One line about a mechanism token (ours or the server's) for the log */
 void describe_token(const struct der_blob *tok, char *buf, size_t cap);
 
+/* The rule on realms with a KDC line (initiator.c); 0 if allowed */
+int init_as_realm_ok(struct initiator *in, const char *realm);
+
 /* iakerb_windows.c: Windows' dialect and the choice of dialect */
 void dialect_choose(struct initiator *in);
 int win_first(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,

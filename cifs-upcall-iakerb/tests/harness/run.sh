@@ -458,6 +458,10 @@ flow win-forced-discovery-preauth 1031 "--windows" --user bob \
 CLIENT_CONF=$W/client/krb5-windows.conf flow win-config-dialect 1032 \
 	"--windows" --user "erin@$R" --password-file "$W/pw/erin"
 expect_log win-config-dialect from-krb5conf 'dialect: windows \(krb5.conf iakerb_dialect\)'
+# ... and a realm learnt by discovery that has a KDC line: not without -I
+CLIENT_CONF=$W/client/krb5-kdc.conf flow win-discovery-kdc-realm-refused \
+	1034 "--windows" --user erin --password-file "$W/pw/erin" \
+	--helper-arg --dialect=windows --expect EHOSTUNREACH
 # 30. what the password got is stored: the next mount is one AP leg,
 #     krb5-framed when Windows' dialect is asked for, MIT's framing in auto
 flow win-cached-service-ticket 1021 "--windows" --user "alice@$R" \
