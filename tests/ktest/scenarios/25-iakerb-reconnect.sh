@@ -5,6 +5,8 @@
 # session sets itself up again from a kworker (recon=1, upcall_target=
 # mount) with the ticket the first exchange stored: one AP round trip,
 # no KDC exchange.  The I/O resumes and the data reads back identical.
+# Then, with the ticket cache gone, a second restart: the session's kept
+# password takes the exchange through AS and TGS again.
 . "$KTEST_SRC/tests/ktest/lib.sh"
 . "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
 
@@ -55,6 +57,23 @@ check reconnected sh -c "grep -q 'smb3_krb5_leg: .*dir=final len=0 status=0x0' '
 info "reconnect legs: $(grep -o 'dir=[a-z]* len=[0-9]* status=0x[0-9a-f]*' "$trace" | tr '\n' ' ')"
 check reconnect-one-round-trip test "$(traced_round_trips)" -eq 1
 check reconnect-no-kdc sh -c "[ \$(grep -c '_REQ' '$KDC_LOG') = $kdc0 ]"
+
+# No ticket left (the cache is gone): the reconnect falls back on the
+# password the mount was given, kept by the session, and proxies AS and
+# TGS through the restarted server again.
+rm -f /tmp/krb5cc_0
+kdc1=$(grep -c '_REQ' "$KDC_LOG")
+echo >"$trace"
+"$topo/smbsrv-stop.sh" "$w"
+env SMBSRV="$srv_bin" "$topo/smbsrv-start.sh" "$w"
+check password-reconnect-read cmp "$src" "$mnt/before.bin"
+info "password reconnect legs: $(grep -o 'dir=recv len=[0-9]* status=0x[0-9a-f]*' "$trace" | tr '
+' ' ')"
+check password-reconnect-round-trips test "$(traced_round_trips)" -ge 3
+check password-reconnect-kdc sh -c "[ \$(grep -c '_REQ' '$KDC_LOG') -ge $((kdc1 + 2)) ]"
+check password-reconnect-write dd if="$src" of="$mnt/after.bin" bs=64k conv=fsync status=none
+check password-reconnect-readback cmp "$src" "$mnt/after.bin"
+
 check umount umount "$mnt"
 check no-leftovers no_leftovers
 [ -z "${KTEST_FAILED:-}" ]
