@@ -242,3 +242,44 @@ int cc_store_allowed(krb5_context k, const char *collection,
 	krb5_cc_close(k, cc);
 	return 0;
 }
+
+/*
+ * Which cache of @collection gss_store_cred_into() wrote @princ's
+ * credentials to: in a collection the principal's own cache, else the
+ * cache itself (MIT's rule).  *name is a child of @mem.
+ */
+int cc_stored_name(TALLOC_CTX *mem, const char *collection,
+		   krb5_const_principal princ, char **name)
+{
+	krb5_context k;
+	krb5_ccache cc = NULL;
+	krb5_error_code ret;
+	char *full = NULL;
+
+	*name = NULL;
+	ret = krb5_init_context(&k);
+	if (ret)
+		return ret;
+	ret = krb5_cc_resolve(k, collection, &cc);
+	if (!ret && krb5_cc_support_switch(k, krb5_cc_get_type(k, cc))) {
+		krb5_cc_close(k, cc);
+		cc = NULL;
+		/* the match walks the context's default collection */
+		ret = krb5_cc_set_default_name(k, collection);
+		if (!ret)
+			ret = krb5_cc_cache_match(k, (krb5_principal)princ,
+						  &cc);
+	}
+	if (!ret)
+		ret = krb5_cc_get_full_name(k, cc, &full);
+	if (!ret) {
+		*name = talloc_strdup(mem, full);
+		if (!*name)
+			ret = ENOMEM;
+	}
+	krb5_free_string(k, full);
+	if (cc)
+		krb5_cc_close(k, cc);
+	krb5_free_context(k);
+	return ret;
+}

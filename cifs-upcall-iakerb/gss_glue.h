@@ -38,5 +38,7 @@ int krb5_host_candidate(TALLOC_CTX *mem, struct upcall_ctx *u, int step,
 bool realm_has_kdc(krb5_context k, const char *realm);
 int cc_store_allowed(krb5_context k, const char *collection,
 		     krb5_principal princ, bool *allowed);
+int cc_stored_name(TALLOC_CTX *mem, const char *collection,
+		   krb5_const_principal princ, char **name);
 
 #endif

@@ -47,8 +47,13 @@
  *     else is lost: the KDC only saw one more request).  The first reply
  *     that carries a KDC message without either means MIT, for good.
  *     Realm discovery answers decide nothing (Windows' keep the realm).
- *   - A cached service ticket has no proxy legs to learn from: auto
- *     keeps MIT's framing there, as before (see the README).
+ *   - A cached service ticket has no proxy legs to learn from.  So an
+ *     exchange whose KDC reply showed the dialect, once the server has
+ *     proved itself (AP-REP, mechListMIC), leaves it in the cache that
+ *     holds the tickets (dialect_cc.c), and auto starting from a cached
+ *     ticket or TGT takes it from there.  Nothing there: MIT's framing,
+ *     as before (see the README).  A remembered Windows contradicted by
+ *     an MIT reply fails the exchange and drops the entry.
  *
  * Forced (--dialect=mit|windows, or iakerb_dialect in krb5.conf's
  * [appdefaults] cifs-upcall-iakerb): the first reply that contradicts the
@@ -61,6 +66,7 @@
 #include <syslog.h>
 
 #include "initiator.h"
+#include "dialect_cc.h"
 #include "krb5_proxy.h"
 
 #define REQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG)
@@ -125,6 +131,98 @@ void dialect_choose(struct initiator *in)
 		ulog(LOG_DEBUG, "dialect: mit for now (auto: leg 1 in MIT's "
 		     "framing; the server's first KDC reply decides)");
 	}
+}
+
+/* A krb5 error code or a negative errno, for a log line */
+static const char *cc_err_text(struct initiator *in, int ret, char *buf,
+			       size_t cap)
+{
+	const char *m;
+
+	if (ret < 0)
+		return strerror(-ret);
+	m = krb5_get_error_message(in->k, ret);
+	snprintf(buf, cap, "%s", m ? m : "krb5 error");
+	krb5_free_error_message(in->k, m);
+	return buf;
+}
+
+void dialect_recall(struct initiator *in, const struct cc_choice *cc)
+{
+	enum upcall_dialect d;
+	char *spn = NULL;
+	char buf[160];
+	int ret;
+
+	/* forced, or NEGOEX already said Windows */
+	if (in->want != UPCALL_DIALECT_AUTO || in->windows)
+		return;
+	ret = dialect_cc_recall(in, in->k, cc->name, in->u->r->d.host, &d,
+				&spn);
+	if (ret == -ENOENT) {
+		ulog(LOG_DEBUG, "dialect: mit (auto: nothing remembered for "
+		     "%s in the ccache; %s)", spn ? spn : "the server",
+		     cc->state == CC_SERVICE ? "a cached ticket has no proxy "
+		     "legs to learn from" : "the TGS reply decides");
+		return;
+	}
+	if (ret) {
+		ulog(LOG_NOTICE, "dialect: what the ccache remembers for %s "
+		     "is not used (%s): auto as without it",
+		     spn ? spn : "the server",
+		     ret == -EINVAL ? "a value that names no dialect" :
+		     cc_err_text(in, ret, buf, sizeof(buf)));
+		return;
+	}
+	in->dialect_remembered = true;
+	in->dialect_spn = spn;
+	in->windows = d == UPCALL_DIALECT_WINDOWS;
+	ulog(LOG_DEBUG, "dialect: %s (remembered for %s in the ccache)",
+	     dialect_name(d), spn ? spn : "the server");
+}
+
+/* Drop a remembered dialect the server has just contradicted */
+static void dialect_forget(struct initiator *in)
+{
+	char buf[160];
+	char *spn = NULL;
+	int ret;
+
+	if (!in->dialect_remembered || !in->ccname)
+		return;
+	ret = dialect_cc_remember(in, in->k, in->ccname, in->u->r->d.host,
+				  UPCALL_DIALECT_AUTO, &spn);
+	if (ret)
+		ulog(LOG_WARNING, "dialect: cannot drop the stale entry for "
+		     "%s in %s: %s", spn ? spn : "the server", in->ccname,
+		     cc_err_text(in, ret, buf, sizeof(buf)));
+	else
+		ulog(LOG_INFO, "dialect: dropped the stale entry for %s in %s",
+		     spn ? spn : "the server", in->ccname);
+	in->dialect_remembered = false;
+}
+
+void dialect_record(struct initiator *in)
+{
+	enum upcall_dialect d = in->windows ? UPCALL_DIALECT_WINDOWS :
+					      UPCALL_DIALECT_MIT;
+	const char *cc = in->from_password ? in->stored_cc : in->ccname;
+	char buf[160];
+	char *spn = NULL;
+	int ret;
+
+	/* only what a KDC reply showed, and only once the server proved
+	 * itself: an impostor plants nothing */
+	if (!in->dialect_confirmed || !cc || !cc[0])
+		return;
+	ret = dialect_cc_remember(in, in->k, cc, in->u->r->d.host, d, &spn);
+	if (ret)
+		ulog(LOG_WARNING, "dialect: not remembered for %s in %s: %s",
+		     spn ? spn : "the server", cc,
+		     cc_err_text(in, ret, buf, sizeof(buf)));
+	else
+		ulog(LOG_DEBUG, "dialect: remembered %s for %s in %s",
+		     dialect_name(d), spn ? spn : "the server", cc);
 }
 
 /* The negTokenInit for our first token, offering IAKerb only */
@@ -352,6 +450,15 @@ int dialect_on_reply(struct initiator *in, TALLOC_CTX *mem,
 			    "the server speaks %s IAKerb dialect (its %s) but "
 			    "--dialect=%s was chosen", windows ? "Windows'" :
 			    "MIT's", what, dialect_name(in->want));
+	if (!windows && in->dialect_remembered) {
+		dialect_forget(in);
+		return fail(&in->u->res, IAKERB_OUT_PROTOCOL,
+			    "the server speaks MIT's IAKerb dialect (its %s) "
+			    "but Windows' was remembered for %s in the "
+			    "ccache: the entry is dropped, the next mount "
+			    "starts in MIT's", what, in->dialect_spn ?
+			    in->dialect_spn : "this server");
+	}
 	if (!windows)
 		return fail(&in->u->res, IAKERB_OUT_PROTOCOL,
 			    "the server speaks MIT's IAKerb dialect (its %s) "

@@ -417,6 +417,7 @@ static int try_iakerb(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 	if (ret == 0) {
 		in->cc_state = cc.state;
 		in->cc_realm = talloc_strdup(in, cc.realm ? cc.realm : "");
+		dialect_recall(in, &cc);
 		if (in->windows) {
 			/* our own KDC legs read the ccache themselves */
 			in->ccname = talloc_strdup(in, cc.name);
@@ -552,6 +553,10 @@ static void store_creds(struct initiator *in)
 	} else {
 		ulog(LOG_INFO, "stored the TGT and ticket of %s in %s", pn,
 		     in->collection);
+		/* which cache of the collection: the dialect goes there too */
+		if (cc_stored_name(in, in->collection, p, &in->stored_cc))
+			ulog(LOG_WARNING, "cannot name the cache of %s in %s",
+			     pn, in->collection);
 	}
 out:
 	krb5_free_principal(in->k, p);
@@ -715,6 +720,7 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 	if (ret)
 		goto out;
 	store_creds(in);
+	dialect_record(in);
 	snprintf(in->note.client, sizeof(in->note.client), "session key");
 	*done = true;
 out:

@@ -45,6 +45,9 @@ struct initiator {
 	enum upcall_dialect want;	/* configured: auto, mit or windows */
 	bool		windows;	/* speaking Windows' dialect */
 	bool		dialect_confirmed; /* a KDC reply showed the dialect */
+	bool		dialect_remembered; /* auto: taken from the ccache */
+	char		*dialect_spn;	/* the entry's principal (log) */
+	char		*stored_cc;	/* the cache a password's creds went to */
 	struct kproxy	*kp;		/* Windows: our KDC legs */
 	char		*pw;		/* secret memory: a password kept for
 					 * Windows' AS (or a switch to it) */
@@ -105,6 +108,10 @@ int win_first(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 int win_next(struct initiator *in, TALLOC_CTX *mem,
 	     const struct server_reply *rep, bool success, uint8_t **blob,
 	     size_t *blob_len);
+/* Auto from a ccache: the dialect remembered there for this server */
+void dialect_recall(struct initiator *in, const struct cc_choice *cc);
+/* Established: remember the dialect a KDC reply showed (dialect_cc.c) */
+void dialect_record(struct initiator *in);
 /* A server token in MIT's framing: may switch to Windows' (*switched,
  * *blob is then the next token) or fail a forced choice */
 int dialect_on_reply(struct initiator *in, TALLOC_CTX *mem,

@@ -109,7 +109,9 @@ void describe_token(const struct der_blob *tok, char *buf, size_t cap)
 			snprintf(buf, cap, "%s", name ? name : "?");
 		return;
 	case GTOK_KRB5_AP_REQ:
-		snprintf(buf, cap, "AP-REQ");
+		/* MIT's IAKerb final (FINISHED) vs the krb5 mech's */
+		snprintf(buf, cap, "%s", oid_equal(&g.mech, &oid_iakerb) ?
+			 "AP-REQ (IAKerb)" : "AP-REQ");
 		return;
 	case GTOK_KRB5_AP_REP:
 		snprintf(buf, cap, "AP-REP");
