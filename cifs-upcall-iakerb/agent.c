@@ -283,8 +283,12 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 	deadline_in(&a.idle, IAKERB_AGENT_IDLE_SEC * 1000);
 	deadline_in(&a.end, IAKERB_EXCHANGE_MAX_SEC * 1000);
 
-	/* the callout data holds the whole secret: the agent keeps its copy */
-	secret_wipe(u->r->callout, u->r->callout_len);
+	/*
+	 * The callout's SECRET record is the exchange secret: the agent keeps
+	 * its own copy.  The rest (NEG_BLOB) is still to be read by
+	 * init_first(), which picks the dialect from it.
+	 */
+	secret_wipe((uint8_t *)u->r->msg.secret, IAKERB_SECRET_LEN);
 	a.in = talloc_zero(u->mem, struct initiator);
 	ret = a.in ? init_first(a.in, mem, u, &blob, &blob_len) : -ENOMEM;
 	if (!ret)
