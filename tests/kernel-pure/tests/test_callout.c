@@ -21,6 +21,22 @@ static int setup_blob(void **state)
 	return 0;
 }
 
+/*
+ * The codec's builder takes the NEGOTIATE buffer (leg 1) and the server's
+ * token (later legs) as separate arguments; the kernel's passes whichever
+ * the leg carries in @b.
+ */
+static int codec_callout(u8 *buf, size_t cap, unsigned int leg, const u8 *b,
+			 size_t blen, u32 status, u32 cred)
+{
+	if (leg == 1)
+		return iakerb_callout_build(buf, cap, leg, kpure_secret, NULL,
+					    0, status, blen ? b : NULL, blen,
+					    cred);
+	return iakerb_callout_build(buf, cap, leg, kpure_secret, b, blen,
+				    status, NULL, 0, cred);
+}
+
 static void check_callout(unsigned int leg, const u8 *b, size_t blen,
 			  u32 status, u32 cred)
 {
@@ -36,8 +52,7 @@ static void check_callout(unsigned int leg, const u8 *b, size_t blen,
 	assert_uint_equal(n, want);
 	assert_true(n <= IAKERB_CALLOUT_MAX);
 
-	g = iakerb_callout_build(gbuf, sizeof(gbuf), leg, kpure_secret, b,
-				 blen, status, NULL, 0, cred);
+	g = codec_callout(gbuf, sizeof(gbuf), leg, b, blen, status, cred);
 	assert_int_equal(g, n);
 	assert_memory_equal(kbuf, gbuf, n);
 
@@ -49,8 +64,12 @@ static void check_callout(unsigned int leg, const u8 *b, size_t blen,
 	assert_memory_equal(m.secret, kpure_secret, IAKERB_SECRET_LEN);
 	if (leg == 1) {
 		assert_uint_equal(m.have, BIT_T(IAKERB_T_SECRET) |
+					  (blen ? BIT_T(IAKERB_T_NEG_BLOB) : 0) |
 					  (cred ? BIT_T(IAKERB_T_CRED_KEY) : 0));
 		assert_uint_equal(m.cred_key, cred);
+		assert_uint_equal(m.neg_blob_len, blen);
+		if (blen)
+			assert_memory_equal(m.neg_blob, b, blen);
 		/* no later leg would take it */
 		assert_int_not_equal(iakerb_callout_check(&m, 2), 0);
 	} else {
@@ -88,6 +107,20 @@ static void callout_leg1_cred_key(void **state)
 			 IAKERB_SECRET_LEN + 4);
 }
 
+static void callout_leg1_neg_blob(void **state)
+{
+	static const size_t sizes[] = { 1, 2, 120, 1500, IAKERB_TOKEN_MAX };
+	size_t z;
+
+	for (z = 0; z < ARRAY_SIZE(sizes); z++) {
+		check_callout(1, blob, sizes[z], 0, 0);
+		check_callout(1, blob, sizes[z], 0, 0x2a);
+	}
+	assert_int_equal(cifs_iakerb_callout_len(1, 120, 5),
+			 IAKERB_MSG_HDR_LEN + 3 * IAKERB_REC_HDR_LEN +
+			 IAKERB_SECRET_LEN + 120 + 4);
+}
+
 static void callout_later_legs(void **state)
 {
 	static const unsigned int legs[] = { 2, 3, 17, IAKERB_MAX_LEGS };
@@ -114,7 +147,7 @@ static void callout_later_legs(void **state)
 static void exact_cap(unsigned int leg, size_t blen, u32 status, u32 cred)
 {
 	size_t len = cifs_iakerb_callout_len(leg, blen, cred), cap, i;
-	const u8 *b = leg > 1 ? blob : NULL;
+	const u8 *b = blen ? blob : NULL;
 	u8 *buf;
 
 	for (cap = len - 2; cap <= len; cap++) {
@@ -146,6 +179,7 @@ static void callout_exact_cap(void **state)
 {
 	exact_cap(1, 0, 0, 0);
 	exact_cap(1, 0, 0, 77);
+	exact_cap(1, 200, 0, 77);
 	exact_cap(2, 0, IAKERB_STATUS_SUCCESS, 0);
 	exact_cap(2, 1, IAKERB_STATUS_MORE_PROCESSING, 0);
 	exact_cap(9, IAKERB_TOKEN_MAX, IAKERB_STATUS_MORE_PROCESSING, 0);
@@ -177,9 +211,9 @@ static void callout_invalid(void **state)
 	refused(0, blob, 5, more, 0);
 	refused(33, blob, 5, more, 0);
 	refused(0xffffffffu, blob, 5, more, 0);
-	/* no server token on leg 1, none longer than 16 bits later */
-	refused(1, blob, 1, 0, 0);
-	refused(1, blob, 0, 0, 0);
+	/* no token longer than 16 bits, nor a length without a buffer */
+	refused(1, blob, IAKERB_TOKEN_MAX + 1, 0, 0);
+	refused(1, NULL, 5, 0, 0);
 	refused(2, blob, IAKERB_TOKEN_MAX + 1, more, 0);
 	refused(2, blob, (size_t)-1, more, 0);
 	/* the password key goes with leg 1 only */
@@ -222,9 +256,8 @@ static void callout_agrees_with_codec(void **state)
 
 		n = cifs_iakerb_callout(kbuf, sizeof(kbuf), leg, kpure_secret,
 					b, sizes[z], status[s], creds[c]);
-		g = iakerb_callout_build(gbuf, sizeof(gbuf), leg,
-					 kpure_secret, b, sizes[z], status[s],
-					 NULL, 0, creds[c]);
+		g = codec_callout(gbuf, sizeof(gbuf), leg, b, sizes[z],
+				  status[s], creds[c]);
 		if (n < 0 && g < 0)
 			continue;
 		if (n < 0)	/* stricter than the codec is fine */
@@ -251,6 +284,7 @@ int kpure_run_callout(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(callout_leg1),
 		cmocka_unit_test(callout_leg1_cred_key),
+		cmocka_unit_test(callout_leg1_neg_blob),
 		cmocka_unit_test(callout_later_legs),
 		cmocka_unit_test(callout_exact_cap),
 		cmocka_unit_test(callout_invalid),
