@@ -6,7 +6,9 @@
 # mount) with the ticket the first exchange stored: one AP round trip,
 # no KDC exchange.  The I/O resumes and the data reads back identical.
 # Then, with the ticket cache gone, a second restart: the session's kept
-# password takes the exchange through AS and TGS again.
+# password takes the exchange through AS and TGS again.  Last, a mount
+# for another credential owner (cruid=) reconnects with that owner's
+# ticket, not root's.
 . "$KTEST_SRC/tests/ktest/lib.sh"
 . "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
 
@@ -73,7 +75,31 @@ check password-reconnect-round-trips test "$(traced_round_trips)" -ge 3
 check password-reconnect-kdc sh -c "[ \$(grep -c '_REQ' '$KDC_LOG') -ge $((kdc1 + 2)) ]"
 check password-reconnect-write dd if="$src" of="$mnt/after.bin" bs=64k conv=fsync status=none
 check password-reconnect-readback cmp "$src" "$mnt/after.bin"
-
 check umount umount "$mnt"
+
+# Whose ticket: root's cache holds bob's, the mount is alice's for
+# cruid=kt_alice.  The reconnect runs in a kworker, as root, and must take
+# the mount's credential owner's cache, not the worker's.
+ktest_ensure_user kt_alice
+auid=$(id -u kt_alice)
+rm -f /tmp/krb5cc_0 "/tmp/krb5cc_$auid"
+check bob-ticket-for-root mount -t cifs "//$SRV_NAME/share" "$mnt" \
+	-o "sec=iakerb,username=bob,password=bobpw,$opts"
+mountpoint -q "$mnt" && umount "$mnt"
+check cruid-mount mount -t cifs "//$SRV_NAME/share" "$mnt" \
+	-o "sec=iakerb,username=alice,password=alicepw,cruid=$auid,hard,$opts"
+check cruid-cache sh -c "klist -c FILE:/tmp/krb5cc_$auid | grep -q 'alice@'"
+check root-cache-is-bobs sh -c "klist -c FILE:/tmp/krb5cc_0 | grep -q 'bob@'"
+kdc2=$(grep -c '_REQ' "$KDC_LOG")
+"$topo/smbsrv-stop.sh" "$w"
+env SMBSRV="$srv_bin" "$topo/smbsrv-start.sh" "$w"
+check cruid-reconnect-read cmp "$src" "$mnt/after.bin"
+awk '/ START pid=/ { n = NR } { l[NR] = $0 }
+     END { for (i = n; i <= NR; i++) print l[i] }' "$LOG_DIR/smbsrv.log" >"$after"
+check cruid-reconnect-as-alice grep -q 'SESSION .*user=alice@' "$after"
+check cruid-reconnect-not-bob sh -c "! grep -q 'user=bob@' '$after'"
+check cruid-reconnect-no-kdc sh -c "[ \$(grep -c '_REQ' '$KDC_LOG') = $kdc2 ]"
+check cruid-umount umount "$mnt"
+rm -f "/tmp/krb5cc_$auid"
 check no-leftovers no_leftovers
 [ -z "${KTEST_FAILED:-}" ]
