@@ -194,8 +194,11 @@ static void agent_serve(struct agent *a)
 		if (r)
 			break;
 	}
-	if (agent_stop)
+	if (agent_stop) {
 		ulog(LOG_NOTICE, "SIGTERM at leg %u: exiting", a->st.next_leg);
+		if (a->in)
+			dialect_on_abandon(a->in);
+	}
 }
 
 /*

@@ -202,6 +202,25 @@ static void dialect_forget(struct initiator *in)
 	in->dialect_remembered = false;
 }
 
+/*
+ * A cached ticket, the remembered dialect's AP-REQ out, and the kernel
+ * gives up before any answer reached us: the server refused that final
+ * (a Windows server refuses MIT's, MIT's refuses Windows').  It may also
+ * have been the connection, but without the entry we are no worse off
+ * than before there were entries; with a wrong one every mount fails.
+ */
+void dialect_on_abandon(struct initiator *in)
+{
+	if (!in->dialect_remembered || in->cc_state != CC_SERVICE ||
+	    in->server_legs || in->established)
+		return;
+	ulog(LOG_NOTICE, "dialect: the exchange ended after our AP-REQ in "
+	     "the %s framing remembered for %s: the server refused it?",
+	     in->windows ? "Windows" : "MIT", in->dialect_spn ?
+	     in->dialect_spn : "this server");
+	dialect_forget(in);
+}
+
 void dialect_record(struct initiator *in)
 {
 	enum upcall_dialect d = in->windows ? UPCALL_DIALECT_WINDOWS :

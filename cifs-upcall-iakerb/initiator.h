@@ -112,6 +112,9 @@ int win_next(struct initiator *in, TALLOC_CTX *mem,
 void dialect_recall(struct initiator *in, const struct cc_choice *cc);
 /* Established: remember the dialect a KDC reply showed (dialect_cc.c) */
 void dialect_record(struct initiator *in);
+/* The kernel gave up on the exchange (SIGTERM): a remembered dialect
+ * that made our only token is dropped */
+void dialect_on_abandon(struct initiator *in);
 /* A server token in MIT's framing: may switch to Windows' (*switched,
  * *blob is then the next token) or fail a forced choice */
 int dialect_on_reply(struct initiator *in, TALLOC_CTX *mem,

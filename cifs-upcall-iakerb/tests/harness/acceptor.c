@@ -27,7 +27,9 @@
  *                realm, as smbsrv --mode windows does); a krb5-framed
  *                AP-REQ (Windows' final leg, no FINISHED) goes to a fresh
  *                krb5 acceptor context (FACTS.md); the last reply says
- *                accept-incomplete with the mechListMIC, as vector 04
+ *                accept-incomplete with the mechListMIC, as vector 04;
+ *                MIT's final (an AP-REQ with the IAKerb OID) is refused
+ *                by name, as smbsrv --mode windows refuses it
  */
 #include <errno.h>
 #include <stdio.h>
@@ -113,6 +115,15 @@ static void windows_rewrite(TALLOC_CTX *mem, gss_buffer_t out,
 	if (iakerb_proxy_build(mem, &p, &t, &tl))
 		exit(1);
 	*tok = (struct der_blob){ t, tl };
+}
+
+/* MIT's final leg: an AP-REQ in IAKerb framing (with FINISHED) */
+static bool is_iakerb_ap_req(const struct der_blob *mt)
+{
+	struct gtok_krb5 g;
+
+	return !gtok_krb5_parse(mt->data, mt->len, &g) &&
+	       oid_equal(&g.mech, &oid_iakerb) && g.tok_id == GTOK_KRB5_AP_REQ;
 }
 
 /* Windows' final leg: the krb5 mech's AP-REQ, not IAKerb's */
@@ -337,6 +348,13 @@ int main(int argc, char **argv)
 				steer = NULL;	/* once */
 				continue;
 			}
+		}
+		if (windows && mech == &iakerb_mech && is_iakerb_ap_req(&mt)) {
+			fprintf(stderr, "acceptor: wrong-dialect: MIT final "
+				"(AP-REQ with the IAKerb OID) refused in "
+				"windows mode\n");
+			reply(ST_LOGON_FAIL, NULL, 0);
+			break;
 		}
 		if (windows && mech == &iakerb_mech && is_krb5_ap_req(&mt)) {
 			/* MIT's IAKerb context wants FINISHED: start afresh */

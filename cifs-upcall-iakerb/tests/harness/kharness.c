@@ -563,6 +563,9 @@ int main(int argc, char **argv)
 			       "CONTINUE", cdesc, pl.secblob_len, line, sdesc,
 			       srv_len);
 			if (status == ST_LOGON_FAIL) {
+				/* the kernel gives up on the agent (§6.4) */
+				if (agent)
+					kill((pid_t)agent, SIGTERM);
 				rc = finish("", EACCES);
 				break;
 			}

@@ -202,6 +202,10 @@ chown 1014:1014 "$W/cc/file-1014"
 srvexec env KRB5CCNAME="DIR:$W/cc/1024" sh -c \
 	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
 chown -R 1024:1024 "$W/cc/1024"
+# ... and uid 1037, to learn Windows' dialect from a TGT and remember it
+srvexec env KRB5CCNAME="DIR:$W/cc/1037" sh -c \
+	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
+chown -R 1037:1037 "$W/cc/1037"
 # the dialect from krb5.conf's [appdefaults] instead of the command line
 { cat "$W/client/krb5.conf"; printf '[appdefaults]\n    cifs-upcall-iakerb = {\n        iakerb_dialect = windows\n    }\n'; } \
 	>"$W/client/krb5-windows.conf"
@@ -300,6 +304,33 @@ expect_log() {
 		pass "$1-$2" "$(grep -oE "$3" "$W/log/$1.err" | head -1)"
 	else
 		fail "$1-$2" "no '$3' in $1.err"
+	fi
+}
+
+# expect_out NAME WHAT REGEX: the legs kharness printed for NAME match
+expect_out() {
+	[[ $1 == $FILTER ]] || return 0
+	if grep -qE "$3" "$W/log/$1.out" 2>/dev/null; then
+		pass "$1-$2" "$(grep -oE "$3" "$W/log/$1.out" | head -1)"
+	else
+		fail "$1-$2" "no '$3' in $1.out"
+	fi
+}
+
+# cc_entry NAME UID VALUE: uid's caches hold the iakerb-dialect entry
+# for cifs/srv.test with VALUE ("none": no such entry)
+cc_entry() {
+	local got
+	[[ $1 == $FILTER ]] || return 0
+	got=$(setpriv --reuid "$2" --regid "$2" --clear-groups env \
+		KRB5_CONFIG="$W/client/krb5.conf" klist -A -C 2>/dev/null |
+		grep -oE "iakerb-dialect\(cifs/srv\.test@$REALM\) = [a-z]+" |
+		sed 's/.* = //' | sort -u | tr '\n' ' ')
+	got=${got% }
+	if [ "${got:-none}" = "$3" ]; then
+		pass "$1-ccache-entry" "iakerb-dialect = $3"
+	else
+		fail "$1-ccache-entry" "iakerb-dialect = '${got:-none}', not $3"
 	fi
 }
 
@@ -467,7 +498,11 @@ CLIENT_CONF=$W/client/krb5-kdc.conf flow win-discovery-kdc-realm-refused \
 flow win-cached-service-ticket 1021 "--windows" --user "alice@$R" \
 	--target app --helper-arg --dialect=windows
 expect_log win-cached-service-ticket krb5-ap-req 'AP-REQ \(krb5\)'
+#     ... and in auto too: win-password-preauth left "windows" in the
+#     ccache (below, 34)
 flow win-cached-service-ticket-auto 1022 "--windows" --user "bob@$R"
+expect_log win-cached-service-ticket-auto remembered 'dialect: windows \(remembered for [^)]*\)'
+expect_out win-cached-service-ticket-auto krb5-ap-req 'leg 1: CONTINUE negTokenInit\{AP-REQ\}'
 # 31. wrong password, unknown user: the same outcome as MIT's dialect
 flow win-wrong-password 1025 "--windows" --user "alice@$R" \
 	--password-file "$W/pw/wrong" --expect EKEYREJECTED
@@ -494,6 +529,51 @@ flow win-forced-dead-kdc 1029 "--windows" --user "erin@$R" \
 	--password-file "$W/pw/erin" --helper-arg --dialect=windows \
 	--expect EHOSTUNREACH
 kdc_start
+
+# 34. the dialect a KDC reply showed is remembered in the ccache, next to
+#     the tickets (config entry "iakerb-dialect" for cifs/<host>@<realm>),
+#     once the server proved itself; auto from a cached ticket or TGT uses
+#     it.  Windows: a password, then the stored ticket gives one AP leg,
+#     krb5-framed (the acceptor, like smbsrv --mode windows, refuses MIT's
+#     final)
+flow win-remember-password 1035 "--windows" --user "erin@$R" \
+	--password-file "$W/pw/erin"
+expect_log win-remember-password written "dialect: remembered windows for cifs/srv\.test@$R"
+cc_entry win-remember-password 1035 windows
+flow win-remembered-ticket 1035 "--windows" --user "erin@$R"
+expect_log win-remembered-ticket chose "dialect: windows \(remembered for cifs/srv\.test@$R in the ccache\)"
+expect_out win-remembered-ticket krb5-final 'leg 1: CONTINUE negTokenInit\{AP-REQ\}'
+expect_out win-remembered-ticket one-ap-leg '^leg 2: ESTABLISHED'
+#     MIT: the same, MIT's final
+flow mit-remember-password 1036 "" --user "erin@$R" \
+	--password-file "$W/pw/erin"
+expect_log mit-remember-password written "dialect: remembered mit for cifs/srv\.test@$R"
+cc_entry mit-remember-password 1036 mit
+flow mit-remembered-ticket 1036 "" --user "erin@$R"
+expect_log mit-remembered-ticket chose "dialect: mit \(remembered for cifs/srv\.test@$R in the ccache\)"
+expect_out mit-remembered-ticket mit-final 'leg 1: CONTINUE negTokenInit\{AP-REQ \(IAKerb\)\}'
+#     Windows learnt from a TGT's TGS leg is remembered in the TGT's cache
+#     (where the ticket went too)
+flow win-remember-tgt 1037 "--windows" --user "dave@$R"
+expect_log win-remember-tgt written "dialect: remembered windows for cifs/srv\.test@$R"
+cc_entry win-remember-tgt 1037 windows
+#     ... and the server is MIT now: it refuses the krb5-framed final, the
+#     kernel gives up (SIGTERM) and the agent drops the stale entry
+flow remembered-windows-vs-mit 1037 "" --user "dave@$R" --expect EACCES
+expect_log remembered-windows-vs-mit reason "ended after our AP-REQ in the Windows framing remembered for cifs/srv\.test@$R"
+expect_log remembered-windows-vs-mit dropped 'dialect: dropped the stale entry'
+cc_entry remembered-windows-vs-mit 1037 none
+#     ... so the next mount is MIT's again, and succeeds
+flow remember-relearn 1037 "" --user "dave@$R"
+expect_out remember-relearn mit-final 'leg 1: CONTINUE negTokenInit\{AP-REQ \(IAKerb\)\}'
+#     a remembered MIT (or none) and a cached ticket against Windows: MIT's
+#     final, refused by the server (no proxy leg tells us otherwise)
+flow remembered-mit-ticket-vs-windows 1036 "--windows" --user "erin@$R" \
+	--expect EACCES
+#     a forced dialect wins over the remembered one
+flow remembered-forced-mit 1035 "--windows" --user "erin@$R" \
+	--helper-arg --dialect=mit --expect EACCES
+expect_log remembered-forced-mit forced 'dialect: mit \(--dialect\)'
 
 # The probe lines must say EPERM
 for n in replayed-leg agent-probe; do
