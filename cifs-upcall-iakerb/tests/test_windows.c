@@ -6,10 +6,13 @@
  * krb5_init_creds_step runs for real (it needs no network to make an
  * AS-REQ or to answer a PREAUTH_REQUIRED error); no KDC is involved.
  */
+#include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* before cmocka, whose fail() macro would eat upcall.h's fail() */
 #include "krb5_proxy.h"
+#include "dialect_cc.h"
 #include "test_util.h"
 
 struct fx {
@@ -316,6 +319,127 @@ static void test_dialect_option(void **state)
 	fclose(devnull);
 }
 
+/* The iakerb-dialect entry's values and principal: pure logic */
+static void test_dialect_cc_values(void **state)
+{
+	struct fx *f = *state;
+	krb5_data w = { KV5M_DATA, 7, "windows" }, m = { KV5M_DATA, 3, "mit" };
+	krb5_data bad[] = {
+		{ KV5M_DATA, 4, "auto" }, { KV5M_DATA, 6, "window" },
+		{ KV5M_DATA, 8, "windowsX" }, { KV5M_DATA, 0, "" },
+		{ KV5M_DATA, 3, "MIT" },
+	};
+	enum upcall_dialect d = UPCALL_DIALECT_UNSET;
+	krb5_principal p;
+	char *s;
+	size_t i;
+
+	assert_string_equal(dialect_cc_value(UPCALL_DIALECT_MIT), "mit");
+	assert_string_equal(dialect_cc_value(UPCALL_DIALECT_WINDOWS),
+			    "windows");
+	assert_null(dialect_cc_value(UPCALL_DIALECT_AUTO));
+	assert_null(dialect_cc_value(UPCALL_DIALECT_UNSET));
+	assert_int_equal(dialect_cc_parse(&w, &d), 0);
+	assert_int_equal(d, UPCALL_DIALECT_WINDOWS);
+	assert_int_equal(dialect_cc_parse(&m, &d), 0);
+	assert_int_equal(d, UPCALL_DIALECT_MIT);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(dialect_cc_parse(&bad[i], &d), -EINVAL);
+	/* the host in lower case, the realm as it is */
+	assert_int_equal(dialect_cc_principal(f->k, "SRV.Example.COM",
+					      "EXAMPLE.COM", &p), 0);
+	assert_int_equal(krb5_unparse_name(f->k, p, &s), 0);
+	assert_string_equal(s, "cifs/srv.example.com@EXAMPLE.COM");
+	krb5_free_unparsed_name(f->k, s);
+	krb5_free_principal(f->k, p);
+	assert_int_not_equal(dialect_cc_principal(f->k, "srv", "", &p), 0);
+	assert_int_not_equal(dialect_cc_principal(f->k, "", "R", &p), 0);
+}
+
+/* Write, read back, change, remove: in a MEMORY and a FILE cache */
+static void cc_round_trip(struct fx *f, const char *name)
+{
+	krb5_ccache cc;
+	krb5_principal client, svc, other;
+	enum upcall_dialect d;
+	char *spn = NULL;
+	krb5_data junk = { KV5M_DATA, 5, "samba" };
+
+	assert_int_equal(krb5_cc_resolve(f->k, name, &cc), 0);
+	assert_int_equal(krb5_parse_name(f->k, "alice@EXAMPLE.COM", &client),
+			 0);
+	assert_int_equal(krb5_cc_initialize(f->k, cc, client), 0);
+	assert_int_equal(dialect_cc_principal(f->k, "srv.example.com",
+					      "EXAMPLE.COM", &svc), 0);
+	assert_int_equal(dialect_cc_principal(f->k, "other.example.com",
+					      "EXAMPLE.COM", &other), 0);
+
+	assert_int_equal(dialect_cc_get(f->k, cc, svc, &d), -ENOENT);
+	assert_int_equal(dialect_cc_set(f->k, cc, svc, UPCALL_DIALECT_WINDOWS),
+			 0);
+	assert_int_equal(dialect_cc_get(f->k, cc, svc, &d), 0);
+	assert_int_equal(d, UPCALL_DIALECT_WINDOWS);
+	/* per server */
+	assert_int_equal(dialect_cc_get(f->k, cc, other, &d), -ENOENT);
+	/* the same again writes nothing; a change replaces it */
+	assert_int_equal(dialect_cc_set(f->k, cc, svc, UPCALL_DIALECT_WINDOWS),
+			 0);
+	assert_int_equal(dialect_cc_set(f->k, cc, svc, UPCALL_DIALECT_MIT), 0);
+	assert_int_equal(dialect_cc_get(f->k, cc, svc, &d), 0);
+	assert_int_equal(d, UPCALL_DIALECT_MIT);
+	/* auto removes it; removing nothing is no error */
+	assert_int_equal(dialect_cc_set(f->k, cc, svc, UPCALL_DIALECT_AUTO), 0);
+	assert_int_equal(dialect_cc_get(f->k, cc, svc, &d), -ENOENT);
+	assert_int_equal(dialect_cc_set(f->k, cc, svc, UPCALL_DIALECT_AUTO), 0);
+	/* a value we do not know is reported, and replaced on a write */
+	assert_int_equal(krb5_cc_set_config(f->k, cc, svc, DIALECT_CC_KEY,
+					    &junk), 0);
+	assert_int_equal(dialect_cc_get(f->k, cc, svc, &d), -EINVAL);
+	assert_int_equal(dialect_cc_set(f->k, cc, svc, UPCALL_DIALECT_WINDOWS),
+			 0);
+	assert_int_equal(dialect_cc_get(f->k, cc, svc, &d), 0);
+	assert_int_equal(d, UPCALL_DIALECT_WINDOWS);
+	/* by name: the realm is the cache's client's, the host lower-cased */
+	assert_int_equal(dialect_cc_recall(f->mem, f->k, name,
+					   "SRV.example.com", &d, &spn), 0);
+	assert_int_equal(d, UPCALL_DIALECT_WINDOWS);
+	assert_string_equal(spn, "cifs/srv.example.com@EXAMPLE.COM");
+	assert_int_equal(dialect_cc_remember(f->mem, f->k, name,
+					     "other.example.com",
+					     UPCALL_DIALECT_MIT, &spn), 0);
+	assert_int_equal(dialect_cc_get(f->k, cc, other, &d), 0);
+	assert_int_equal(d, UPCALL_DIALECT_MIT);
+	assert_int_equal(dialect_cc_recall(f->mem, f->k, name, "third",
+					   &d, &spn), -ENOENT);
+
+	krb5_free_principal(f->k, other);
+	krb5_free_principal(f->k, svc);
+	krb5_free_principal(f->k, client);
+	krb5_cc_destroy(f->k, cc);
+}
+
+static void test_dialect_cc_entry(void **state)
+{
+	struct fx *f = *state;
+	char file[] = "/tmp/test-dialect-cc.XXXXXX", name[64];
+	enum upcall_dialect d;
+	char *spn = NULL;
+	int fd;
+
+	cc_round_trip(f, "MEMORY:test-dialect-cc");
+	fd = mkstemp(file);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(name, sizeof(name), "FILE:%s", file);
+	cc_round_trip(f, name);
+	unlink(file);
+	/* no cache there: an error, not an entry */
+	assert_int_not_equal(dialect_cc_recall(f->mem, f->k, name, "srv", &d,
+					       &spn), 0);
+	assert_int_not_equal(dialect_cc_recall(f->mem, f->k, name, "srv", &d,
+					       &spn), -ENOENT);
+}
+
 int main(int argc, char **argv)
 {
 	const char *env = getenv("IAKERB_VECTORS_DIR");
@@ -336,6 +460,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_truncated_replies,
 						fx_setup, fx_teardown),
 		cmocka_unit_test(test_dialect_option),
+		cmocka_unit_test_setup_teardown(test_dialect_cc_values,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_dialect_cc_entry,
+						fx_setup, fx_teardown),
 	};
 
 	if (argc > 1)
