@@ -22,6 +22,7 @@
 #include <krb5/krb5.h>
 
 #include "der.h"
+#include "hexfile.h"
 #include "iakerb_token.h"
 #include "spnego.h"
 
@@ -57,42 +58,9 @@ static void result(bool ok, const char *name, const char *fmt, ...)
 static uint8_t *read_hex(const char *dir, const char *name, size_t *len)
 {
 	char path[4096];
-	FILE *f;
-	uint8_t *buf;
-	size_t cap = 1 << 16, n = 0;
-	int hi = -1, c;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	buf = malloc(cap);
-	while (buf && (c = fgetc(f)) != EOF) {
-		int v;
-
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v = c - 'A' + 10;
-		else
-			continue;
-		if (hi < 0) {
-			hi = v;
-			continue;
-		}
-		if (n == cap) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		buf[n++] = (uint8_t)(hi << 4 | v);
-		hi = -1;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
+	return hexfile_read(path, len);
 }
 
 /* The KDC message inside the IAKerb token of a server negTokenResp. */

@@ -16,47 +16,10 @@
 #include <string.h>
 
 #include "gss_token.h"
+#include "hexfile.h"
 #include "iakerb_token.h"
 #include "oid.h"
 #include "spnego.h"
-
-static uint8_t *read_hex(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	uint8_t *buf;
-	size_t cap = 1 << 16, n = 0;
-	int hi = -1, c;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap);
-	while (buf && (c = fgetc(f)) != EOF) {
-		int v;
-
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v = c - 'A' + 10;
-		else
-			continue;
-		if (hi < 0) {
-			hi = v;
-			continue;
-		}
-		if (n == cap) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		buf[n++] = (uint8_t)(hi << 4 | v);
-		hi = -1;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
 
 static const char *name_or(const struct der_blob *oid)
 {
@@ -75,7 +38,7 @@ static int shape(const char *path)
 	uint32_t flags;
 	int rc = 0;
 
-	buf = read_hex(path, &len);
+	buf = hexfile_read(path, &len);
 	if (!buf || !len) {
 		printf("%s: unreadable\n", path);
 		free(buf);
