@@ -24,34 +24,27 @@
 
 #include "dialect_cc.h"
 
+/* Only a dialect a server spoke is remembered, never "auto" */
 const char *dialect_cc_value(enum upcall_dialect d)
 {
-	switch (d) {
-	case UPCALL_DIALECT_MIT:
-		return "mit";
-	case UPCALL_DIALECT_WINDOWS:
-		return "windows";
-	default:
+	if (d != UPCALL_DIALECT_MIT && d != UPCALL_DIALECT_WINDOWS)
 		return NULL;
-	}
+	return dialect_name(d);
 }
 
 int dialect_cc_parse(const krb5_data *v, enum upcall_dialect *d)
 {
-	static const enum upcall_dialect all[] = {
-		UPCALL_DIALECT_MIT, UPCALL_DIALECT_WINDOWS,
-	};
-	size_t i;
+	char s[sizeof("windows")];
+	enum upcall_dialect got;
 
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		const char *s = dialect_cc_value(all[i]);
-
-		if (v->length == strlen(s) && !memcmp(v->data, s, v->length)) {
-			*d = all[i];
-			return 0;
-		}
-	}
-	return -EINVAL;
+	if (v->length >= sizeof(s) || memchr(v->data, 0, v->length))
+		return -EINVAL;
+	memcpy(s, v->data, v->length);
+	s[v->length] = 0;
+	if (dialect_parse(s, &got) || !dialect_cc_value(got))
+		return -EINVAL;
+	*d = got;
+	return 0;
 }
 
 krb5_error_code dialect_cc_principal(krb5_context k, const char *host,
@@ -151,8 +144,10 @@ static int open_entry(TALLOC_CTX *mem, krb5_context k, const char *ccname,
 	return ret;
 }
 
-int dialect_cc_recall(TALLOC_CTX *mem, krb5_context k, const char *ccname,
-		      const char *host, enum upcall_dialect *d, char **spn)
+/* Open the entry of @host in @ccname, get or set it, close */
+static int with_entry(TALLOC_CTX *mem, krb5_context k, const char *ccname,
+		      const char *host, enum upcall_dialect *get,
+		      enum upcall_dialect set, char **spn)
 {
 	krb5_ccache cc;
 	krb5_principal svc;
@@ -161,24 +156,21 @@ int dialect_cc_recall(TALLOC_CTX *mem, krb5_context k, const char *ccname,
 	ret = open_entry(mem, k, ccname, host, &cc, &svc, spn);
 	if (ret)
 		return ret;
-	ret = dialect_cc_get(k, cc, svc, d);
+	ret = get ? dialect_cc_get(k, cc, svc, get) :
+		    dialect_cc_set(k, cc, svc, set);
 	krb5_free_principal(k, svc);
 	krb5_cc_close(k, cc);
 	return ret;
 }
 
+int dialect_cc_recall(TALLOC_CTX *mem, krb5_context k, const char *ccname,
+		      const char *host, enum upcall_dialect *d, char **spn)
+{
+	return with_entry(mem, k, ccname, host, d, UPCALL_DIALECT_UNSET, spn);
+}
+
 int dialect_cc_remember(TALLOC_CTX *mem, krb5_context k, const char *ccname,
 			const char *host, enum upcall_dialect d, char **spn)
 {
-	krb5_ccache cc;
-	krb5_principal svc;
-	int ret;
-
-	ret = open_entry(mem, k, ccname, host, &cc, &svc, spn);
-	if (ret)
-		return ret;
-	ret = dialect_cc_set(k, cc, svc, d);
-	krb5_free_principal(k, svc);
-	krb5_cc_close(k, cc);
-	return ret;
+	return with_entry(mem, k, ccname, host, NULL, d, spn);
 }
