@@ -274,12 +274,7 @@ static int win_ap_req(struct initiator *in, TALLOC_CTX *mem,
 	struct result *res = &in->u->res;
 	OM_uint32 major, minor;
 
-	if (in->ctx != GSS_C_NO_CONTEXT)
-		gss_delete_sec_context(&minor, &in->ctx, GSS_C_NO_BUFFER);
-	if (in->cred != GSS_C_NO_CREDENTIAL)
-		gss_release_cred(&minor, &in->cred);
-	if (in->target != GSS_C_NO_NAME)
-		gss_release_name(&minor, &in->target);
+	init_release_gss(in);
 	in->mech = &mech_krb5_oid;
 	major = gss_acquire_cred_from(&minor, GSS_C_NO_NAME, GSS_C_INDEFINITE,
 				      &mechs, GSS_C_INITIATE, &store,

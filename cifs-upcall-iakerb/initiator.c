@@ -243,7 +243,8 @@ wipe:
 	return 0;
 }
 
-static int init_destructor(struct initiator *in)
+/* The GSS context, credential and target name, released and cleared */
+void init_release_gss(struct initiator *in)
 {
 	OM_uint32 minor;
 
@@ -253,6 +254,14 @@ static int init_destructor(struct initiator *in)
 		gss_release_cred(&minor, &in->cred);
 	if (in->target != GSS_C_NO_NAME)
 		gss_release_name(&minor, &in->target);
+	in->ctx = GSS_C_NO_CONTEXT;
+	in->cred = GSS_C_NO_CREDENTIAL;
+	in->target = GSS_C_NO_NAME;
+}
+
+static int init_destructor(struct initiator *in)
+{
+	init_release_gss(in);
 	/* the proxy's krb5 objects need the context */
 	TALLOC_FREE(in->kp);
 	if (in->k)
@@ -269,17 +278,7 @@ void init_free(struct initiator *in)
 /* Forget a failed attempt, so the next mechanism starts clean */
 static void init_reset(struct initiator *in)
 {
-	OM_uint32 minor;
-
-	if (in->ctx != GSS_C_NO_CONTEXT)
-		gss_delete_sec_context(&minor, &in->ctx, GSS_C_NO_BUFFER);
-	if (in->cred != GSS_C_NO_CREDENTIAL)
-		gss_release_cred(&minor, &in->cred);
-	if (in->target != GSS_C_NO_NAME)
-		gss_release_name(&minor, &in->target);
-	in->ctx = GSS_C_NO_CONTEXT;
-	in->cred = GSS_C_NO_CREDENTIAL;
-	in->target = GSS_C_NO_NAME;
+	init_release_gss(in);
 	in->from_password = in->discovery = false;
 	in->user_realm = NULL;
 	in->u->res.outcome = OUT_OK;

@@ -74,6 +74,9 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 
 void init_free(struct initiator *in);
 
+/* Release the GSS context, credential and name (a new attempt follows) */
+void init_release_gss(struct initiator *in);
+
 
 /* spnego_glue.c: the framing, no GSS calls */
 int spnego_wrap_first(TALLOC_CTX *mem, const struct der_blob *mechs,
