@@ -46,12 +46,15 @@ wait $restarter
 check restarted sh -c "[ \$(grep -c 'START pid=' '$LOG_DIR/smbsrv.log') -ge 2 ]"
 # the new server process set the session up again: one AP-REQ, no KDC leg
 after=$KTEST_WORK/smbsrv-after-restart.log
-awk '/ START pid=/ { n = NR } { l[NR] = $0 }
-     END { for (i = n; i <= NR; i++) print l[i] }' "$LOG_DIR/smbsrv.log" >"$after"
+# the smbsrv log from its last start on
+since_last_start() {
+	awk '/ START pid=/ { n = NR } { l[NR] = $0 }
+	     END { for (i = n; i <= NR; i++) print l[i] }' "$LOG_DIR/smbsrv.log"
+}
+since_last_start >"$after"
 check reauthenticated grep -q 'SESSION .*user=alice@' "$after"
 check reauth-ap-only sh -c "grep -q 'SESSLEG .*what=AP-REQ' '$after' &&
 	! grep -q 'SESSLEG .*kdc=1' '$after'"
-info "smbsrv: $(tail -n 3 "$LOG_DIR/smbsrv.out" 2>/dev/null | tr '\n' ' ')"
 info "kernel: $(dmesg | grep CIFS | tail -n 4 | tr '\n' ' ')"
 check readback-before cmp "$src" "$mnt/before.bin"
 check readback-during cmp "$src" "$mnt/during.bin"
@@ -92,8 +95,7 @@ check root-cache-is-bobs sh -c "klist -c FILE:/tmp/krb5cc_0 | grep -q 'bob@'"
 kdc2=$(grep -c '_REQ' "$KDC_LOG")
 iakerb_restart
 check cruid-reconnect-read cmp "$src" "$mnt/after.bin"
-awk '/ START pid=/ { n = NR } { l[NR] = $0 }
-     END { for (i = n; i <= NR; i++) print l[i] }' "$LOG_DIR/smbsrv.log" >"$after"
+since_last_start >"$after"
 check cruid-reconnect-as-alice grep -q 'SESSION .*user=alice@' "$after"
 check cruid-reconnect-not-bob sh -c "! grep -q 'user=bob@' '$after'"
 check cruid-reconnect-no-kdc sh -c "[ \$(grep -c '_REQ' '$KDC_LOG') = $kdc2 ]"
