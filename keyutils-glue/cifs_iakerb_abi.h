@@ -257,9 +257,12 @@ enum iakerb_type {
 #define IAKERB_ERR_BAD_PASSWORD		EKEYREJECTED
 #define IAKERB_ERR_EXPIRED		EKEYEXPIRED
 #define IAKERB_ERR_NO_PRINCIPAL		EACCES
+#define IAKERB_ERR_NO_SERVICE		ENXIO
 #define IAKERB_ERR_CLOCK_SKEW		ETIME
 #define IAKERB_ERR_KDC_UNREACHABLE	EHOSTUNREACH
+#define IAKERB_ERR_OWN_KDC_UNREACHABLE	ENETUNREACH
 #define IAKERB_ERR_NO_CREDS		ENOKEY
+#define IAKERB_ERR_TICKET_EXPIRED	ESTALE
 #define IAKERB_ERR_NO_MECH		EOPNOTSUPP
 #define IAKERB_ERR_TIMEOUT		ETIMEDOUT
 #define IAKERB_ERR_PROTOCOL		EPROTO
@@ -267,5 +270,48 @@ enum iakerb_type {
 #define IAKERB_ERR_AGENT_LOST		ECONNRESET
 #define IAKERB_ERR_NOT_PERMITTED	EPERM
 #define IAKERB_ERR_TOO_NEW		EPROTONOSUPPORT
+#define IAKERB_ERR_NO_MEMORY		ENOMEM
+
+/*
+ * X(name, errno, what the kernel logs): one row per outcome.  The kernel
+ * prints the line of the errno a helper rejected its key with
+ * ("Kerberos upcall leg N failed: <line>"), the helper names its outcome
+ * after the row, and both sides build their tables from this one.
+ */
+#define IAKERB_OUTCOMES(X)						\
+	X(BAD_PASSWORD, IAKERB_ERR_BAD_PASSWORD,			\
+	  "the KDC rejected the credentials (wrong password?)")		\
+	X(EXPIRED, IAKERB_ERR_EXPIRED,					\
+	  "password or account expired or locked")			\
+	X(NO_PRINCIPAL, IAKERB_ERR_NO_PRINCIPAL,			\
+	  "the KDC does not know this user")				\
+	X(NO_SERVICE, IAKERB_ERR_NO_SERVICE,				\
+	  "the KDC does not know the server's principal cifs/<host> (mounted by IP address or alias?)") \
+	X(CLOCK_SKEW, IAKERB_ERR_CLOCK_SKEW,				\
+	  "clock skew too great (check time synchronisation)")		\
+	X(KDC_UNREACHABLE, IAKERB_ERR_KDC_UNREACHABLE,			\
+	  "the server could not reach a KDC")				\
+	X(OWN_KDC_UNREACHABLE, IAKERB_ERR_OWN_KDC_UNREACHABLE,		\
+	  "this machine could not reach a KDC of the realm")		\
+	X(NO_CREDS, IAKERB_ERR_NO_CREDS,				\
+	  "no Kerberos credentials (no ticket cache, keytab or password)") \
+	X(TICKET_EXPIRED, IAKERB_ERR_TICKET_EXPIRED,			\
+	  "the Kerberos tickets have expired (renew them with kinit)")	\
+	X(NO_MECH, IAKERB_ERR_NO_MECH,					\
+	  "the server offers no usable Kerberos mechanism (no IAKerb)")	\
+	X(TIMEOUT, IAKERB_ERR_TIMEOUT,					\
+	  "the helper or its agent missed the deadline")		\
+	X(PROTOCOL, IAKERB_ERR_PROTOCOL,				\
+	  "malformed or out-of-order Kerberos token or upcall")		\
+	X(MUTUAL_AUTH, IAKERB_ERR_MUTUAL_AUTH,				\
+	  "the server failed mutual authentication")			\
+	X(AGENT_LOST, IAKERB_ERR_AGENT_LOST,				\
+	  "the IAKerb agent is gone")					\
+	X(NOT_PERMITTED, IAKERB_ERR_NOT_PERMITTED,			\
+	  "the helper may not reach its agent (kernel.yama.ptrace_scope=3?)") \
+	X(TOO_NEW, IAKERB_ERR_TOO_NEW,					\
+	  "the helper does not understand this upcall (update it)")	\
+	X(NO_MEMORY, IAKERB_ERR_NO_MEMORY,				\
+	  "the helper ran out of memory")
 
 #endif /* _CIFS_IAKERB_ABI_H */

@@ -88,38 +88,6 @@ struct iakerb_cred {
 	__u32		domain_len;
 };
 
-/*
- * X(name, errno, what the kernel logs): the outcomes of PROTOCOL.md §11.
- * fs/smb/client/cifs_iakerb.c has the same lines for the same errnos.
- */
-#define IAKERB_OUTCOMES(X)						\
-	X(BAD_PASSWORD, IAKERB_ERR_BAD_PASSWORD, \
-	  "the KDC rejected the credentials (wrong password?)")	\
-	X(EXPIRED, IAKERB_ERR_EXPIRED, \
-	  "password or account expired or locked")	\
-	X(NO_PRINCIPAL, IAKERB_ERR_NO_PRINCIPAL, \
-	  "the KDC does not know this user")	\
-	X(CLOCK_SKEW, IAKERB_ERR_CLOCK_SKEW, \
-	  "clock skew too great (check time synchronisation)")	\
-	X(KDC_UNREACHABLE, IAKERB_ERR_KDC_UNREACHABLE, \
-	  "the server could not reach a KDC")	\
-	X(NO_CREDS, IAKERB_ERR_NO_CREDS, \
-	  "no Kerberos credentials (no ticket cache, keytab or password)")	\
-	X(NO_MECH, IAKERB_ERR_NO_MECH, \
-	  "the server offers no usable Kerberos mechanism (no IAKerb)")	\
-	X(TIMEOUT, IAKERB_ERR_TIMEOUT, \
-	  "the helper or its agent missed the deadline")	\
-	X(PROTOCOL, IAKERB_ERR_PROTOCOL, \
-	  "malformed or out-of-order Kerberos token or upcall")	\
-	X(MUTUAL_AUTH, IAKERB_ERR_MUTUAL_AUTH, \
-	  "the server failed mutual authentication")	\
-	X(AGENT_LOST, IAKERB_ERR_AGENT_LOST, \
-	  "the IAKerb agent is gone")	\
-	X(NOT_PERMITTED, IAKERB_ERR_NOT_PERMITTED, \
-	  "the helper may not reach its agent (kernel.yama.ptrace_scope=3?)")	\
-	X(TOO_NEW, IAKERB_ERR_TOO_NEW, \
-	  "the helper does not understand this upcall (update it)")
-
 enum iakerb_outcome {
 #define IAKERB_X_ENUM(name, err, msg) IAKERB_OUT_##name,
 	IAKERB_OUTCOMES(IAKERB_X_ENUM)
