@@ -74,13 +74,15 @@ static bool agent_leg_run(struct agent *a, const struct iakerb_msg *m)
 	a->u->res.why[0] = 0;
 	ret = key ? init_next(a->in, mem, m->server_blob, m->server_blob_len,
 			      m->smb_status, &blob, &blob_len, &done, key,
-			      &key_len) : -ENOMEM;
+			      &key_len) :
+		    fail_oom(&a->u->res, "the leg's session key buffer");
 	if (!ret && done)
 		ret = payload_established(mem, key, key_len, &p);
 	else if (!ret)
 		ret = payload_continue(mem, blob, blob_len, getpid(), &p);
 	if (ret && a->u->res.outcome == OUT_OK)
-		fail(&a->u->res, IAKERB_OUT_PROTOCOL, "cannot build a payload");
+		fail(&a->u->res, outcome_from_errno(ret),
+		     "cannot build a payload: %s", strerror(-ret));
 	agent_log_leg(a, m->leg, ret);
 	msg_result(a->sock, m->nonce, m->leg,
 		   ret ? outcome_errno(a->u->res.outcome) : 0, &p);
@@ -293,11 +295,13 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 	 */
 	secret_wipe((uint8_t *)u->r->msg.secret, IAKERB_SECRET_LEN);
 	a.in = talloc_zero(u->mem, struct initiator);
-	ret = a.in ? init_first(a.in, mem, u, &blob, &blob_len) : -ENOMEM;
+	ret = a.in ? init_first(a.in, mem, u, &blob, &blob_len) :
+		     fail_oom(&u->res, "the agent's initiator");
 	if (!ret)
 		ret = payload_continue(mem, blob, blob_len, getpid(), &p);
 	if (ret && u->res.outcome == OUT_OK)
-		fail(&u->res, IAKERB_OUT_PROTOCOL, "cannot start: %d", ret);
+		fail(&u->res, outcome_from_errno(ret), "cannot start: %s",
+		     strerror(-ret));
 	if (a.in)
 		agent_log_leg(&a, 1, ret);
 	/* nobody to tell (leg 1's helper gave up): nothing to wait for */
@@ -332,8 +336,11 @@ int agent_start(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 
 	secret = secret_alloc(u->mem, IAKERB_SECRET_LEN);
 	buf = talloc_size(mem, IAKERB_MSG_MAX);
-	if (!secret || !buf || random_bytes(nonce, sizeof(nonce)))
-		return fail(&u->res, IAKERB_OUT_PROTOCOL, "no memory/entropy");
+	if (!secret || !buf)
+		return fail_oom(&u->res, "leg 1's secret and message buffer");
+	if (random_bytes(nonce, sizeof(nonce)))
+		return fail(&u->res, IAKERB_OUT_PROTOCOL, "no entropy: %s",
+			    strerror(errno));
 	memcpy(secret, r->msg.secret, IAKERB_SECRET_LEN);
 
 	/* leg 1's own channel: the rendezvous pair is the agent's to make */
@@ -395,7 +402,7 @@ int agent_start(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	p->len = m.payload_len;
 	p->flags = ip.flags;
 	if (!p->data)
-		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		return fail_oom(&u->res, "leg 1's payload");
 	ulog(LOG_DEBUG, "agent %d started", (int)pid);
 	return 0;
 }

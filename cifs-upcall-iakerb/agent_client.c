@@ -156,8 +156,11 @@ int agent_leg(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 
 	deadline_in(&deadline, leg_budget_ms(r));
 	buf = talloc_size(mem, IAKERB_MSG_MAX);
-	if (!buf || random_bytes(nonce, sizeof(nonce)))
-		return fail(res, IAKERB_OUT_PROTOCOL, "no memory/entropy");
+	if (!buf)
+		return fail_oom(res, "the leg's message buffer");
+	if (random_bytes(nonce, sizeof(nonce)))
+		return fail(res, IAKERB_OUT_PROTOCOL, "no entropy: %s",
+			    strerror(errno));
 
 	fd = take_agent_socket(r, res);
 	if (fd < 0)
@@ -223,7 +226,7 @@ int agent_leg(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	p->data = ip.sesskey_len ? secret_alloc(mem, m.payload_len) :
 				   talloc_size(mem, m.payload_len);
 	if (!p->data) {
-		ret = fail(res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		ret = fail_oom(res, "the agent's payload");
 		goto out;
 	}
 	memcpy(p->data, m.payload, m.payload_len);

@@ -34,34 +34,43 @@ static bool data_casecmp(const krb5_data *d, const char *s)
 	return d->length == strlen(s) && !strncasecmp(d->data, s, d->length);
 }
 
-/* What @cc holds for cifs/<host> */
+/*
+ * What @cc holds for cifs/<host>.  *stale is set when it held a TGT or
+ * that ticket which had expired (or ends within CC_MIN_LIFE): the
+ * difference between "no credentials" and "renew them".
+ */
 static enum cc_state cc_eval(krb5_context k, krb5_ccache cc,
-			     krb5_principal client, const char *host)
+			     krb5_principal client, const char *host,
+			     bool *stale)
 {
-	enum cc_state best = CC_NONE;
+	enum cc_state best = CC_NONE, kind;
 	krb5_cc_cursor cur;
 	krb5_creds c;
 	krb5_timestamp now = (krb5_timestamp)time(NULL);
 
+	*stale = false;
 	if (krb5_cc_start_seq_get(k, cc, &cur))
 		return CC_NONE;
 	while (!krb5_cc_next_cred(k, cc, &cur, &c)) {
 		krb5_principal s = c.server;
 
+		kind = CC_NONE;
 		if (!krb5_is_config_principal(k, s) &&
-		    c.times.endtime - now > CC_MIN_LIFE &&
 		    krb5_principal_compare(k, c.client, client) &&
 		    s->length == 2) {
 			if (data_casecmp(&s->data[0], "cifs") &&
 			    data_casecmp(&s->data[1], host))
-				best = CC_SERVICE;
-			else if (best == CC_NONE &&
-				 data_is(&s->data[0], "krbtgt") &&
+				kind = CC_SERVICE;
+			else if (data_is(&s->data[0], "krbtgt") &&
 				 s->data[1].length == client->realm.length &&
 				 !memcmp(s->data[1].data, client->realm.data,
 					 client->realm.length))
-				best = CC_TGT;
+				kind = CC_TGT;
 		}
+		if (kind != CC_NONE && c.times.endtime - now <= CC_MIN_LIFE)
+			*stale = true;
+		else if (kind > best)
+			best = kind;
 		krb5_free_cred_contents(k, &c);
 	}
 	krb5_cc_end_seq_get(k, cc, &cur);
@@ -92,18 +101,24 @@ struct cand {
 	bool		user_ok;
 };
 
+/* The best candidates so far: for the user, for anyone, and stale ones */
+struct cands {
+	struct cand	best, any;
+	struct cand	stale_user, stale_any;
+};
+
 static void consider(TALLOC_CTX *mem, krb5_context k, krb5_ccache cc,
-		     const char *host, const char *user, struct cand *best,
-		     struct cand *any)
+		     const char *host, const char *user, struct cands *cs)
 {
 	krb5_principal p = NULL;
 	struct cand c = { 0 };
 	char *full = NULL, *pn = NULL;
+	bool stale;
 
 	if (krb5_cc_get_principal(k, cc, &p))
 		return;
-	c.state = cc_eval(k, cc, p, host);
-	if (c.state == CC_NONE ||
+	c.state = cc_eval(k, cc, p, host, &stale);
+	if ((c.state == CC_NONE && !stale) ||
 	    krb5_cc_get_full_name(k, cc, &full) ||
 	    krb5_unparse_name(k, p, &pn))
 		goto out;
@@ -111,10 +126,17 @@ static void consider(TALLOC_CTX *mem, krb5_context k, krb5_ccache cc,
 	c.name = talloc_strdup(mem, full);
 	c.principal = talloc_strdup(mem, pn);
 	c.realm = talloc_strndup(mem, p->realm.data, p->realm.length);
-	if (c.user_ok && c.state > best->state)
-		*best = c;
-	if (c.state > any->state)
-		*any = c;
+	if (c.state == CC_NONE) {
+		if (c.user_ok && !cs->stale_user.name)
+			cs->stale_user = c;
+		if (!cs->stale_any.name)
+			cs->stale_any = c;
+		goto out;
+	}
+	if (c.user_ok && c.state > cs->best.state)
+		cs->best = c;
+	if (c.state > cs->any.state)
+		cs->any = c;
 out:
 	krb5_free_string(k, full);
 	krb5_free_unparsed_name(k, pn);
@@ -123,7 +145,7 @@ out:
 
 /* Every cache @name stands for */
 static void scan(TALLOC_CTX *mem, const char *name, const char *host,
-		 const char *user, struct cand *best, struct cand *any)
+		 const char *user, struct cands *cs)
 {
 	krb5_context k;
 	krb5_ccache cc;
@@ -134,7 +156,7 @@ static void scan(TALLOC_CTX *mem, const char *name, const char *host,
 	if (krb5_cc_resolve(k, name, &cc))
 		goto out;
 	if (!krb5_cc_support_switch(k, krb5_cc_get_type(k, cc))) {
-		consider(mem, k, cc, host, user, best, any);
+		consider(mem, k, cc, host, user, cs);
 		krb5_cc_close(k, cc);
 		goto out;
 	}
@@ -144,7 +166,7 @@ static void scan(TALLOC_CTX *mem, const char *name, const char *host,
 	    krb5_cccol_cursor_new(k, &cur))
 		goto out;
 	while (!krb5_cccol_cursor_next(k, cur, &cc) && cc) {
-		consider(mem, k, cc, host, user, best, any);
+		consider(mem, k, cc, host, user, cs);
 		krb5_cc_close(k, cc);
 	}
 	krb5_cccol_cursor_free(k, &cur);
@@ -172,27 +194,50 @@ int cc_find_k(TALLOC_CTX *mem, krb5_context k, const char *env_ccname,
 	      const char *host, const char *user, bool strict_user,
 	      struct cc_choice *out)
 {
-	struct cand best = { 0 }, any = { 0 };
+	struct cands cs = { 0 };
+	struct cand best;
 	const char *def = krb5_cc_default_name(k);
 
 	memset(out, 0, sizeof(*out));
 	if (env_ccname && name_usable(env_ccname))
-		scan(mem, env_ccname, host, user, &best, &any);
+		scan(mem, env_ccname, host, user, &cs);
 	if (def && (!env_ccname || strcmp(def, env_ccname)))
-		scan(mem, def, host, user, &best, &any);
+		scan(mem, def, host, user, &cs);
 
 	out->collection = talloc_strdup(mem, (env_ccname &&
 					      name_usable(env_ccname)) ?
 					env_ccname : (def ? def : ""));
+	best = cs.best;
 	if (best.state == CC_NONE && !strict_user)
-		best = any;
-	if (best.state == CC_NONE)
+		best = cs.any;
+	if (best.state == CC_NONE) {
+		struct cand *st = cs.stale_user.name || strict_user ?
+				  &cs.stale_user : &cs.stale_any;
+
+		out->stale = st->name;
+		out->stale_principal = st->principal;
 		return -ENOENT;
+	}
 	out->name = best.name;
 	out->principal = best.principal;
 	out->realm = best.realm;
 	out->state = best.state;
 	return 0;
+}
+
+/*
+ * Nothing usable was found (cc_find_k said -ENOENT): NO_CREDS, or
+ * TICKET_EXPIRED when a cache of the user held only tickets that had
+ * run out, so that the user is told to renew them.
+ */
+int cc_none(struct result *res, const struct cc_choice *cc, const char *why)
+{
+	if (cc->stale)
+		return fail(res, IAKERB_OUT_TICKET_EXPIRED, "%s: the tickets "
+			    "of %s in %s have expired (or end within %d s)",
+			    why, cc->stale_principal ? cc->stale_principal :
+			    "the user", cc->stale, CC_MIN_LIFE);
+	return fail(res, IAKERB_OUT_NO_CREDS, "%s", why);
 }
 
 /* Does krb5.conf name a KDC for @realm? (DNS does not count: see -I) */

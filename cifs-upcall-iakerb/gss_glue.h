@@ -20,6 +20,10 @@ extern gss_OID_desc mech_krb5_oid;
 
 int krb5_code_outcome(long code);
 int gss_outcome(OM_uint32 major, OM_uint32 minor);
+/* A KDC's KRB-ERROR error-code (RFC 4120 7.5.9): its outcome, or -1 */
+int krb_error_outcome(int32_t error_code);
+/* On a path that reaches no SMB server's KDC: "unreachable" is ours */
+void own_kdc_outcome(struct result *res);
 char *gss_text(TALLOC_CTX *mem, OM_uint32 major, OM_uint32 minor,
 	       const gss_OID mech);
 int gss_fail(struct result *res, TALLOC_CTX *mem, const char *what,

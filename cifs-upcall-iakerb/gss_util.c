@@ -30,33 +30,53 @@ int krb5_code_outcome(long code)
 	case KRB5KDC_ERR_NAME_EXP:
 		return IAKERB_OUT_EXPIRED;
 	case KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN:
-	case KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN:
 		return IAKERB_OUT_NO_PRINCIPAL;
+	/* the TGS exchange's: cifs/<host> (an IP address, an alias) */
+	case KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN:
+		return IAKERB_OUT_NO_SERVICE;
 	case KRB5KRB_AP_ERR_SKEW:
 	case KRB5_KDCREP_SKEW:
 		return IAKERB_OUT_CLOCK_SKEW;
+	/* what the SMB server relays when it cannot reach its KDC */
 	case KRB5KDC_ERR_SVC_UNAVAILABLE:
 	case KRB5KRB_AP_ERR_IAKERB_KDC_NOT_FOUND:
 	case KRB5KRB_AP_ERR_IAKERB_KDC_NO_RESPONSE:
+		return IAKERB_OUT_KDC_UNREACHABLE;
+	/*
+	 * Only libkrb5's own KDC lookup and sendto say these: this machine
+	 * found or reached no KDC (no IAKerb exchange makes them)
+	 */
 	case KRB5_KDC_UNREACH:
 	case KRB5_REALM_UNKNOWN:
 	case KRB5_REALM_CANT_RESOLVE:
 	case KRB5_ERR_HOST_REALM_UNKNOWN:
-		return IAKERB_OUT_KDC_UNREACHABLE;
+		return IAKERB_OUT_OWN_KDC_UNREACHABLE;
 	case KRB5_FCC_NOFILE:
 	case KRB5_CC_NOTFOUND:
 	case KRB5_CC_NOSUPP:
 	case KRB5_CC_FORMAT:
-	case KRB5KRB_AP_ERR_TKT_EXPIRED:
 	case KRB5_KT_NOTFOUND:
 	case KRB5_KT_END:
 		return IAKERB_OUT_NO_CREDS;
+	case KRB5KRB_AP_ERR_TKT_EXPIRED:
+		return IAKERB_OUT_TICKET_EXPIRED;
 	case KRB5KRB_AP_ERR_MODIFIED:
 	case KRB5KRB_AP_ERR_BADMATCH:
 	case KRB5KRB_AP_ERR_REPEAT:
 		return IAKERB_OUT_MUTUAL_AUTH;
+	/* libkrb5 returns errno values as they are */
+	case ENOMEM:
+		return IAKERB_OUT_NO_MEMORY;
 	}
 	return -1;
+}
+
+int krb_error_outcome(int32_t error_code)
+{
+	/* libkrb5's codes for them are KRB5KDC_ERR_NONE + the code */
+	if (error_code <= 0 || error_code > 127)
+		return -1;
+	return krb5_code_outcome(KRB5KDC_ERR_NONE + error_code);
 }
 
 int gss_outcome(OM_uint32 major, OM_uint32 minor)
@@ -67,14 +87,26 @@ int gss_outcome(OM_uint32 major, OM_uint32 minor)
 		return o;
 	switch (GSS_ROUTINE_ERROR(major)) {
 	case GSS_S_NO_CRED:
-	case GSS_S_CREDENTIALS_EXPIRED:
 		return IAKERB_OUT_NO_CREDS;
+	case GSS_S_CREDENTIALS_EXPIRED:
+		return IAKERB_OUT_TICKET_EXPIRED;
 	case GSS_S_BAD_SIG:
 		return IAKERB_OUT_MUTUAL_AUTH;
 	case GSS_S_BAD_MECH:
 		return IAKERB_OUT_NO_MECH;
 	}
 	return IAKERB_OUT_PROTOCOL;
+}
+
+/*
+ * A path that talks to no SMB server's KDC (plain krb5, the password's
+ * own AS exchange): whatever says "unreachable" is about this machine's
+ * KDCs, even a KDC_ERR_SVC_UNAVAILABLE that libkrb5 got from all of them.
+ */
+void own_kdc_outcome(struct result *res)
+{
+	if (res->outcome == IAKERB_OUT_KDC_UNREACHABLE)
+		res->outcome = IAKERB_OUT_OWN_KDC_UNREACHABLE;
 }
 
 /* MIT's own words for a failure, major and minor, on one line */

@@ -302,7 +302,7 @@ static int win_ap_req(struct initiator *in, TALLOC_CTX *mem,
 	*tok_len = out.length;
 	gss_release_buffer(&minor, &out);
 	if (!*tok)
-		return fail(res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		return fail_oom(res, "the krb5 AP-REQ");
 	snprintf(in->note.client, sizeof(in->note.client), "AP-REQ (krb5)");
 	in->note.client_len = *tok_len;
 	return 0;
@@ -341,19 +341,19 @@ static int win_start(struct initiator *in, TALLOC_CTX *mem, void **tok,
 
 	h = talloc_strdup(mem, host);
 	if (!h)
-		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		return fail_oom(&u->res, "the host name");
 	for (char *c = h; *c; c++)
 		if (*c >= 'A' && *c <= 'Z')
 			*c = (char)(*c - 'A' + 'a');
 	if (in->cc_state == CC_SERVICE) {
 		spn = talloc_asprintf(mem, "cifs/%s@%s", h, in->cc_realm);
 		if (!spn)
-			return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+			return fail_oom(&u->res, "the service principal's name");
 		return win_ap_req(in, mem, in->ccname, spn, tok, tok_len);
 	}
 	in->kp = talloc_zero(in, struct kproxy);
 	if (!in->kp)
-		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		return fail_oom(&u->res, "the KDC proxy");
 	if (in->cc_state == CC_TGT) {
 		ret = kproxy_start_tgt(in->kp, mem, in->k, in->ccname, h, true,
 				       &t, &tl, &u->res);
@@ -409,7 +409,7 @@ static int win_switch(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 					  in->user_realm);
 
 		if (!p)
-			return fail(&in->u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+			return fail_oom(&in->u->res, "the password's principal");
 		in->princ = p;
 	}
 	ret = win_start(in, mem, &tok, &tok_len);
@@ -516,7 +516,7 @@ int win_next(struct initiator *in, TALLOC_CTX *mem,
 	if (in->discovery && !in->user_realm && in->kp->user_realm) {
 		in->user_realm = talloc_strdup(in, in->kp->user_realm);
 		if (!in->user_realm)
-			return fail(res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+			return fail_oom(res, "the discovered realm");
 		ulog(LOG_INFO, "realm discovery: the server's realm is %s",
 		     in->user_realm);
 		ret = init_as_realm_ok(in, in->user_realm);

@@ -103,22 +103,26 @@ static int check_ours(struct initiator *in, const gss_buffer_t out)
 /* What the server sent: remember a discovered realm */
 static int check_theirs(struct initiator *in, const struct der_blob *tok)
 {
+	struct krb_error_info e;
 	struct gtok_krb5 g;
 	struct iakerb_proxy p;
 
 	describe_token(tok, in->note.server, sizeof(in->note.server));
 	in->note.server_len = tok->len;
+	in->srv_error = 0;
 	if (gtok_krb5_parse(tok->data, tok->len, &g) ||
 	    g.tok_id != GTOK_IAKERB_PROXY ||
 	    iakerb_proxy_parse_body(&g.body, &p))
 		return 0;	/* MIT will judge it */
+	if (p.kdc_msg_type == KRB_MSG_ERROR && !krb_error_parse(&p.kdc_msg, &e))
+		in->srv_error = e.error_code;
 	if (p.kdc_msg_type == KRB_MSG_NONE && in->discovery &&
 	    !in->user_realm && p.header.target_realm.len) {
 		in->user_realm = talloc_strndup(in, (const char *)
 						p.header.target_realm.data,
 						p.header.target_realm.len);
 		if (!in->user_realm)
-			return fail(&in->u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+			return fail_oom(&in->u->res, "the discovered realm");
 		ulog(LOG_INFO, "realm discovery: the server's realm is %s",
 		     in->user_realm);
 		return init_as_realm_ok(in, in->user_realm);
@@ -175,7 +179,7 @@ static int password_principal(struct initiator *in, TALLOC_CTX *mem)
 		in->discovery = true;
 	}
 	if (!princ || (!in->discovery && !in->user_realm))
-		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		return fail_oom(&u->res, "the password's principal");
 	in->princ = princ;
 	if (!in->discovery) {
 		ret = init_as_realm_ok(in, in->user_realm);
@@ -193,7 +197,7 @@ static int keep_password(struct initiator *in)
 
 	in->pw = secret_alloc(in, u->pass_len + 1);
 	if (!in->pw)
-		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		return fail_oom(&u->res, "the kept password");
 	memcpy(in->pw, u->pass, u->pass_len);
 	in->pw[u->pass_len] = 0;
 	in->pw_len = u->pass_len;
@@ -360,9 +364,11 @@ static int try_krb5(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 		if (ret)
 			return ret;
 	} else {
-		return fail(&u->res, IAKERB_OUT_NO_CREDS,
-			    "no ccache with a valid TGT or ticket for "
-			    "cifs/%s", d->host);
+		char why[IAKERB_HOST_MAX + 64];
+
+		snprintf(why, sizeof(why), "no ccache with a valid TGT or "
+			 "ticket for cifs/%s", d->host);
+		return cc_none(&u->res, &cc, why);
 	}
 	/* Windows lists the MS OID first for sec=mskrb5; the token itself
 	 * is the krb5 mech's either way */
@@ -395,6 +401,8 @@ static int try_krb5(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 		u->res.outcome = OUT_OK;
 		u->res.why[0] = 0;
 	}
+	/* plain krb5 asks this machine's KDC only */
+	own_kdc_outcome(&u->res);
 	return ret;
 }
 
@@ -424,17 +432,20 @@ static int try_iakerb(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 			     cc.state == CC_SERVICE ? "the service ticket" :
 			     "the TGT", cc.name, cc.principal);
 			ret = in->ccname && in->cc_realm ? 0 :
-			      fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+			      fail_oom(&u->res, "the ccache's name");
 		} else {
 			ret = creds_from_ccache(in, mem, &cc);
 		}
 	} else if (u->pass_len)
 		ret = creds_from_password(in, mem);
-	else
-		ret = fail(&u->res, IAKERB_OUT_NO_CREDS,
-			   "no ticket for %s in the ccache and no password "
-			   "for this mount", (d->have & IAKERB_F_USER) ?
-			   d->user : "the user");
+	else {
+		char why[IAKERB_USER_MAX + 64];
+
+		snprintf(why, sizeof(why), "no ticket for %s in the ccache "
+			 "and no password for this mount",
+			 (d->have & IAKERB_F_USER) ? d->user : "the user");
+		ret = cc_none(&u->res, &cc, why);
+	}
 	if (ret)
 		return ret;
 	if (in->windows)
@@ -447,7 +458,7 @@ static int try_iakerb(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 	 */
 	host = talloc_strdup(mem, d->host);
 	if (!host)
-		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		return fail_oom(&u->res, "the host name");
 	lowercase(host);
 	spn = talloc_asprintf(mem, "cifs/%s@", host);
 	major = spn ? (OM_uint32)import_krb5_name(spn, &in->target, &minor) :
@@ -478,8 +489,11 @@ int init_first(struct initiator *in, TALLOC_CTX *mem, struct upcall_ctx *u,
 	in->explicit_iakerb = d->sec == IAKERB_SEC_IAKERB &&
 			      (d->mechs & (IAKERB_MECH_KRB5 |
 					   IAKERB_MECH_MSKRB5));
-	if (krb5_init_context(&in->k))
-		return fail(&u->res, IAKERB_OUT_PROTOCOL, "krb5_init_context");
+	ret = krb5_init_context(&in->k);
+	if (ret)
+		return fail(&u->res, ret == ENOMEM ? IAKERB_OUT_NO_MEMORY :
+			    IAKERB_OUT_PROTOCOL, "krb5_init_context: %s",
+			    error_message(ret));
 	/* where what we obtain will go: the user's default collection */
 	cc_find_k(mem, in->k, u->env_ccname, d->host, "", false, &cc);
 	in->collection = talloc_strdup(in, cc.collection ? cc.collection : "");
@@ -667,6 +681,16 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 			snprintf(what, sizeof(what), "after the server's %s",
 				 in->note.server);
 			ret = gss_fail(res, mem, what, major, minor, in->mech);
+			/*
+			 * MIT may try something else after a KDC's error
+			 * (another realm for cifs/<host>@) and report how
+			 * that failed: the KDC's error says more
+			 */
+			if (res->outcome == IAKERB_OUT_PROTOCOL &&
+			    krb_error_outcome(in->srv_error) >= 0) {
+				res->outcome = krb_error_outcome(in->srv_error);
+				ret = -outcome_errno(res->outcome);
+			}
 			goto out;
 		}
 		if (major == GSS_S_COMPLETE)

@@ -41,6 +41,7 @@ struct initiator {
 	bool		established;
 	bool		mic_sent;
 	unsigned int	server_legs;	/* server tokens seen */
+	int32_t		srv_error;	/* the KRB-ERROR code it carried, or 0 */
 	/* the IAKerb dialect (iakerb_windows.c) */
 	enum upcall_dialect want;	/* configured: auto, mit or windows */
 	bool		windows;	/* speaking Windows' dialect */

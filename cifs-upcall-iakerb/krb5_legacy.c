@@ -62,6 +62,7 @@ int krb5_keytab_ccache(TALLOC_CTX *mem, krb5_context k, const char *keytab,
 		fail(res, o >= 0 ? o : IAKERB_OUT_NO_CREDS,
 		     "no ccache with a valid ticket, and keytab %s for %s: "
 		     "%s", keytab, user, m);
+		own_kdc_outcome(res);
 		krb5_free_error_message(k, m);
 	}
 	krb5_free_string(k, full);
@@ -82,7 +83,7 @@ static int try_host(TALLOC_CTX *mem, gss_cred_id_t cred, const char *host,
 {
 	gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
 	gss_name_t target = GSS_C_NO_NAME;
-	OM_uint32 major, minor;
+	OM_uint32 major, minor, min2;
 	int ret;
 
 	major = (OM_uint32)gss_service_name(host, &target, &minor);
@@ -92,7 +93,8 @@ static int try_host(TALLOC_CTX *mem, gss_cred_id_t cred, const char *host,
 				     &mech_krb5_oid, 0, 0,
 				     GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_BUFFER,
 				     NULL, token, NULL, NULL);
-	gss_release_name(&minor, &target);
+	/* not &minor: it holds MIT's reason for a failure */
+	gss_release_name(&min2, &target);
 	if (major != GSS_S_COMPLETE) {
 		char what[IAKERB_HOST_MAX + 32];
 
@@ -187,8 +189,13 @@ int legacy_run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	int step, ret;
 
 	key = secret_alloc(mem, IAKERB_SESSKEY_MAX);
-	if (!key || krb5_init_context(&k))
-		return fail(&u->res, IAKERB_OUT_PROTOCOL, "out of memory");
+	if (!key)
+		return fail_oom(&u->res, "the session key buffer");
+	ret = krb5_init_context(&k);
+	if (ret)
+		return fail(&u->res, ret == ENOMEM ? IAKERB_OUT_NO_MEMORY :
+			    IAKERB_OUT_PROTOCOL, "krb5_init_context: %s",
+			    error_message(ret));
 
 	if (cc_find_k(mem, k, u->env_ccname, d->host, d->user, false,
 		      &cc) == 0) {
@@ -201,9 +208,12 @@ int legacy_run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 				       &u->res))
 			goto out;
 	} else {
-		ret = fail(&u->res, IAKERB_OUT_NO_CREDS,
-			   "no ccache with a valid TGT or ticket for cifs/%s "
-			   "(uid %u)", d->host, (unsigned int)u->r->uid);
+		char why[IAKERB_HOST_MAX + 80];
+
+		snprintf(why, sizeof(why), "no ccache with a valid TGT or "
+			 "ticket for cifs/%s (uid %u)", d->host,
+			 (unsigned int)u->r->uid);
+		cc_none(&u->res, &cc, why);
 		goto out;
 	}
 
@@ -226,17 +236,23 @@ int legacy_run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 		ret = try_host(mem, cred, host, &token, key, &key_len,
 			       &u->res);
 	}
-	if (ret)
+	if (ret) {
+		/* only this machine's KDC was asked */
+		own_kdc_outcome(&u->res);
 		goto out;
+	}
 	u->res.outcome = OUT_OK;
 	u->res.why[0] = 0;
 
 	st.init.n_mechs = 1;
 	st.init.mechs[0] = d->sec == IAKERB_SEC_MSKRB5 ? oid_ms_krb5 : oid_krb5;
 	st.init.mech_token = (struct der_blob){ token.value, token.length };
-	if (spnego_build(mem, &st, &blob, &blob_len) ||
-	    payload_legacy(mem, key, key_len, blob, blob_len, p)) {
-		fail(&u->res, IAKERB_OUT_PROTOCOL, "cannot build the payload");
+	ret = spnego_build(mem, &st, &blob, &blob_len);
+	if (!ret)
+		ret = payload_legacy(mem, key, key_len, blob, blob_len, p);
+	if (ret) {
+		fail(&u->res, outcome_from_errno(ret),
+		     "cannot build the payload: %s", strerror(-ret));
 		goto out;
 	}
 	ulog(LOG_INFO, "krb5: AP-REQ for cifs/%s from %s (%zu bytes)", host,
@@ -252,5 +268,6 @@ out:
 bool legacy_failure_allows_iakerb(const struct result *res)
 {
 	return res->outcome == IAKERB_OUT_NO_CREDS ||
-	       res->outcome == IAKERB_OUT_KDC_UNREACHABLE;
+	       res->outcome == IAKERB_OUT_TICKET_EXPIRED ||
+	       res->outcome == IAKERB_OUT_OWN_KDC_UNREACHABLE;
 }

@@ -89,7 +89,9 @@ static int frame_request(struct kproxy *kp, TALLOC_CTX *mem,
 
 	talloc_free(kp->realm);
 	kp->realm = talloc_strndup(kp, realm->data, realm->length);
-	if (!kp->realm || memchr(realm->data, 0, realm->length))
+	if (!kp->realm)
+		return fail_oom(res, "the request's realm");
+	if (memchr(realm->data, 0, realm->length))
 		return fail(res, IAKERB_OUT_PROTOCOL, "bad realm from MIT");
 	if (krb_msg_identify(&m, &type))
 		return fail(res, IAKERB_OUT_PROTOCOL,
@@ -153,7 +155,7 @@ static int tgs_begin(struct kproxy *kp, TALLOC_CTX *mem, uint8_t **tok,
 			      (int)kp->client->realm.length,
 			      kp->client->realm.data);
 	if (!spn)
-		return fail(res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		return fail_oom(res, "the service principal's name");
 	code = krb5_parse_name(kp->k, spn, &kp->server);
 	talloc_free(spn);
 	want.client = kp->client;
@@ -220,7 +222,7 @@ static int kproxy_init(struct kproxy *kp, krb5_context k, const char *host,
 	talloc_set_destructor(kp, kproxy_destructor);
 	kp->host = talloc_strdup(kp, host);
 	if (!kp->host)
-		return fail(res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		return fail_oom(res, "the proxy's host name");
 	return 0;
 }
 
@@ -239,13 +241,13 @@ int kproxy_start_password(struct kproxy *kp, TALLOC_CTX *mem, krb5_context k,
 			talloc_strdup(kp, princ);
 	kp->pw = secret_alloc(kp, pw_len + 1);
 	if (!kp->user || !kp->pw)
-		return fail(res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		return fail_oom(res, "the proxy's user name and password");
 	memcpy(kp->pw, pw, pw_len);
 	kp->pw[pw_len] = 0;
 	if (at && at[1]) {
 		kp->user_realm = talloc_strdup(kp, at + 1);
 		if (!kp->user_realm)
-			return fail(res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+			return fail_oom(res, "the user's realm");
 		ret = new_principal(kp, kp->user, kp->user_realm, res);
 		return ret ? ret : as_begin(kp, mem, tok, tok_len, res);
 	}
@@ -305,7 +307,7 @@ static int keep_cookie(struct kproxy *kp, const struct iakerb_header *h,
 	kp->cookie = talloc_memdup(kp, h->cookie.data,
 				   h->cookie.len ? h->cookie.len : 1);
 	if (!kp->cookie)
-		return fail(res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		return fail_oom(res, "the server's IAKerb cookie");
 	kp->cookie_len = h->cookie.len;
 	return 0;
 }
@@ -326,7 +328,7 @@ static int discovery_reply(struct kproxy *kp, TALLOC_CTX *mem,
 			    "realm discovery gave no usable realm");
 	kp->user_realm = talloc_strndup(kp, (const char *)r->data, r->len);
 	if (!kp->user_realm)
-		return fail(res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		return fail_oom(res, "the discovered realm");
 	ret = new_principal(kp, kp->user, kp->user_realm, res);
 	return ret ? ret : as_begin(kp, mem, tok, tok_len, res);
 }

@@ -108,3 +108,8 @@ int fail(struct result *res, int outcome, const char *fmt, ...)
 	}
 	return -outcome_errno(res->outcome);
 }
+
+int fail_oom(struct result *res, const char *what)
+{
+	return fail(res, IAKERB_OUT_NO_MEMORY, "out of memory (%s)", what);
+}

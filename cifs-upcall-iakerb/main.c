@@ -61,7 +61,7 @@ static int read_password(struct upcall_ctx *u, TALLOC_CTX *mem)
 	buf = secret_alloc(mem, IAKERB_CRED_MAX);
 	u->pass = secret_alloc(mem, IAKERB_PASS_MAX);
 	if (!buf || !u->pass)
-		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
+		return fail_oom(&u->res, "the password buffers");
 	ret = u->io->read_cred(u->io, (int32_t)r->msg.cred_key, r->d.xid, buf,
 			       IAKERB_CRED_MAX, &c);
 	if (ret) {
@@ -185,8 +185,10 @@ int upcall_main(struct upcall_io *io, const struct upcall_opts *o)
 			     flags_name(p.flags), p.len);
 	}
 	if (ret) {
+		/* a bare -errno from a library (ENOMEM...): its own row */
 		if (u.res.outcome == OUT_OK)
-			fail(&u.res, IAKERB_OUT_PROTOCOL, "failed (%d)", ret);
+			fail(&u.res, outcome_from_errno(ret), "failed: %s",
+			     strerror(-ret));
 		err = outcome_errno(u.res.outcome);
 		/* one line: what the kernel will print, and why (when the
 		 * agent failed, its own line says why: ours is a debug one) */

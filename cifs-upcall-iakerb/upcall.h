@@ -60,6 +60,8 @@ struct result {
 /* Record the first failure; returns -errno of @outcome, for "return". */
 int fail(struct result *res, int outcome, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* NO_MEMORY, with @what (which allocation) as the line's reason */
+int fail_oom(struct result *res, const char *what);
 int outcome_errno(int outcome);
 const char *outcome_name(int outcome);
 /* IAKERB_OUT_* for a positive errno from the table, else PROTOCOL */
@@ -226,6 +228,9 @@ struct cc_choice {
 	char	*realm;
 	enum cc_state state;
 	char	*collection;	/* where obtained credentials go */
+	/* none found: a cache whose tickets for the user had all expired */
+	char	*stale;
+	char	*stale_principal;
 };
 
 struct upcall_ctx {

@@ -11,10 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 /* before cmocka.h: it defines a fail() macro; ours is called (fail)() */
 #include "upcall.h"
 #include "initiator.h"
+#include "ccache_find.h"
 #include "test_util.h"
 
 /* ---- command line ------------------------------------------------------ */
@@ -328,6 +331,159 @@ static void krb5_codes(void **state)
 			 IAKERB_OUT_PROTOCOL);
 }
 
+/*
+ * The four outcomes that used to be folded into others (issue 11, 2.7),
+ * each with its own errno and its own kernel line.
+ */
+static void outcomes_distinct(void **state)
+{
+	struct result res = { .outcome = OUT_OK };
+	static const int rows[] = {
+		IAKERB_OUT_NO_PRINCIPAL, IAKERB_OUT_NO_SERVICE,
+		IAKERB_OUT_KDC_UNREACHABLE, IAKERB_OUT_OWN_KDC_UNREACHABLE,
+		IAKERB_OUT_NO_CREDS, IAKERB_OUT_TICKET_EXPIRED,
+		IAKERB_OUT_PROTOCOL, IAKERB_OUT_NO_MEMORY,
+	};
+	size_t i, j;
+
+	(void)state;
+	/* the service principal, not the user */
+	assert_int_equal(krb5_code_outcome(KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN),
+			 IAKERB_OUT_NO_SERVICE);
+	assert_int_equal(krb5_code_outcome(KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN),
+			 IAKERB_OUT_NO_PRINCIPAL);
+	assert_int_equal(outcome_errno(IAKERB_OUT_NO_SERVICE), ENXIO);
+	/* ... as the KDC's KRB-ERROR code says it, through the server */
+	assert_int_equal(krb_error_outcome(7), IAKERB_OUT_NO_SERVICE);
+	assert_int_equal(krb_error_outcome(6), IAKERB_OUT_NO_PRINCIPAL);
+	assert_int_equal(krb_error_outcome(24), IAKERB_OUT_BAD_PASSWORD);
+	assert_int_equal(krb_error_outcome(0), -1);
+	assert_int_equal(krb_error_outcome(25), -1);
+	/* this machine's KDC lookup and sendto, not the server's */
+	assert_int_equal(krb5_code_outcome(KRB5_KDC_UNREACH),
+			 IAKERB_OUT_OWN_KDC_UNREACHABLE);
+	assert_int_equal(krb5_code_outcome(KRB5_REALM_UNKNOWN),
+			 IAKERB_OUT_OWN_KDC_UNREACHABLE);
+	assert_int_equal(krb5_code_outcome(KRB5_REALM_CANT_RESOLVE),
+			 IAKERB_OUT_OWN_KDC_UNREACHABLE);
+	assert_int_equal(outcome_errno(IAKERB_OUT_OWN_KDC_UNREACHABLE),
+			 ENETUNREACH);
+	/* the server's KDC is the server's, unless no server was asked */
+	assert_int_equal(krb5_code_outcome(KRB5KDC_ERR_SVC_UNAVAILABLE),
+			 IAKERB_OUT_KDC_UNREACHABLE);
+	(fail)(&res, gss_outcome(GSS_S_FAILURE, KRB5KDC_ERR_SVC_UNAVAILABLE),
+	       "x");
+	own_kdc_outcome(&res);
+	assert_int_equal(res.outcome, IAKERB_OUT_OWN_KDC_UNREACHABLE);
+	res.outcome = IAKERB_OUT_BAD_PASSWORD;
+	own_kdc_outcome(&res);
+	assert_int_equal(res.outcome, IAKERB_OUT_BAD_PASSWORD);
+	/* expired tickets: renew them */
+	assert_int_equal(krb5_code_outcome(KRB5KRB_AP_ERR_TKT_EXPIRED),
+			 IAKERB_OUT_TICKET_EXPIRED);
+	assert_int_equal(gss_outcome(GSS_S_CREDENTIALS_EXPIRED, 0),
+			 IAKERB_OUT_TICKET_EXPIRED);
+	assert_int_equal(gss_outcome(GSS_S_NO_CRED, 0), IAKERB_OUT_NO_CREDS);
+	assert_int_equal(outcome_errno(IAKERB_OUT_TICKET_EXPIRED), ESTALE);
+	/* out of memory, from libkrb5, GSS, a bare -errno, or our own */
+	assert_int_equal(krb5_code_outcome(ENOMEM), IAKERB_OUT_NO_MEMORY);
+	assert_int_equal(gss_outcome(GSS_S_FAILURE, ENOMEM),
+			 IAKERB_OUT_NO_MEMORY);
+	assert_int_equal(outcome_from_errno(-ENOMEM), IAKERB_OUT_NO_MEMORY);
+	res.outcome = OUT_OK;
+	assert_int_equal(fail_oom(&res, "the kept password"), -ENOMEM);
+	assert_int_equal(res.outcome, IAKERB_OUT_NO_MEMORY);
+	assert_string_equal(res.why, "out of memory (the kept password)");
+	/* distinct errnos and distinct lines: the kernel tells them apart */
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		for (j = i + 1; j < sizeof(rows) / sizeof(rows[0]); j++) {
+			assert_int_not_equal(outcome_errno(rows[i]),
+					     outcome_errno(rows[j]));
+			assert_string_not_equal(
+				iakerb_outcome_msg(outcome_errno(rows[i])),
+				iakerb_outcome_msg(outcome_errno(rows[j])));
+		}
+}
+
+/* A FILE cache of alice@R holding one TGT that ends at @end */
+static char *cache_with_tgt(TALLOC_CTX *mem, krb5_context k, const char *tag,
+			    krb5_timestamp end)
+{
+	char *name = talloc_asprintf(mem, "FILE:/tmp/test_helper_cc.%d.%s",
+				     (int)getpid(), tag);
+	krb5_creds c = { 0 };
+	krb5_ccache cc;
+
+	assert_int_equal(krb5_cc_resolve(k, name, &cc), 0);
+	assert_int_equal(krb5_parse_name(k, "alice@R.TEST", &c.client), 0);
+	assert_int_equal(krb5_parse_name(k, "krbtgt/R.TEST@R.TEST",
+					 &c.server), 0);
+	assert_int_equal(krb5_cc_initialize(k, cc, c.client), 0);
+	c.times.authtime = c.times.starttime = end - 36000;
+	c.times.endtime = end;
+	c.keyblock.enctype = ENCTYPE_AES256_CTS_HMAC_SHA1_96;
+	c.keyblock.length = 32;
+	c.keyblock.contents = (krb5_octet *)"0123456789abcdef0123456789abcdef";
+	c.ticket.length = 4;
+	c.ticket.data = (char *)"tckt";
+	assert_int_equal(krb5_cc_store_cred(k, cc, &c), 0);
+	c.keyblock.contents = NULL;
+	c.ticket.data = NULL;
+	krb5_free_principal(k, c.client);
+	krb5_free_principal(k, c.server);
+	krb5_cc_close(k, cc);
+	return name;
+}
+
+/* Only expired tickets: TICKET_EXPIRED, naming the cache; none: NO_CREDS */
+static void ccache_expired(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	krb5_timestamp now = (krb5_timestamp)time(NULL);
+	struct result res = { .outcome = OUT_OK };
+	struct cc_choice cc;
+	krb5_context k;
+	char *old, *soon, *good;
+
+	(void)state;
+	setenv("KRB5CCNAME", "FILE:/nonexistent/cc", 1);
+	assert_int_equal(krb5_init_context(&k), 0);
+	old = cache_with_tgt(mem, k, "old", now - 3600);
+	soon = cache_with_tgt(mem, k, "soon", now + 30);
+	good = cache_with_tgt(mem, k, "good", now + 3600);
+
+	assert_int_equal(cc_find_k(mem, k, old, "srv.test", "alice", true,
+				   &cc), -ENOENT);
+	assert_non_null(cc.stale);
+	assert_string_equal(cc.stale, old);
+	assert_int_equal(cc_none(&res, &cc, "nothing"), -ESTALE);
+	assert_int_equal(res.outcome, IAKERB_OUT_TICKET_EXPIRED);
+	assert_non_null(strstr(res.why, "alice@R.TEST"));
+	assert_non_null(strstr(res.why, "have expired"));
+	/* ending within a minute counts as expired: it would not last */
+	assert_int_equal(cc_find_k(mem, k, soon, "srv.test", "alice", false,
+				   &cc), -ENOENT);
+	assert_non_null(cc.stale);
+	/* another user's expired tickets are no hint for this one */
+	assert_int_equal(cc_find_k(mem, k, old, "srv.test", "bob", true,
+				   &cc), -ENOENT);
+	assert_null(cc.stale);
+	res.outcome = OUT_OK;
+	assert_int_equal(cc_none(&res, &cc, "nothing"), -ENOKEY);
+	assert_int_equal(res.outcome, IAKERB_OUT_NO_CREDS);
+	/* a valid TGT is used, and nothing is stale */
+	assert_int_equal(cc_find_k(mem, k, good, "srv.test", "alice", true,
+				   &cc), 0);
+	assert_int_equal(cc.state, CC_TGT);
+	assert_null(cc.stale);
+	unlink(old + 5);
+	unlink(soon + 5);
+	unlink(good + 5);
+	krb5_free_context(k);
+	unsetenv("KRB5CCNAME");
+	talloc_free(mem);
+}
+
 /* ---- SPNEGO framing of the initiator ------------------------------------ */
 
 static void framing_first(void **state)
@@ -470,6 +626,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(payloads),
 	cmocka_unit_test(outcomes),
 	cmocka_unit_test(krb5_codes),
+	cmocka_unit_test(outcomes_distinct),
+	cmocka_unit_test(ccache_expired),
 	cmocka_unit_test(framing_first),
 	cmocka_unit_test(framing_next),
 	cmocka_unit_test(reply_refused),

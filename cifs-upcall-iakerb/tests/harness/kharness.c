@@ -54,7 +54,7 @@
 static struct {
 	const char *helper, *dir, *to, *from, *user, *pwfile, *domain;
 	const char *host, *expect;
-	const char *hargs[8];
+	const char *hargs[16];
 	int nhargs;
 	unsigned int uid, creduid, pid, tmo;
 	int target, sec;
@@ -134,7 +134,7 @@ static uint32_t parse_mechs(const char *s)
 /* Run the helper on the directory; returns its exit status */
 static int run_helper(int as_uid)
 {
-	char *argv[16];
+	char *argv[24];
 	int n = 0, i, st;
 	pid_t pid;
 
@@ -236,7 +236,9 @@ static const char *errno_name(int e)
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { ETIMEDOUT, "ETIMEDOUT" },
 		{ EPROTO, "EPROTO" }, { EBADMSG, "EBADMSG" },
 		{ ECONNRESET, "ECONNRESET" }, { EPERM, "EPERM" },
-		{ EPROTONOSUPPORT, "EPROTONOSUPPORT" },
+		{ EPROTONOSUPPORT, "EPROTONOSUPPORT" }, { ENXIO, "ENXIO" },
+		{ ENETUNREACH, "ENETUNREACH" }, { ESTALE, "ESTALE" },
+		{ ENOMEM, "ENOMEM" },
 	};
 	size_t i;
 
@@ -358,7 +360,7 @@ int main(int argc, char **argv)
 		case 'd': opt.domain = optarg; break;
 		case 'o': opt.tmo = (unsigned int)atoi(optarg); break;
 		case 'h': opt.host = optarg; break;
-		case 'a': if (opt.nhargs < 8) opt.hargs[opt.nhargs++] = optarg;
+		case 'a': if (opt.nhargs < 16) opt.hargs[opt.nhargs++] = optarg;
 			  break;
 		case 'k': opt.kill_agent_after = atoi(optarg); break;
 		case 'K': opt.kill_caller_after = atoi(optarg); break;

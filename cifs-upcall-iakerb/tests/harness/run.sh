@@ -184,7 +184,7 @@ pwfile bob Bob-pass-1
 pwfile carol Carol-pass-1
 pwfile erin Erin-pass-1
 pwfile wrong Not-the-password
-for u in $(seq 1000 1040); do
+for u in $(seq 1000 1070); do
 	mkdir -p "$W/cc/$u"
 	chown "$u:$u" "$W/cc/$u"
 	chmod 700 "$W/cc/$u"
@@ -206,6 +206,15 @@ chown -R 1024:1024 "$W/cc/1024"
 srvexec env KRB5CCNAME="DIR:$W/cc/1037" sh -c \
 	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
 chown -R 1037:1037 "$W/cc/1037"
+# ... uid 1038 one that has run out (20 s: less than the helper's 60 s
+# minimum), for TICKET_EXPIRED; uid 1039 a good one, for a krb5 mount
+# whose own KDC is down
+srvexec env KRB5CCNAME="DIR:$W/cc/1038" sh -c \
+	"echo Dave-pass-1 | kinit -l 20s dave@$REALM" >>"$W/log/kinit.log" 2>&1
+chown -R 1038:1038 "$W/cc/1038"
+srvexec env KRB5CCNAME="DIR:$W/cc/1039" sh -c \
+	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
+chown -R 1039:1039 "$W/cc/1039"
 # the dialect from krb5.conf's [appdefaults] instead of the command line
 { cat "$W/client/krb5.conf"; printf '[appdefaults]\n    cifs-upcall-iakerb = {\n        iakerb_dialect = windows\n    }\n'; } \
 	>"$W/client/krb5-windows.conf"
@@ -264,10 +273,15 @@ flow() {
 }
 
 # Nothing but AF_UNIX sockets, no connect() but to /dev/log (syslog) and
-# nscd's socket (glibc's NSS asks it first when the host's passwd is read)
+# nscd's socket (glibc's NSS asks it first when the host's passwd is read),
+# and, in a flow that sets OWN_KDC=1, to the KDC sockets the client's own
+# krb5.conf names ($W/client/no-such-kdc.sock, $W/direct/kdc.sock)
 check_trace() {
-	local name=$1 st=$2 bad
+	local name=$1 st=$2 bad own='$^'
+	[ -n "${OWN_KDC:-}" ] &&
+		own="^[0-9]+ +connect\\([0-9]+, \\{sa_family=AF_UNIX, sun_path=\"$W/(client/no-such-kdc|direct/kdc)\\.sock\"\\}"
 	bad=$(grep -E 'socket\(|connect\(|sendto\(' "$st" |
+		grep -vE "$own" |
 		grep -vE 'socket\((AF_UNIX|PF_LOCAL|AF_LOCAL)' |
 		grep -vE 'connect\([0-9]+, \{sa_family=AF_UNIX, sun_path="(/dev/log|/var/run/nscd/socket|/run/nscd/socket)"\}' |
 		grep -vE 'sendto\(.*, NULL, 0(\) += | <unfinished)' |
@@ -375,6 +389,27 @@ flow discovery-unknown-user 1017 "" --user nobody \
 	--password-file "$W/pw/wrong" --expect EACCES
 # 9. no ticket and no password
 flow no-credentials 1006 "" --user "erin@$R" --expect ENOKEY
+expect_log no-credentials line 'NO_CREDS \(Required key not available\): no ticket for erin@[^ ]* in the ccache and no password'
+#    ... only a ticket that has run out: renew it (not "no credentials"),
+#    through IAKerb and on a 7.2 kernel alike
+flow expired-ticket 1038 "" --user "dave@$R" --expect ESTALE
+expect_log expired-ticket line 'TICKET_EXPIRED \(Stale file handle\): .*tickets of dave@[^ ]* in DIR::[^ ]* have expired'
+flow expired-ticket-legacy 1038 "" --user "dave@$R" --legacy --sec krb5 \
+	--expect ESTALE
+# 9b. the KDC knows the user but not cifs/<host> (a mount by IP address or
+#     an alias): the service, not the user, is unknown
+flow unknown-service 1040 "" --user "alice@$R" --host alias.test \
+	--password-file "$W/pw/alice" --expect ENXIO
+expect_log unknown-service line 'NO_SERVICE \(No such device or address\)'
+flow unknown-service-ip 1040 "" --user "alice@$R" --host 10.9.8.7 \
+	--password-file "$W/pw/alice" --expect ENXIO
+# 9c. krb5 with a TGT, and this machine's own KDC (krb5.conf) is down: it
+#     is ours that could not be reached, not the server's
+OWN_KDC=1 CLIENT_CONF=$W/client/krb5-kdc.conf flow own-kdc-down 1039 "" \
+	--user "dave@$R" --sec krb5 --mechs krb5 --expect ENETUNREACH
+expect_log own-kdc-down line 'OWN_KDC_UNREACHABLE \(Network is unreachable\): .*[Cc]annot contact any KDC'
+OWN_KDC=1 CLIENT_CONF=$W/client/krb5-kdc.conf flow own-kdc-down-legacy 1039 "" \
+	--user "dave@$R" --legacy --sec krb5 --expect ENETUNREACH
 # 10. the server offers no IAKerb, and there is only a password
 flow no-iakerb-offered 1006 "" --user "erin@$R" --sec krb5 --mechs krb5 \
 	--password-file "$W/pw/erin" --expect EOPNOTSUPP
@@ -512,6 +547,8 @@ flow win-discovery-wrong-password 1030 "--windows" --user carol \
 	--password-file "$W/pw/wrong" --expect EKEYREJECTED
 flow win-unknown-principal 1030 "--windows" --user "nobody@$R" \
 	--password-file "$W/pw/wrong" --expect EACCES
+flow win-unknown-service 1041 "--windows" --user "alice@$R" \
+	--host alias.test --password-file "$W/pw/alice" --expect ENXIO
 # 32. a forced wrong dialect fails at the first KDC reply, with a reason
 flow win-forced-mit 1026 "--windows" --user "bob@$R" \
 	--password-file "$W/pw/bob" --helper-arg --dialect=mit --expect EPROTO
