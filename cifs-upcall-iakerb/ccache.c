@@ -16,7 +16,6 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <profile.h>
 
 #include "gss_glue.h"
 #include "ccache_find.h"
@@ -238,23 +237,6 @@ int cc_none(struct result *res, const struct cc_choice *cc, const char *why)
 			    why, cc->stale_principal ? cc->stale_principal :
 			    "the user", cc->stale, CC_MIN_LIFE);
 	return fail(res, IAKERB_OUT_NO_CREDS, "%s", why);
-}
-
-/* Does krb5.conf name a KDC for @realm? (DNS does not count: see -I) */
-bool realm_has_kdc(krb5_context k, const char *realm)
-{
-	const char *path[] = { "realms", realm, "kdc", NULL };
-	profile_t prof = NULL;
-	char **vals = NULL;
-	bool has = false;
-
-	if (!realm || !realm[0] || krb5_get_profile(k, &prof))
-		return false;
-	if (!profile_get_values(prof, path, &vals) && vals && vals[0])
-		has = true;
-	profile_free_list(vals);
-	profile_release(prof);
-	return has;
 }
 
 /*

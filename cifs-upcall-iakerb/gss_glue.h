@@ -35,11 +35,18 @@ int gss_session_key(gss_ctx_id_t ctx, uint8_t *key, size_t cap, size_t *len,
 /* krb5_legacy.c, shared with the agent's krb5 path */
 int krb5_keytab_ccache(TALLOC_CTX *mem, krb5_context k, const char *keytab,
 		       const char *user, char **ccname, struct result *res);
+/*
+ * A password's AS exchange with the realm's KDC, from this machine: a
+ * TGT in a MEMORY cache (*cc, *ccname).  On failure *unreachable says
+ * whether no KDC answered (policy.c); @res has the outcome either way.
+ */
+int krb5_password_ccache(TALLOC_CTX *mem, krb5_context k, const char *princ,
+			 const char *pass, size_t pass_len, krb5_ccache *cc,
+			 char **ccname, bool *unreachable, struct result *res);
 int krb5_host_candidate(TALLOC_CTX *mem, struct upcall_ctx *u, int step,
 			char **host);
 
 /* ccache.c */
-bool realm_has_kdc(krb5_context k, const char *realm);
 int cc_store_allowed(krb5_context k, const char *collection,
 		     krb5_principal princ, bool *allowed);
 int cc_stored_name(TALLOC_CTX *mem, const char *collection,

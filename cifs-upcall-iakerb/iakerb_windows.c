@@ -365,6 +365,8 @@ static int win_start(struct initiator *in, TALLOC_CTX *mem, void **tok,
 		TALLOC_FREE(in->pw);
 		in->pw_len = 0;
 	}
+	if (!ret && in->kp->state != KPROXY_DONE)
+		ret = pw_token_ok(in, in->kp->sent_type, in->kp->realm);
 	if (ret)
 		return ret;
 	if (in->kp->state == KPROXY_DONE)
@@ -514,12 +516,12 @@ int win_next(struct initiator *in, TALLOC_CTX *mem,
 		return ret;
 	/* a realm learnt by discovery: the AS-REQ is made, not yet sent */
 	if (in->discovery && !in->user_realm && in->kp->user_realm) {
-		in->user_realm = talloc_strdup(in, in->kp->user_realm);
-		if (!in->user_realm)
-			return fail_oom(res, "the discovered realm");
-		ulog(LOG_INFO, "realm discovery: the server's realm is %s",
-		     in->user_realm);
-		ret = init_as_realm_ok(in, in->user_realm);
+		ret = pw_realm_learnt(in, in->kp->user_realm);
+		if (ret)
+			return ret;
+	}
+	if (in->kp->state != KPROXY_DONE) {
+		ret = pw_token_ok(in, in->kp->sent_type, in->kp->realm);
 		if (ret)
 			return ret;
 	}

@@ -7,25 +7,24 @@
  *   1. the user's ccache, if it holds a valid service ticket for
  *      cifs/<host> (only the AP exchange goes through the server) or a TGT
  *      (TGS and AP go through the server);
- *   2. the password given for this mount (the cifs.iakerb_cred key):
- *      gss_acquire_cred_with_password on the IAKerb mech, which defers the
- *      AS exchange to gss_init_sec_context, i.e. to the server.  A user
- *      name without a realm ("alice") becomes "alice@": MIT then asks the
- *      server for its realm first (realm discovery).
+ *   2. the password given for this mount (the cifs.iakerb_cred key), for
+ *      the principal password.c makes, as policy.c's rule says: the
+ *      realm's KDC asked from this machine first (a TGT in a MEMORY
+ *      cache, then plain krb5 or IAKerb from it), and only when no KDC
+ *      of the realm is known or reachable, the AS exchange through the
+ *      server: gss_acquire_cred_with_password on the IAKerb mech, which
+ *      defers it to gss_init_sec_context.  With no realm known ("alice@")
+ *      MIT asks the server for its realm first (realm discovery).
  *
- * Two rules protect the password (both checked on the tokens MIT makes,
- * before they leave, so they hold whatever MIT's state machine does):
- *   - an AS-REQ may only go to the user's own realm, or to the realm this
- *     server told us in realm discovery for this mount: never to a realm
- *     the server merely suggests later (a referral, a WRONG_REALM error);
- *   - a realm that krb5.conf gives a KDC for is not asked through the
- *     server unless the user opted in (-I, or sec=iakerb by name), since
- *     a hostile network could otherwise make us send that realm's AS
- *     exchange to a hostile server.
+ * The rule is checked again on every token MIT makes, before it leaves,
+ * so it holds whatever MIT's state machine does: an AS-REQ of the
+ * password goes only to its realm (never one the server suggests later:
+ * a referral, a WRONG_REALM error) and only if policy.c allows it.
  *
- * What the exchange obtains goes into the user's ccache collection as a
- * cache of its own (gss_store_cred_into, not default: the primary stays
- * primary), so the next mount and every reconnect are one AP leg.
+ * What a password obtained is kept only where policy.c allows it
+ * (store_tickets = owner: the credential owner's default ccache, a cache
+ * of its own in a collection); with nothing kept, the kernel resends the
+ * password on reconnect.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,31 +44,11 @@ static void lowercase(char *s)
 			*s = (char)(*s - 'A' + 'a');
 }
 
-static void upper(char *s)
-{
-	for (; *s; s++)
-		if (*s >= 'a' && *s <= 'z')
-			*s = (char)(*s - 'a' + 'A');
-}
-
 static int import_krb5_name(const char *s, gss_name_t *out, OM_uint32 *minor)
 {
 	gss_buffer_desc b = { strlen(s), (void *)s };
 
 	return (int)gss_import_name(minor, &b, GSS_KRB5_NT_PRINCIPAL_NAME, out);
-}
-
-/* May an AS exchange for @realm go through the server? */
-int init_as_realm_ok(struct initiator *in, const char *realm)
-{
-	if (!realm_has_kdc(in->k, realm))
-		return 0;
-	if (in->u->o->iakerb_fallback || in->explicit_iakerb)
-		return 0;
-	return fail(&in->u->res, IAKERB_OUT_KDC_UNREACHABLE,
-		    "realm %s has a KDC in krb5.conf: its AS exchange does "
-		    "not go through the server without --iakerb-fallback "
-		    "or sec=iakerb", realm);
 }
 
 /* The policy on what MIT is about to send (see the top of the file) */
@@ -88,16 +67,9 @@ static int check_ours(struct initiator *in, const gss_buffer_t out)
 	if (iakerb_proxy_parse_body(&g.body, &p))
 		return fail(&in->u->res, IAKERB_OUT_PROTOCOL,
 			    "MIT made an IAKerb token we cannot parse");
-	if (p.kdc_msg_type != KRB_MSG_AS_REQ || !in->from_password)
-		return 0;
 	snprintf(realm, sizeof(realm), "%.*s", (int)p.header.target_realm.len,
 		 (const char *)p.header.target_realm.data);
-	if (!in->user_realm || strcmp(realm, in->user_realm))
-		return fail(&in->u->res, IAKERB_OUT_PROTOCOL,
-			    "the server steered the password's AS exchange "
-			    "to realm %s (user's realm: %s): refused", realm,
-			    in->user_realm ? in->user_realm : "not known");
-	return init_as_realm_ok(in, realm);
+	return pw_token_ok(in, p.kdc_msg_type, realm);
 }
 
 /* What the server sent: remember a discovered realm */
@@ -118,14 +90,12 @@ static int check_theirs(struct initiator *in, const struct der_blob *tok)
 		in->srv_error = e.error_code;
 	if (p.kdc_msg_type == KRB_MSG_NONE && in->discovery &&
 	    !in->user_realm && p.header.target_realm.len) {
-		in->user_realm = talloc_strndup(in, (const char *)
-						p.header.target_realm.data,
-						p.header.target_realm.len);
-		if (!in->user_realm)
-			return fail_oom(&in->u->res, "the discovered realm");
-		ulog(LOG_INFO, "realm discovery: the server's realm is %s",
-		     in->user_realm);
-		return init_as_realm_ok(in, in->user_realm);
+		char realm[256];
+
+		snprintf(realm, sizeof(realm), "%.*s",
+			 (int)p.header.target_realm.len,
+			 (const char *)p.header.target_realm.data);
+		return pw_realm_learnt(in, realm);
 	}
 	return 0;
 }
@@ -151,45 +121,6 @@ static int creds_from_ccache(struct initiator *in, TALLOC_CTX *mem,
 	return 0;
 }
 
-/* The password's principal: "user@REALM", or "user@" for discovery */
-static int password_principal(struct initiator *in, TALLOC_CTX *mem)
-{
-	struct upcall_ctx *u = in->u;
-	const char *user = u->r->d.user, *at;
-	char *princ;
-	int ret;
-
-	if (!(u->r->d.have & IAKERB_F_USER))
-		return fail(&u->res, IAKERB_OUT_NO_CREDS,
-			    "a password but no user name");
-	at = strrchr(user, '@');
-	if (at && at[1]) {
-		princ = talloc_strdup(in, user);
-		in->user_realm = talloc_strdup(in, at + 1);
-	} else if (!at && u->domain && u->domain[0]) {
-		/* the mount's domain= is the realm hint (PROTOCOL.md §14) */
-		in->user_realm = talloc_strdup(in, u->domain);
-		if (in->user_realm)
-			upper(in->user_realm);
-		princ = talloc_asprintf(in, "%s@%s", user, in->user_realm);
-	} else {
-		/* "alice" or "alice@": the server is asked for its realm */
-		princ = at ? talloc_strdup(in, user) :
-			     talloc_asprintf(in, "%s@", user);
-		in->discovery = true;
-	}
-	if (!princ || (!in->discovery && !in->user_realm))
-		return fail_oom(&u->res, "the password's principal");
-	in->princ = princ;
-	if (!in->discovery) {
-		ret = init_as_realm_ok(in, in->user_realm);
-		if (ret)
-			return ret;
-	}
-	(void)mem;
-	return 0;
-}
-
 /* Windows' AS exchange, or a switch to it, needs the password itself */
 static int keep_password(struct initiator *in)
 {
@@ -211,11 +142,10 @@ static int creds_from_password(struct initiator *in, TALLOC_CTX *mem)
 	gss_buffer_desc pw = { u->pass_len, u->pass };
 	gss_name_t name = GSS_C_NO_NAME;
 	OM_uint32 major = GSS_S_COMPLETE, minor = 0;
-	int ret;
+	int ret = 0;
 
-	ret = password_principal(in, mem);
 	/* auto starts in MIT's framing and may have to switch */
-	if (!ret && (in->windows || in->want == UPCALL_DIALECT_AUTO))
+	if (in->windows || in->want == UPCALL_DIALECT_AUTO)
 		ret = keep_password(in);
 	if (ret)
 		goto wipe;
@@ -268,6 +198,9 @@ static int init_destructor(struct initiator *in)
 	init_release_gss(in);
 	/* the proxy's krb5 objects need the context */
 	TALLOC_FREE(in->kp);
+	if (in->direct_cc)
+		krb5_cc_destroy(in->k, in->direct_cc);
+	in->direct_cc = NULL;
 	if (in->k)
 		krb5_free_context(in->k);
 	in->k = NULL;
@@ -285,6 +218,9 @@ static void init_reset(struct initiator *in)
 	init_release_gss(in);
 	in->from_password = in->discovery = false;
 	in->user_realm = NULL;
+	in->realm_from = PW_REALM_NONE;
+	in->pw_kdc = PW_KDC_NOT_ASKED;
+	in->kdc_why[0] = 0;
 	in->u->res.outcome = OUT_OK;
 	in->u->res.why[0] = 0;
 }
@@ -335,7 +271,8 @@ static int first_token(struct initiator *in, TALLOC_CTX *mem,
  * keytab) and a KDC we can reach, as cifs.upcall would use them, but with
  * mutual authentication (PROTOCOL.md §1: prefer CONTINUE).
  */
-static int try_krb5(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
+static int try_krb5(struct initiator *in, TALLOC_CTX *mem,
+		    const struct cc_choice *given, uint8_t **blob,
 		    size_t *blob_len)
 {
 	struct upcall_ctx *u = in->u;
@@ -347,9 +284,14 @@ static int try_krb5(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 	int ret, step;
 
 	in->mech = &mech_krb5_oid;
-	if (cc_find_k(mem, in->k, u->env_ccname, d->host,
-		      (d->have & IAKERB_F_USER) ? d->user : "", false,
-		      &cc) == 0) {
+	if (given) {
+		/* the TGT the password just got from the realm's KDC */
+		ret = creds_from_ccache(in, mem, given);
+		if (ret)
+			return ret;
+	} else if (cc_find_k(mem, in->k, u->env_ccname, d->host,
+			     (d->have & IAKERB_F_USER) ? d->user : "", false,
+			     &cc) == 0) {
 		ret = creds_from_ccache(in, mem, &cc);
 		if (ret)
 			return ret;
@@ -406,57 +348,22 @@ static int try_krb5(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 	return ret;
 }
 
-static int try_iakerb(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
-		      size_t *blob_len)
+/* The first IAKerb token, once the credentials are chosen */
+static int iakerb_first(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
+			size_t *blob_len)
 {
 	struct upcall_ctx *u = in->u;
-	const struct iakerb_desc *d = &u->r->d;
-	struct cc_choice cc;
 	OM_uint32 major, minor;
 	char *host, *spn;
-	int ret;
 
-	in->mech = &mech_iakerb_oid;
-	dialect_choose(in);
-	ret = cc_find_k(mem, in->k, u->env_ccname, d->host,
-			(d->have & IAKERB_F_USER) ? d->user : "",
-			u->pass_len != 0, &cc);
-	if (ret == 0) {
-		in->cc_state = cc.state;
-		in->cc_realm = talloc_strdup(in, cc.realm ? cc.realm : "");
-		dialect_recall(in, &cc);
-		if (in->windows) {
-			/* our own KDC legs read the ccache themselves */
-			in->ccname = talloc_strdup(in, cc.name);
-			ulog(LOG_INFO, "using %s from %s (%s)",
-			     cc.state == CC_SERVICE ? "the service ticket" :
-			     "the TGT", cc.name, cc.principal);
-			ret = in->ccname && in->cc_realm ? 0 :
-			      fail_oom(&u->res, "the ccache's name");
-		} else {
-			ret = creds_from_ccache(in, mem, &cc);
-		}
-	} else if (u->pass_len)
-		ret = creds_from_password(in, mem);
-	else {
-		char why[IAKERB_USER_MAX + 64];
-
-		snprintf(why, sizeof(why), "no ticket for %s in the ccache "
-			 "and no password for this mount",
-			 (d->have & IAKERB_F_USER) ? d->user : "the user");
-		ret = cc_none(&u->res, &cc, why);
-	}
-	if (ret)
-		return ret;
 	if (in->windows)
 		return win_first(in, mem, blob, blob_len);
-
 	/*
 	 * "cifs/<host>@": the referral realm.  Not a host-based name: MIT
 	 * would canonicalise that through DNS, and an IAKerb client talks to
 	 * nobody but the server.
 	 */
-	host = talloc_strdup(mem, d->host);
+	host = talloc_strdup(mem, u->r->d.host);
 	if (!host)
 		return fail_oom(&u->res, "the host name");
 	lowercase(host);
@@ -467,6 +374,79 @@ static int try_iakerb(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 		return gss_fail(&u->res, mem, "service name", major, minor,
 				NULL);
 	return first_token(in, mem, &oid_iakerb, 1, blob, blob_len);
+}
+
+/* IAKerb from a ccache's ticket or TGT */
+static int iakerb_from_cc(struct initiator *in, TALLOC_CTX *mem,
+			  const struct cc_choice *cc, uint8_t **blob,
+			  size_t *blob_len)
+{
+	struct upcall_ctx *u = in->u;
+	int ret;
+
+	in->mech = &mech_iakerb_oid;
+	in->cc_state = cc->state;
+	in->cc_realm = talloc_strdup(in, cc->realm ? cc->realm : "");
+	dialect_recall(in, cc);
+	if (in->windows) {
+		/* our own KDC legs read the ccache themselves */
+		in->ccname = talloc_strdup(in, cc->name);
+		ulog(LOG_INFO, "using %s from %s (%s)",
+		     cc->state == CC_SERVICE ? "the service ticket" :
+		     "the TGT", cc->name, cc->principal);
+		ret = in->ccname && in->cc_realm ? 0 :
+		      fail_oom(&u->res, "the ccache's name");
+	} else {
+		ret = creds_from_ccache(in, mem, cc);
+	}
+	return ret ? ret : iakerb_first(in, mem, blob, blob_len);
+}
+
+/*
+ * The mount's password (policy.c): its realm's KDC from here first when
+ * the rule says so, then plain krb5 (if offered, and the mount did not
+ * ask for IAKerb) or IAKerb from the TGT it gave; else, if allowed, the
+ * AS exchange through the server.
+ */
+static int from_password(struct initiator *in, TALLOC_CTX *mem, bool krb5,
+			 bool iakerb, uint8_t **blob, size_t *blob_len)
+{
+	struct upcall_ctx *u = in->u;
+	struct cc_choice cc;
+	const char *why;
+	int ret;
+
+	ret = pw_principal(in);
+	if (!ret && pw_next(in, &why) == PW_ASK_KDC) {
+		ret = pw_ask_kdc(in, mem, &cc);
+		if (!ret && in->pw_kdc == PW_KDC_ANSWERED) {
+			secret_wipe(u->pass, u->pass_len);
+			u->pass_len = 0;
+			in->from_password = true;
+			if (krb5 && !in->explicit_iakerb)
+				return try_krb5(in, mem, &cc, blob, blob_len);
+			return iakerb_from_cc(in, mem, &cc, blob, blob_len);
+		}
+	}
+	if (!ret && !iakerb && in->pw_kdc == PW_KDC_UNREACHABLE)
+		ret = fail(&u->res, IAKERB_OUT_OWN_KDC_UNREACHABLE,
+			   "no KDC of %s answered this machine (%s), and the "
+			   "server offers no IAKerb (mechs=0x%x)",
+			   in->user_realm, in->kdc_why, u->r->d.mechs);
+	if (!ret && !iakerb)
+		ret = fail(&u->res, IAKERB_OUT_NO_MECH,
+			   "no krb5 ticket, and the server offers no IAKerb "
+			   "for the password (mechs=0x%x)", u->r->d.mechs);
+	if (!ret)
+		ret = pw_via_server(in, true);
+	if (ret) {
+		secret_wipe(u->pass, u->pass_len);
+		u->pass_len = 0;
+		return ret;
+	}
+	in->mech = &mech_iakerb_oid;
+	ret = creds_from_password(in, mem);
+	return ret ? ret : iakerb_first(in, mem, blob, blob_len);
 }
 
 int init_first(struct initiator *in, TALLOC_CTX *mem, struct upcall_ctx *u,
@@ -485,7 +465,10 @@ int init_first(struct initiator *in, TALLOC_CTX *mem, struct upcall_ctx *u,
 	in->cred = GSS_C_NO_CREDENTIAL;
 	in->target = GSS_C_NO_NAME;
 	talloc_set_destructor(in, init_destructor);
-	/* sec=iakerb although the server also offers krb5: the user's word */
+	/*
+	 * sec=iakerb although the server also offers krb5: the mount's own
+	 * word (the kernel writes sec=iakerb for an IAKerb-only server too)
+	 */
 	in->explicit_iakerb = d->sec == IAKERB_SEC_IAKERB &&
 			      (d->mechs & (IAKERB_MECH_KRB5 |
 					   IAKERB_MECH_MSKRB5));
@@ -494,33 +477,44 @@ int init_first(struct initiator *in, TALLOC_CTX *mem, struct upcall_ctx *u,
 		return fail(&u->res, ret == ENOMEM ? IAKERB_OUT_NO_MEMORY :
 			    IAKERB_OUT_PROTOCOL, "krb5_init_context: %s",
 			    error_message(ret));
-	/* where what we obtain will go: the user's default collection */
+	/* where what we obtain may go: the user's default collection */
 	cc_find_k(mem, in->k, u->env_ccname, d->host, "", false, &cc);
 	in->collection = talloc_strdup(in, cc.collection ? cc.collection : "");
 
 	if (krb5) {
-		ret = try_krb5(in, mem, blob, blob_len);
+		ret = try_krb5(in, mem, NULL, blob, blob_len);
 		if (!ret || !legacy_failure_allows_iakerb(&u->res))
 			return ret;
-		if (!iakerb) {
-			/* a password is of no use without IAKerb: say so */
-			if (!u->pass_len)
-				return ret;
-			init_reset(in);
-			return fail(&u->res, IAKERB_OUT_NO_MECH,
-				    "no krb5 ticket, and the server offers no "
-				    "IAKerb for the password (mechs=0x%x)",
-				    d->mechs);
-		}
-		ulog(LOG_INFO, "krb5 failed (%s: %s): trying IAKerb",
-		     outcome_name(u->res.outcome), u->res.why);
+		/* no usable ticket: IAKerb from one, or the password */
+		if (!iakerb && !u->pass_len)
+			return ret;
+		ulog(LOG_INFO, "krb5 failed (%s: %s): %s",
+		     outcome_name(u->res.outcome), u->res.why,
+		     iakerb ? "trying IAKerb" : "trying the password");
 		init_reset(in);
 	} else if (!iakerb) {
 		return fail(&u->res, IAKERB_OUT_NO_MECH,
 			    "the server offers no IAKerb (mechs=0x%x)",
 			    d->mechs);
 	}
-	return try_iakerb(in, mem, blob, blob_len);
+	if (iakerb) {
+		in->mech = &mech_iakerb_oid;
+		dialect_choose(in);
+		if (cc_find_k(mem, in->k, u->env_ccname, d->host,
+			      (d->have & IAKERB_F_USER) ? d->user : "",
+			      u->pass_len != 0, &cc) == 0)
+			return iakerb_from_cc(in, mem, &cc, blob, blob_len);
+		if (!u->pass_len) {
+			char why[IAKERB_USER_MAX + 64];
+
+			snprintf(why, sizeof(why), "no ticket for %s in the "
+				 "ccache and no password for this mount",
+				 (d->have & IAKERB_F_USER) ? d->user :
+				 "the user");
+			return cc_none(&u->res, &cc, why);
+		}
+	}
+	return from_password(in, mem, krb5, iakerb, blob, blob_len);
 }
 
 /* After a verified AP-REP: keep what a password obtained */

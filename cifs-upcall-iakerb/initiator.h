@@ -9,6 +9,7 @@
 #define CIFS_UPCALL_IAKERB_INITIATOR_H
 
 #include "gss_glue.h"
+#include "policy.h"
 
 /* What one leg carried, for the log and the harness */
 struct leg_note {
@@ -36,8 +37,15 @@ struct initiator {
 	char		*ccname;	/* the cache used, if any */
 	char		*collection;	/* where to store what we obtain */
 	char		*user_realm;	/* realm of the password's principal */
-	bool		discovery;	/* user gave no realm: ask the server */
+	bool		discovery;	/* no realm known: ask the server */
 	bool		explicit_iakerb; /* the user asked for sec=iakerb */
+	/* the password's policy (password.c, policy.c) */
+	enum pw_realm_from realm_from;	/* where user_realm came from */
+	enum pw_mode	pw_mode;	/* iakerb_password */
+	const char	*pw_mode_from;	/* "command line", ... */
+	enum pw_kdc	pw_kdc;		/* this machine's try of its KDC */
+	char		kdc_why[200];	/* why that try reached none */
+	krb5_ccache	direct_cc;	/* the TGT that try got (MEMORY) */
 	bool		established;
 	bool		mic_sent;
 	unsigned int	server_legs;	/* server tokens seen */
@@ -102,8 +110,15 @@ int spnego_unwrap_reply(const uint8_t *buf, size_t len,
 /* One line about a mechanism token (ours or the server's) for the log */
 void describe_token(const struct der_blob *tok, char *buf, size_t cap);
 
-/* The rule on realms with a KDC line (initiator.c); 0 if allowed */
-int init_as_realm_ok(struct initiator *in, const char *realm);
+/* password.c: the password's principal and the policy applied */
+int pw_principal(struct initiator *in);
+enum pw_step pw_next(struct initiator *in, const char **why);
+int pw_ask_kdc(struct initiator *in, TALLOC_CTX *mem, struct cc_choice *cc);
+/* 0 if the AS exchange may go through the server, else OWN_KDC_... */
+int pw_via_server(struct initiator *in, bool say);
+int pw_realm_learnt(struct initiator *in, const char *realm);
+int pw_token_ok(struct initiator *in, enum krb_msg_type type,
+		const char *realm);
 
 /* iakerb_windows.c: Windows' dialect and the choice of dialect */
 void dialect_choose(struct initiator *in);

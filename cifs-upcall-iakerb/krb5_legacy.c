@@ -21,6 +21,7 @@
 
 #include "gss_glue.h"
 #include "ccache_find.h"
+#include "policy.h"
 
 /* Root's last resort: a TGT from the keytab into a MEMORY cache */
 int krb5_keytab_ccache(TALLOC_CTX *mem, krb5_context k, const char *keytab,
@@ -74,6 +75,66 @@ int krb5_keytab_ccache(TALLOC_CTX *mem, krb5_context k, const char *keytab,
 		krb5_kt_close(k, kt);
 	krb5_free_principal(k, p);
 	return ret ? -1 : 0;
+}
+
+int krb5_password_ccache(TALLOC_CTX *mem, krb5_context k, const char *princ,
+			 const char *pass, size_t pass_len, krb5_ccache *cc,
+			 char **ccname, bool *unreachable, struct result *res)
+{
+	krb5_get_init_creds_opt *opt = NULL;
+	krb5_principal p = NULL;
+	krb5_creds creds;
+	krb5_error_code ret;
+	char *pw, *full = NULL;
+
+	*cc = NULL;
+	*unreachable = false;
+	memset(&creds, 0, sizeof(creds));
+	/* libkrb5 wants a C string; the kernel's has no NUL */
+	pw = secret_alloc(mem, pass_len + 1);
+	if (!pw)
+		return fail_oom(res, "the password for the KDC");
+	memcpy(pw, pass, pass_len);
+	pw[pass_len] = 0;
+	ret = krb5_parse_name(k, princ, &p);
+	if (!ret)
+		ret = krb5_get_init_creds_opt_alloc(k, &opt);
+	if (!ret)
+		ret = krb5_get_init_creds_password(k, &creds, p, pw, NULL, NULL,
+						   0, NULL, opt);
+	talloc_free(pw);	/* wiped by its destructor */
+	if (!ret)
+		ret = krb5_cc_new_unique(k, "MEMORY", NULL, cc);
+	if (!ret)
+		ret = krb5_cc_initialize(k, *cc, creds.client);
+	if (!ret)
+		ret = krb5_cc_store_cred(k, *cc, &creds);
+	if (!ret)
+		ret = krb5_cc_get_full_name(k, *cc, &full);
+	if (!ret) {
+		*ccname = talloc_strdup(mem, full);
+		if (!*ccname)
+			ret = ENOMEM;
+	}
+	if (ret) {
+		const char *m = krb5_get_error_message(k, ret);
+		int o = krb5_code_outcome(ret);
+
+		*unreachable = pw_kdc_unreachable(ret);
+		fail(res, o >= 0 ? o : IAKERB_OUT_PROTOCOL,
+		     "the AS exchange for %s with its realm's KDC: %s", princ,
+		     m);
+		krb5_free_error_message(k, m);
+		own_kdc_outcome(res);
+		if (*cc)
+			krb5_cc_destroy(k, *cc);
+		*cc = NULL;
+	}
+	krb5_free_string(k, full);
+	krb5_free_cred_contents(k, &creds);
+	krb5_get_init_creds_opt_free(k, opt);
+	krb5_free_principal(k, p);
+	return ret ? -outcome_errno(res->outcome) : 0;
 }
 
 /* One try: AP-REQ for cifs/<host> and its session key */

@@ -15,8 +15,9 @@
  * What we trust from the server's replies: the KDC message, which MIT
  * checks (nonce, keys).  The reply's target-realm is ignored except in
  * realm discovery (Windows answers "." anyway); the realm a request goes
- * to is always the one MIT's step function names, and a password's AS
- * exchange only ever goes to the user's realm.  A cookie is echoed as is.
+ * to is always the one MIT's step function names.  Whether a password's
+ * AS-REQ may leave at all, and for which realm, the initiator decides
+ * (password.c) from sent_type and realm.  A cookie is echoed as is.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -96,13 +97,8 @@ static int frame_request(struct kproxy *kp, TALLOC_CTX *mem,
 	if (krb_msg_identify(&m, &type))
 		return fail(res, IAKERB_OUT_PROTOCOL,
 			    "MIT made a request we cannot identify");
-	/* the password rule: its AS exchange goes to the user's realm only */
-	if (type == KRB_MSG_AS_REQ &&
-	    (!kp->user_realm || strcmp(kp->realm, kp->user_realm)))
-		return fail(res, IAKERB_OUT_PROTOCOL,
-			    "the AS exchange was steered to realm %s (user's "
-			    "realm: %s): refused", kp->realm,
-			    kp->user_realm ? kp->user_realm : "not known");
+	/* the password's rule is the initiator's, before the token leaves */
+	kp->sent_type = type;
 	name = krb_msg_type_name(type);
 	snprintf(kp->sent, sizeof(kp->sent), "%s", name ? name : "?");
 	if (kproxy_frame(mem, kp->realm, kp->cookie, kp->cookie_len,

@@ -40,7 +40,9 @@ struct kproxy {
 	char		*host;		/* for cifs/<host>@REALM */
 	char		*user;		/* the user's name without a realm */
 	char		*realm;		/* where the request that is out went */
-	char		*user_realm;	/* the only realm a password may go to */
+	enum krb_msg_type sent_type;	/* and what it was (KRB_MSG_NONE:
+					 * realm discovery) */
+	char		*user_realm;	/* the password's (or discovery's) */
 	char		*pw;		/* secret memory until the AS starts */
 	uint8_t		*cookie;	/* the server's, echoed in the next */
 	size_t		cookie_len;

@@ -14,6 +14,8 @@
 #include "upcall.h"
 
 #define OPT_DIALECT	0x100	/* long only */
+#define OPT_PASSWORD	0x101
+#define OPT_STORE	0x102
 
 static const struct option long_opts[] = {
 	{ "no-env-probe",	no_argument,		NULL, 'E' },
@@ -23,6 +25,8 @@ static const struct option long_opts[] = {
 	{ "trust-dns",		no_argument,		NULL, 't' },
 	{ "expire",		required_argument,	NULL, 'e' },
 	{ "iakerb-fallback",	no_argument,		NULL, 'I' },
+	{ "iakerb-password",	required_argument,	NULL, OPT_PASSWORD },
+	{ "store-tickets",	required_argument,	NULL, OPT_STORE },
 	{ "dialect",		required_argument,	NULL, OPT_DIALECT },
 	{ "stderr",		no_argument,		NULL, 's' },
 	{ "debug",		no_argument,		NULL, 'd' },
@@ -56,6 +60,47 @@ int dialect_parse(const char *s, enum upcall_dialect *d)
 	return 0;
 }
 
+const char *pw_mode_name(enum pw_mode m)
+{
+	switch (m) {
+	case PW_MODE_NO:
+		return "no";
+	case PW_MODE_FALLBACK:
+		return "fallback";
+	default:
+		return "auto";
+	}
+}
+
+int pw_mode_parse(const char *s, enum pw_mode *m)
+{
+	if (!strcmp(s, "no"))
+		*m = PW_MODE_NO;
+	else if (!strcmp(s, "auto"))
+		*m = PW_MODE_AUTO;
+	else if (!strcmp(s, "fallback"))
+		*m = PW_MODE_FALLBACK;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+const char *store_mode_name(enum store_mode m)
+{
+	return m == STORE_OWNER ? "owner" : "no";
+}
+
+int store_mode_parse(const char *s, enum store_mode *m)
+{
+	if (!strcmp(s, "no"))
+		*m = STORE_NO;
+	else if (!strcmp(s, "owner"))
+		*m = STORE_OWNER;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -76,9 +121,28 @@ static void usage(FILE *f)
 "                         " UPCALL_DEFAULT_KEYTAB ")\n"
 "  -l, --legacy-uid       use uid= instead of creduid= (old kernels)\n"
 "  -e, --expire SECONDS   timeout of a single-leg key (default: none)\n"
-"  -I, --iakerb-fallback  allow IAKerb for a realm that has a KDC in\n"
-"                         krb5.conf (lets the network route your AS\n"
-"                         exchange through the SMB server)\n"
+"      --iakerb-password=P\n"
+"                         may a password's AS exchange go through the SMB\n"
+"                         server (IAKerb)?  Whoever sees it (the server,\n"
+"                         anyone on the path) can attack the password\n"
+"                         offline, as NTLMv2 responses.  The realm's KDC\n"
+"                         is asked from here first when krb5.conf names\n"
+"                         one or DNS may find one.  auto (default): the\n"
+"                         server only when no KDC of the realm is known\n"
+"                         or answers, never for a realm krb5.conf gives a\n"
+"                         KDC; fallback: that too, when its KDCs do not\n"
+"                         answer; no: never.  Refused: ENETUNREACH.\n"
+"                         krb5.conf [appdefaults] " UPCALL_PROG "\n"
+"                         iakerb_password when not given\n"
+"  -I, --iakerb-fallback  the same as --iakerb-password=fallback\n"
+"      --store-tickets=S  what a password obtained (TGT, ticket): no\n"
+"                         (default) keeps nothing, the kernel resends the\n"
+"                         password on reconnect; owner stores it in the\n"
+"                         credential owner's default ccache when that uid\n"
+"                         made the mount itself (never for cruid= of\n"
+"                         another uid, never on reconnect).  krb5.conf\n"
+"                         [appdefaults] " UPCALL_PROG " store_tickets\n"
+"                         when not given\n"
 "      --dialect=D        IAKerb dialect: auto (default: from the server's\n"
 "                         replies), mit (MIT krb5's) or windows (Windows'\n"
 "                         header-flags and krb5-framed AP-REQ); krb5.conf\n"
@@ -133,7 +197,21 @@ enum opts_result opts_parse(int argc, char **argv, struct upcall_opts *o,
 			o->expire = (unsigned int)v;
 			break;
 		case 'I':
-			o->iakerb_fallback = true;
+			o->iakerb_password = PW_MODE_FALLBACK;
+			break;
+		case OPT_PASSWORD:
+			if (pw_mode_parse(optarg, &o->iakerb_password)) {
+				fprintf(out, "bad --iakerb-password value (no, "
+					"auto, fallback)\n");
+				return OPTS_EXIT_USAGE;
+			}
+			break;
+		case OPT_STORE:
+			if (store_mode_parse(optarg, &o->store)) {
+				fprintf(out, "bad --store-tickets value (no, "
+					"owner)\n");
+				return OPTS_EXIT_USAGE;
+			}
 			break;
 		case OPT_DIALECT:
 			if (dialect_parse(optarg, &o->dialect)) {

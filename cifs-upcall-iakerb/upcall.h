@@ -86,12 +86,35 @@ enum upcall_dialect {
 const char *dialect_name(enum upcall_dialect d);
 int dialect_parse(const char *s, enum upcall_dialect *d);
 
+/* May a password's AS exchange go through the SMB server? (policy.c) */
+enum pw_mode {
+	PW_MODE_UNSET,			/* not on the command line */
+	PW_MODE_NO,			/* never */
+	PW_MODE_AUTO,			/* when no KDC of the realm is known
+					 * or reachable (pw_decide) */
+	PW_MODE_FALLBACK,		/* also when the KDCs krb5.conf names
+					 * for the realm are unreachable (-I) */
+};
+const char *pw_mode_name(enum pw_mode m);
+int pw_mode_parse(const char *s, enum pw_mode *m);
+
+/* What a password obtained: where it may be kept (policy.c) */
+enum store_mode {
+	STORE_UNSET,			/* not on the command line */
+	STORE_NO,			/* nowhere: the default */
+	STORE_OWNER,			/* the credential owner's default
+					 * ccache, if the owner mounted */
+};
+const char *store_mode_name(enum store_mode m);
+int store_mode_parse(const char *s, enum store_mode *m);
+
 
 struct upcall_opts {
 	bool	trust_dns;		/* -t: reverse-resolve ip= for the SPN */
 	bool	env_probe;		/* cleared by -E: caller's KRB5CCNAME */
 	bool	legacy_uid;		/* -l: uid= instead of creduid= */
-	bool	iakerb_fallback;	/* -I: IAKerb for realms with a KDC */
+	enum pw_mode iakerb_password;	/* --iakerb-password (-I: fallback) */
+	enum store_mode store;		/* --store-tickets */
 	bool	log_stderr;		/* -s: log to stderr as well */
 	bool	debug;			/* -d: LOG_DEBUG lines too */
 	const char *keytab;		/* -K */

@@ -18,6 +18,7 @@
 #include "upcall.h"
 #include "initiator.h"
 #include "ccache_find.h"
+#include "policy.h"
 #include "test_util.h"
 
 /* ---- command line ------------------------------------------------------ */
@@ -50,7 +51,8 @@ static void opts_defaults(void **state)
 	assert_string_equal(o.arg, "1234");
 	assert_true(o.env_probe);
 	assert_false(o.trust_dns);
-	assert_false(o.iakerb_fallback);
+	assert_int_equal(o.iakerb_password, PW_MODE_UNSET);
+	assert_int_equal(o.store, STORE_UNSET);
 	assert_string_equal(o.keytab, UPCALL_DEFAULT_KEYTAB);
 	assert_null(o.krb5conf);
 	assert_int_equal(o.expire, 0);
@@ -75,7 +77,18 @@ static void opts_cifs_upcall_compat(void **state)
 	assert_string_equal(o.arg, "42");
 	assert_int_equal(parse(&o, 5, "--trust-dns", "--iakerb-fallback",
 			       "--no-env-probe", "7"), OPTS_RUN);
-	assert_true(o.iakerb_fallback);
+	assert_int_equal(o.iakerb_password, PW_MODE_FALLBACK);
+	assert_int_equal(parse(&o, 4, "--iakerb-password=no",
+			       "--store-tickets=owner", "7"), OPTS_RUN);
+	assert_int_equal(o.iakerb_password, PW_MODE_NO);
+	assert_int_equal(o.store, STORE_OWNER);
+	assert_int_equal(parse(&o, 3, "--iakerb-password=auto", "7"),
+			 OPTS_RUN);
+	assert_int_equal(o.iakerb_password, PW_MODE_AUTO);
+	assert_int_equal(parse(&o, 3, "--iakerb-password=yes", "7"),
+			 OPTS_EXIT_USAGE);
+	assert_int_equal(parse(&o, 3, "--store-tickets=root", "7"),
+			 OPTS_EXIT_USAGE);
 }
 
 static void opts_refused(void **state)
@@ -405,6 +418,189 @@ static void outcomes_distinct(void **state)
 		}
 }
 
+/* ---- the password's policy (policy.c) ------------------------------------ */
+
+/*
+ * Every branch of the rule: which realm, whether this machine asks the
+ * realm's KDC first, whether the AS exchange may go through the server.
+ */
+static void password_rule(void **state)
+{
+	static const struct {
+		const char	*what;
+		struct pw_facts	f;
+		enum pw_step	want;
+	} rows[] = {
+		/* the mission: a LocalKDC host, no realm or KDC known */
+		{ "no realm known: realm discovery through the server",
+		  { PW_MODE_AUTO, PW_REALM_NONE, false, true, false,
+		    PW_KDC_NOT_ASKED }, PW_VIA_SERVER },
+		{ "the server's realm, no KDC line: through the server",
+		  { PW_MODE_AUTO, PW_REALM_SERVER, false, true, false,
+		    PW_KDC_NOT_ASKED }, PW_VIA_SERVER },
+		{ "the server's realm has a KDC line: refused",
+		  { PW_MODE_AUTO, PW_REALM_SERVER, true, false, false,
+		    PW_KDC_NOT_ASKED }, PW_REFUSE },
+		{ "the server's realm has a KDC line, fallback: allowed",
+		  { PW_MODE_FALLBACK, PW_REALM_SERVER, true, false, false,
+		    PW_KDC_NOT_ASKED }, PW_VIA_SERVER },
+		/* a realm the user or krb5.conf names, with a KDC line */
+		{ "user@REALM with a KDC line: ask it first",
+		  { PW_MODE_AUTO, PW_REALM_USER, true, false, false,
+		    PW_KDC_NOT_ASKED }, PW_ASK_KDC },
+		{ "default_realm with a KDC line, sec=iakerb: ask it first",
+		  { PW_MODE_AUTO, PW_REALM_DEFAULT, true, false, true,
+		    PW_KDC_NOT_ASKED }, PW_ASK_KDC },
+		{ "a KDC answered (a TGT or its error): that stands",
+		  { PW_MODE_FALLBACK, PW_REALM_USER, true, true, false,
+		    PW_KDC_ANSWERED }, PW_USE_KDC },
+		{ "KDC line unreachable: refused",
+		  { PW_MODE_AUTO, PW_REALM_HOST, true, false, false,
+		    PW_KDC_UNREACHABLE }, PW_REFUSE },
+		{ "KDC line unreachable, sec=iakerb: still refused",
+		  { PW_MODE_AUTO, PW_REALM_USER, true, false, true,
+		    PW_KDC_UNREACHABLE }, PW_REFUSE },
+		{ "KDC line unreachable, fallback (-I): through the server",
+		  { PW_MODE_FALLBACK, PW_REALM_DOMAIN, true, false, false,
+		    PW_KDC_UNREACHABLE }, PW_VIA_SERVER },
+		/* DNS may know the realm's KDCs */
+		{ "user@REALM, DNS lookups on: ask them first",
+		  { PW_MODE_AUTO, PW_REALM_USER, false, true, false,
+		    PW_KDC_NOT_ASKED }, PW_ASK_KDC },
+		{ "DNS found none or none answered: through the server",
+		  { PW_MODE_AUTO, PW_REALM_USER, false, true, false,
+		    PW_KDC_UNREACHABLE }, PW_VIA_SERVER },
+		{ "DNS lookups on, sec=iakerb by the mount: the server",
+		  { PW_MODE_AUTO, PW_REALM_DOMAIN, false, true, true,
+		    PW_KDC_NOT_ASKED }, PW_VIA_SERVER },
+		{ "a named realm, no KDC line, no DNS: the server",
+		  { PW_MODE_AUTO, PW_REALM_DEFAULT, false, false, false,
+		    PW_KDC_NOT_ASKED }, PW_VIA_SERVER },
+		/* iakerb_password = no */
+		{ "no: refused even for realm discovery",
+		  { PW_MODE_NO, PW_REALM_NONE, false, false, true,
+		    PW_KDC_NOT_ASKED }, PW_REFUSE },
+		{ "no: a named realm's KDC is still asked from here",
+		  { PW_MODE_NO, PW_REALM_USER, false, true, false,
+		    PW_KDC_NOT_ASKED }, PW_ASK_KDC },
+		{ "no: unreachable KDC, refused",
+		  { PW_MODE_NO, PW_REALM_USER, false, true, false,
+		    PW_KDC_UNREACHABLE }, PW_REFUSE },
+	};
+	const char *why;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		enum pw_step got = pw_decide(&rows[i].f, &why);
+
+		if (got != rows[i].want)
+			fail_msg("%s: step %d, not %d", rows[i].what, got,
+				 rows[i].want);
+		if (got == PW_REFUSE)
+			assert_true(why[0]);
+	}
+	assert_true(pw_kdc_unreachable(KRB5_KDC_UNREACH));
+	assert_true(pw_kdc_unreachable(KRB5_REALM_UNKNOWN));
+	assert_true(pw_kdc_unreachable(KRB5_REALM_CANT_RESOLVE));
+	assert_true(pw_kdc_unreachable(KRB5KDC_ERR_SVC_UNAVAILABLE));
+	/* any Kerberos answer is an answer */
+	assert_false(pw_kdc_unreachable(KRB5KDC_ERR_PREAUTH_FAILED));
+	assert_false(pw_kdc_unreachable(KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN));
+	assert_false(pw_kdc_unreachable(KRB5KRB_AP_ERR_SKEW));
+}
+
+static krb5_context conf_context(const char *text)
+{
+	static char path[64];
+	krb5_context k;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/test_helper_krb5.%d.conf",
+		 (int)getpid());
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	setenv("KRB5_CONFIG", path, 1);
+	assert_int_equal(krb5_init_context(&k), 0);
+	unlink(path);
+	unsetenv("KRB5_CONFIG");
+	return k;
+}
+
+/* The facts, as krb5.conf gives them */
+static void password_conf(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	const char *from;
+	char *realm;
+	krb5_context k;
+
+	(void)state;
+	k = conf_context(
+		"[libdefaults]\n default_realm = DEF.TEST\n"
+		" dns_lookup_kdc = false\n"
+		"[realms]\n A.TEST = {\n  kdc = kdc.a.test\n }\n"
+		" B.TEST = {\n  admin_server = x\n }\n"
+		"[domain_realm]\n .corp.test = CORP.TEST\n"
+		" srv.test = HOST.TEST\n"
+		"[appdefaults]\n cifs-upcall-iakerb = {\n"
+		"  iakerb_password = no\n  store_tickets = owner\n }\n");
+	assert_true(realm_has_kdc(k, "A.TEST"));
+	assert_false(realm_has_kdc(k, "B.TEST"));
+	assert_false(realm_has_kdc(k, "C.TEST"));
+	assert_false(realm_dns_kdc(k));
+	/* the host, then its parent domains, as libkrb5 reads them */
+	assert_int_equal(pw_conf_realm(mem, k, "a.b.Corp.TEST", &realm),
+			 PW_REALM_HOST);
+	assert_string_equal(realm, "CORP.TEST");
+	assert_int_equal(pw_conf_realm(mem, k, "SRV.test.", &realm),
+			 PW_REALM_HOST);
+	assert_string_equal(realm, "HOST.TEST");
+	/* an address or an unmapped name: default_realm */
+	assert_int_equal(pw_conf_realm(mem, k, "10.0.0.1", &realm),
+			 PW_REALM_DEFAULT);
+	assert_string_equal(realm, "DEF.TEST");
+	assert_int_equal(pw_conf_realm(mem, k, "other.test", &realm),
+			 PW_REALM_DEFAULT);
+	/* the switches: the command line wins over krb5.conf */
+	assert_int_equal(pw_mode_configured(k, PW_MODE_UNSET, &from),
+			 PW_MODE_NO);
+	assert_string_equal(from, "krb5.conf iakerb_password");
+	assert_int_equal(pw_mode_configured(k, PW_MODE_FALLBACK, &from),
+			 PW_MODE_FALLBACK);
+	assert_int_equal(store_mode_configured(k, STORE_UNSET, &from),
+			 STORE_OWNER);
+	assert_int_equal(store_mode_configured(k, STORE_NO, &from), STORE_NO);
+	krb5_free_context(k);
+
+	/* nothing said: DNS on (libkrb5's default), auto, store nothing */
+	k = conf_context("[libdefaults]\n rdns = false\n");
+	assert_true(realm_dns_kdc(k));
+	assert_int_equal(pw_conf_realm(mem, k, "srv.test", &realm),
+			 PW_REALM_NONE);
+	assert_null(realm);
+	assert_int_equal(pw_mode_configured(k, PW_MODE_UNSET, &from),
+			 PW_MODE_AUTO);
+	assert_int_equal(store_mode_configured(k, STORE_UNSET, &from),
+			 STORE_NO);
+	krb5_free_context(k);
+
+	/* dns_fallback stands in for dns_lookup_kdc; a typo shuts */
+	k = conf_context("[libdefaults]\n dns_fallback = no\n"
+			 "[appdefaults]\n cifs-upcall-iakerb = {\n"
+			 "  iakerb_password = fallbakc\n"
+			 "  store_tickets = yes\n }\n");
+	assert_false(realm_dns_kdc(k));
+	assert_int_equal(pw_mode_configured(k, PW_MODE_UNSET, &from),
+			 PW_MODE_NO);
+	assert_int_equal(store_mode_configured(k, STORE_UNSET, &from),
+			 STORE_NO);
+	krb5_free_context(k);
+	talloc_free(mem);
+}
+
 /* A FILE cache of alice@R holding one TGT that ends at @end */
 static char *cache_with_tgt(TALLOC_CTX *mem, krb5_context k, const char *tag,
 			    krb5_timestamp end)
@@ -628,6 +824,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(krb5_codes),
 	cmocka_unit_test(outcomes_distinct),
 	cmocka_unit_test(ccache_expired),
+	cmocka_unit_test(password_rule),
+	cmocka_unit_test(password_conf),
 	cmocka_unit_test(framing_first),
 	cmocka_unit_test(framing_next),
 	cmocka_unit_test(reply_refused),

@@ -68,7 +68,7 @@ for t in "$HELPER" "$REALHELPER" "$KH" "$ACC" krb5kdc kadmin.local strace \
 	command -v "$t" >/dev/null || { fail setup "missing $t"; exit 1; }
 done
 
-mkdir -p "$W/srv" "$W/client" "$W/cc" "$W/log" "$W/d" "$W/pw"
+mkdir -p "$W/srv" "$W/client" "$W/cc" "$W/log" "$W/d" "$W/pw" "$W/direct"
 chmod 711 "$W/cc"
 
 # --- the server side: a mount namespace with a private tmpfs ------------
@@ -101,8 +101,8 @@ srvexec sh -c "cat >'$W/srv/krb5.conf'" <<EOF
 EOF
 srvexec sh -c "cat >'$W/srv/kdc.conf'" <<EOF
 [kdcdefaults]
-    kdc_listen = $W/srv/kdc.sock
-    kdc_tcp_listen = $W/srv/kdc.sock
+    kdc_listen = $W/srv/kdc.sock $W/direct/kdc.sock
+    kdc_tcp_listen = $W/srv/kdc.sock $W/direct/kdc.sock
 [realms]
     $REALM = {
         database_name = $W/srv/principal
@@ -128,7 +128,11 @@ srvexec kadmin.local -r "$REALM" -q "ktadd -k $W/srv/keytab cifs/srv.test" \
 kdc_start() {
 	srvexec krb5kdc -r "$REALM" -P "$W/srv/kdc.pid" || return 1
 	for _ in $(seq 100); do
-		srvexec test -S "$W/srv/kdc.sock" && return 0
+		if srvexec test -S "$W/srv/kdc.sock"; then
+			# the users of the direct flows connect to it
+			chmod 666 "$W/direct/kdc.sock"
+			return 0
+		fi
 		sleep 0.05
 	done
 	return 1
@@ -139,10 +143,14 @@ kdc_stop() {
 		srvexec test -S "$W/srv/kdc.sock" || break
 		sleep 0.05
 	done
-	srvexec rm -f "$W/srv/kdc.sock"
+	srvexec rm -f "$W/srv/kdc.sock" "$W/direct/kdc.sock"
 }
 kdc_start || { fail setup "krb5kdc did not start"; exit 1; }
 [ -S "$W/srv/kdc.sock" ] && { fail setup "the client can see the KDC"; exit 1; }
+# ... but for the flows whose krb5.conf says so (krb5-direct.conf), the
+# same KDC listens where the client sees it: a realm's KDC this machine
+# reaches itself
+[ -S "$W/direct/kdc.sock" ] || { fail setup "no direct KDC socket"; exit 1; }
 
 # --- the client side ------------------------------------------------------
 cat >"$W/client/krb5.conf" <<EOF
@@ -175,6 +183,23 @@ cat >"$W/client/krb5-kdc.conf" <<EOF
         kdc = $W/client/no-such-kdc.sock
     }
 EOF
+# krb5conf_with FILE LINE...: krb5.conf and these lines (a section named
+# again is merged into the first by libkrb5's profile parser)
+krb5conf_with() {
+	local f=$1
+	shift
+	{ cat "$W/client/krb5.conf"; printf '%s\n' "$@"; } >"$W/client/$f"
+}
+# the user's realm has a KDC line, reachable from here
+krb5conf_with krb5-direct.conf '[realms]' "    $REALM = {" \
+	"        kdc = $W/direct/kdc.sock" '    }'
+# a realm krb5.conf names, without a KDC: the default, or the host's
+krb5conf_with krb5-default.conf '[libdefaults]' "    default_realm = $REALM"
+krb5conf_with krb5-other.conf '[libdefaults]' '    default_realm = OTHER.TEST'
+krb5conf_with krb5-hostmap.conf '[domain_realm]' "    srv.test = $REALM"
+# no password through the server, by krb5.conf
+krb5conf_with krb5-forbid.conf '[appdefaults]' '    cifs-upcall-iakerb = {' \
+	'        iakerb_password = no' '    }'
 printf 'passwd: files evilnss\ngroup: files evilnss\nshadow: files\n' \
 	>"$W/client/evil-nsswitch.conf"
 chmod 644 "$W/client/"*.conf
@@ -321,6 +346,16 @@ expect_log() {
 	fi
 }
 
+# expect_no_out NAME WHAT REGEX: ... and these do not
+expect_no_out() {
+	[[ $1 == $FILTER ]] || return 0
+	if [ -e "$W/log/$1.out" ] && ! grep -qE "$3" "$W/log/$1.out"; then
+		pass "$1-$2"
+	else
+		fail "$1-$2" "'$3' in $1.out: $(grep -E "$3" "$W/log/$1.out" 2>/dev/null | head -1)"
+	fi
+}
+
 # expect_out NAME WHAT REGEX: the legs kharness printed for NAME match
 expect_out() {
 	[[ $1 == $FILTER ]] || return 0
@@ -416,11 +451,65 @@ flow no-iakerb-offered 1006 "" --user "erin@$R" --sec krb5 --mechs krb5 \
 # 11. sec=krb5 with IAKerb offered: krb5 finds no ticket, IAKerb takes over
 flow krb5-then-iakerb 1007 "" --user "erin@$R" --sec krb5 \
 	--mechs krb5,iakerb --password-file "$W/pw/erin"
-# 12. a realm with a KDC line is not sent through the server without -I
-CLIENT_CONF=$W/client/krb5-kdc.conf flow kdc-realm-refused 1008 "" \
-	--user "erin@$R" --password-file "$W/pw/erin" --expect EHOSTUNREACH
-CLIENT_CONF=$W/client/krb5-kdc.conf flow kdc-realm-opt-in 1008 "" \
+# 12. The password's rule (policy.c).  A realm with a KDC line: that KDC
+#     is asked from here first; unreachable, the password is not sent
+#     through the server (ENETUNREACH), unless -I (fallback) says so
+OWN_KDC=1 CLIENT_CONF=$W/client/krb5-kdc.conf flow kdc-realm-refused 1008 "" \
+	--user "erin@$R" --password-file "$W/pw/erin" --expect ENETUNREACH
+expect_log kdc-realm-refused line 'OWN_KDC_UNREACHABLE \(Network is unreachable\): the password of erin@HARNESS.TEST \(realm from the user name\) does not go through the SMB server: krb5.conf names a KDC'
+expect_log kdc-realm-refused tried-first 'no KDC of HARNESS.TEST answered this machine'
+OWN_KDC=1 CLIENT_CONF=$W/client/krb5-kdc.conf flow kdc-realm-opt-in 1008 "" \
 	--user "erin@$R" --password-file "$W/pw/erin" --helper-arg -I
+expect_out kdc-realm-opt-in as-via-server 'CONTINUE negTokenInit\{AS-REQ\}'
+#     ... reachable: the AS exchange goes to it from here, never through
+#     the server; then TGS and AP through the server (IAKerb), or plain
+#     krb5 when the server offers it
+OWN_KDC=1 CLIENT_CONF=$W/client/krb5-direct.conf flow direct-kdc-iakerb 1042 \
+	"" --user "erin@$R" --password-file "$W/pw/erin"
+expect_out direct-kdc-iakerb tgs-first 'leg 1: CONTINUE negTokenInit\{TGS-REQ\}'
+expect_no_out direct-kdc-iakerb no-as-via-server 'AS-REQ|realm discovery'
+OWN_KDC=1 CLIENT_CONF=$W/client/krb5-direct.conf flow direct-kdc-krb5 1043 \
+	"" --user "bob@$R" --sec krb5 --mechs krb5,iakerb \
+	--password-file "$W/pw/bob"
+expect_out direct-kdc-krb5 one-ap-leg 'leg 1: CONTINUE negTokenInit\{AP-REQ\}'
+expect_no_out direct-kdc-krb5 no-as-via-server 'AS-REQ|TGS-REQ'
+#     ... the same when the mount says sec=iakerb itself: IAKerb, but the
+#     password's AS exchange still goes to the KDC from here
+OWN_KDC=1 CLIENT_CONF=$W/client/krb5-direct.conf flow direct-kdc-sec-iakerb \
+	1044 "" --user "bob@$R" --sec iakerb --mechs krb5,iakerb \
+	--password-file "$W/pw/bob"
+expect_no_out direct-kdc-sec-iakerb no-as-via-server 'AS-REQ'
+#     ... Windows' dialect from the TGT it got
+OWN_KDC=1 CLIENT_CONF=$W/client/krb5-direct.conf flow direct-kdc-windows \
+	1045 "--windows" --user "erin@$R" --password-file "$W/pw/erin"
+expect_no_out direct-kdc-windows no-as-via-server 'AS-REQ'
+#     ... and a KDC that answers decides: a wrong password is the KDC's
+#     answer, nothing goes to the server
+OWN_KDC=1 CLIENT_CONF=$W/client/krb5-direct.conf flow direct-kdc-wrong-password \
+	1046 "" --user "erin@$R" --password-file "$W/pw/wrong" \
+	--expect EKEYREJECTED
+expect_out direct-kdc-wrong-password nothing-sent '^leg 1: helper rejected'
+#     iakerb_password = no, on the command line or in krb5.conf: never
+#     through the server, not even realm discovery
+flow forbid-cmdline 1047 "" --user "erin@$R" --password-file "$W/pw/erin" \
+	--helper-arg --iakerb-password=no --expect ENETUNREACH
+expect_out forbid-cmdline nothing-sent '^leg 1: helper rejected'
+CLIENT_CONF=$W/client/krb5-forbid.conf flow forbid-krb5conf 1047 "" \
+	--user carol --password-file "$W/pw/carol" --expect ENETUNREACH
+expect_log forbid-krb5conf line 'iakerb_password = no: a password never goes through'
+#     a realm krb5.conf names (default_realm, [domain_realm] for the
+#     host) is used: no realm discovery, and the server's realm never
+#     replaces it
+CLIENT_CONF=$W/client/krb5-default.conf flow default-realm 1048 "" \
+	--user carol --password-file "$W/pw/carol"
+expect_no_out default-realm no-discovery 'realm discovery'
+CLIENT_CONF=$W/client/krb5-hostmap.conf flow host-realm 1049 "" \
+	--user carol --password-file "$W/pw/carol"
+expect_no_out host-realm no-discovery 'realm discovery'
+CLIENT_CONF=$W/client/krb5-other.conf flow default-realm-kept 1050 "" \
+	--user carol --password-file "$W/pw/carol" --expect EHOSTUNREACH
+expect_log default-realm-kept realm 'password: carol@OTHER\.TEST \(realm from krb5.conf default_realm\)'
+expect_no_out default-realm-kept no-discovery 'realm discovery'
 # 13. the agent is killed between legs
 flow agent-killed 1009 "" --user "erin@$R" --password-file "$W/pw/erin" \
 	--kill-agent-after 1 --expect ECONNRESET
@@ -487,11 +576,15 @@ flow mskrb5-multileg 1000 "" --user "alice@$R" --sec mskrb5 \
 # 24. the mount's domain= is the realm: no discovery leg
 flow domain-realm-hint 1013 "" --user erin --domain harness.test \
 	--password-file "$W/pw/erin"
-# 25. sec=iakerb by the mount's choice (krb5 offered too): the user's word
-#     lets a realm with a KDC line go through the server
-CLIENT_CONF=$W/client/krb5-kdc.conf flow sec-iakerb-by-mount 1008 "" \
-	--user "bob@$R" --sec iakerb --mechs krb5,iakerb \
-	--password-file "$W/pw/bob"
+# 25. sec=iakerb by the mount's choice (krb5 offered too) does not let a
+#     realm with a KDC line through the server (it once did): only the
+#     administrator's fallback does
+OWN_KDC=1 CLIENT_CONF=$W/client/krb5-kdc.conf flow sec-iakerb-by-mount 1008 \
+	"" --user "bob@$R" --sec iakerb --mechs krb5,iakerb \
+	--password-file "$W/pw/bob" --expect ENETUNREACH
+OWN_KDC=1 CLIENT_CONF=$W/client/krb5-kdc.conf flow sec-iakerb-fallback 1008 \
+	"" --user "bob@$R" --sec iakerb --mechs krb5,iakerb \
+	--password-file "$W/pw/bob" --helper-arg --iakerb-password=fallback
 # 26. a reconnect (recon=1): nothing of pid= is used; the stored ticket is
 flow reconnect 1000 "" --user "alice@$R" --recon --target app
 
@@ -527,7 +620,10 @@ expect_log win-config-dialect from-krb5conf 'dialect: windows \(krb5.conf iakerb
 # ... and a realm learnt by discovery that has a KDC line: not without -I
 CLIENT_CONF=$W/client/krb5-kdc.conf flow win-discovery-kdc-realm-refused \
 	1034 "--windows" --user erin --password-file "$W/pw/erin" \
-	--helper-arg --dialect=windows --expect EHOSTUNREACH
+	--helper-arg --dialect=windows --expect ENETUNREACH
+expect_log win-discovery-kdc-realm-refused line 'realm from the server.s realm discovery\) does not go through the SMB server: krb5.conf names a KDC'
+CLIENT_CONF=$W/client/krb5-kdc.conf flow discovery-kdc-realm-refused \
+	1034 "" --user erin --password-file "$W/pw/erin" --expect ENETUNREACH
 # 30. what the password got is stored: the next mount is one AP leg,
 #     krb5-framed when Windows' dialect is asked for, MIT's framing in auto
 flow win-cached-service-ticket 1021 "--windows" --user "alice@$R" \
