@@ -517,7 +517,35 @@ int init_first(struct initiator *in, TALLOC_CTX *mem, struct upcall_ctx *u,
 	return from_password(in, mem, krb5, iakerb, blob, blob_len);
 }
 
-/* After a verified AP-REP: keep what a password obtained */
+/*
+ * May what a password obtained be kept (policy.c)?  Only with
+ * store_tickets = owner, only into the credential owner's own default
+ * ccache, and only when that uid made this mount itself: never a TGT
+ * for another uid (cruid=), never on a reconnect (whose task says nothing
+ * about who mounted).
+ */
+static bool store_allowed(struct initiator *in)
+{
+	struct upcall_ctx *u = in->u;
+	const char *from;
+	enum store_mode m = store_mode_configured(in->k, u->o->store, &from);
+
+	if (m != STORE_OWNER) {
+		ulog(LOG_INFO, "what the password obtained is not stored "
+		     "(store_tickets = %s, %s)", store_mode_name(m), from);
+		return false;
+	}
+	if (u->r->d.recon || !u->caller.owner_mounted) {
+		ulog(LOG_NOTICE, "what the password obtained is not stored: "
+		     "%s, not by uid %u itself (store_tickets = owner)",
+		     u->r->d.recon ? "a reconnect" : "the mount was made",
+		     (unsigned int)u->r->uid);
+		return false;
+	}
+	return true;
+}
+
+/* After a verified AP-REP: keep what a password obtained, if allowed */
 static void store_creds(struct initiator *in)
 {
 	gss_key_value_element_desc kv = { "ccache", in->collection };
@@ -530,7 +558,7 @@ static void store_creds(struct initiator *in)
 	char *pn = NULL;
 
 	/* a ccache's own TGT path already stored its new ticket there */
-	if (!in->from_password || !in->collection[0])
+	if (!in->from_password || !in->collection[0] || !store_allowed(in))
 		return;
 	major = gss_inquire_cred(&minor, in->cred, &name, NULL, NULL, NULL);
 	if (!GSS_ERROR(major))

@@ -209,6 +209,14 @@ int privs_open_caller(const struct upcall_req *r, struct caller *c,
 
 	c->uid = (uid_t)kuid;
 	c->gid = (gid_t)kgid;
+	/*
+	 * Who made the mount: the kernel's creduid defaults to the mounting
+	 * task's real uid, and cruid= names another.  Read here, as root,
+	 * from the process checked above (host uids: we are in the initial
+	 * user namespace); what a password obtained is kept only for the
+	 * owner's own mounts (policy.c, store_tickets).
+	 */
+	c->owner_mounted = !status_id(status, "Uid:", &id) && id == kuid;
 	if (!r->app)
 		return 0;
 

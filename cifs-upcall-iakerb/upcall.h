@@ -198,6 +198,8 @@ struct caller {
 	int	ns_flags;		/* CLONE_NEW* of those that differ */
 	uid_t	uid;			/* credential owner, as seen in there */
 	gid_t	gid;
+	bool	owner_mounted;		/* its real uid is the credential
+					 * owner's: the owner made the mount */
 };
 
 void privs_harden_early(void);

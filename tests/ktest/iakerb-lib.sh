@@ -50,6 +50,18 @@ iakerb_up() {
 	opts="vers=3.1.1,ip=$SRV_ADDR"
 }
 
+# iakerb_store_tickets no|owner: krb5.conf's [appdefaults]
+# cifs-upcall-iakerb store_tickets.  The helper keeps nothing a password
+# obtained unless told (cifs-upcall-iakerb/README.md); scenarios that
+# mount or reconnect from a stored ticket say owner (root mounts for
+# itself).
+iakerb_store_tickets() {
+	sed -i '/^\[appdefaults\]/,$d' /etc/krb5.conf
+	[ "$1" = no ] && return 0
+	printf '[appdefaults]\n\tcifs-upcall-iakerb = {\n\t\tstore_tickets = %s\n\t}\n' \
+		"$1" >>/etc/krb5.conf
+}
+
 # iakerb_restart [SMBSRV OPTIONS]: the same server, other options
 iakerb_restart() {
 	"$topo/smbsrv-stop.sh" "$w"

@@ -197,6 +197,9 @@ krb5conf_with krb5-direct.conf '[realms]' "    $REALM = {" \
 krb5conf_with krb5-default.conf '[libdefaults]' "    default_realm = $REALM"
 krb5conf_with krb5-other.conf '[libdefaults]' '    default_realm = OTHER.TEST'
 krb5conf_with krb5-hostmap.conf '[domain_realm]' "    srv.test = $REALM"
+# store_tickets = owner, by krb5.conf
+krb5conf_with krb5-store.conf '[appdefaults]' '    cifs-upcall-iakerb = {' \
+	'        store_tickets = owner' '    }'
 # no password through the server, by krb5.conf
 krb5conf_with krb5-forbid.conf '[appdefaults]' '    cifs-upcall-iakerb = {' \
 	'        iakerb_password = no' '    }'
@@ -247,9 +250,11 @@ chmod 644 "$W/client/krb5-windows.conf"
 
 # --- one flow --------------------------------------------------------------
 # flow NAME UID "ACCEPTOR OPTS" [KHARNESS OPTIONS...]
-#   runs the acceptor and kharness; the caller (pid=) is a sleep as UID
+#   runs the acceptor and kharness; the caller (pid=) is a sleep as UID,
+#   or as CALLER_UID (uid=) for a mount made by another uid (cruid=UID)
 flow() {
-	local name=$1 uid=$2 accopts=$3 out caller rc t0 t1 st d
+	local name=$1 uid=$2 accopts=$3 out caller rc t0 t1 st d cuid
+	cuid=${CALLER_UID:-$2}
 	shift 3
 	# shellcheck disable=SC2053
 	[[ $name == $FILTER ]] || return 0
@@ -264,10 +269,10 @@ flow() {
 		# would load a module no root process may ever load
 		unshare -m --propagation "$prop" sh -c \
 			"mount --bind '$W/client/evil-nsswitch.conf' /etc/nsswitch.conf &&
-			 exec setpriv --reuid $uid --regid $uid --clear-groups \
+			 exec setpriv --reuid $cuid --regid $cuid --clear-groups \
 			 env KRB5CCNAME='${CALLER_CCNAME:-}' sleep 600" &
 	else
-		setpriv --reuid "$uid" --regid "$uid" --clear-groups \
+		setpriv --reuid "$cuid" --regid "$cuid" --clear-groups \
 			env KRB5CCNAME="${CALLER_CCNAME:-}" sleep 600 &
 	fi
 	caller=$!
@@ -278,7 +283,7 @@ flow() {
 	env -i PATH="$PATH" strace -f -qq -o "$st" \
 		-e trace=socket,connect,sendto,setns,setresuid,openat \
 		"$KH" --helper "$HELPER" --dir "$d" --to "$d/to" --from "$d/from" \
-		--creduid "$uid" --uid "$uid" --pid "$caller" \
+		--creduid "$uid" --uid "$cuid" --pid "$caller" \
 		--helper-arg -k --helper-arg "${CLIENT_CONF:-$W/client/krb5.conf}" \
 		--helper-arg -s --helper-arg -d \
 		"$@" >"$out" 2>"$W/log/$name.err"
@@ -366,6 +371,22 @@ expect_out() {
 	fi
 }
 
+# cc_none NAME UID: uid has no ccache at all (nothing was stored for it;
+# libkrb5 writes a DIR collection's "primary" file on any look at it)
+cc_none() {
+	local got
+	[[ $1 == $FILTER ]] || return 0
+	got=$(setpriv --reuid "$2" --regid "$2" --clear-groups env \
+		KRB5_CONFIG="$W/client/krb5.conf" klist -l 2>/dev/null |
+		grep -c "@$R")
+	if [ "$got" = 0 ] &&
+		[ -z "$(ls -A "$W/cc/$2" 2>/dev/null | grep -vx primary)" ]; then
+		pass "$1-nothing-stored" "uid $2 has no ccache"
+	else
+		fail "$1-nothing-stored" "uid $2 has $got caches: $(ls "$W/cc/$2")"
+	fi
+}
+
 # cc_entry NAME UID VALUE: uid's caches hold the iakerb-dialect entry
 # for cifs/srv.test with VALUE ("none": no such entry)
 cc_entry() {
@@ -386,9 +407,10 @@ cc_entry() {
 R=$REALM
 echo "  harness: realm $R, KDC on $W/srv/kdc.sock (server namespace only), work $W"
 
-# 1. password, no preauth: AS, TGS, AP through the server
+# 1. password, no preauth: AS, TGS, AP through the server; what it got is
+#    kept (store_tickets = owner: uid 1000 made the mount itself)
 flow password-no-preauth 1000 "" --user "alice@$R" \
-	--password-file "$W/pw/alice" --target app
+	--password-file "$W/pw/alice" --target app --helper-arg --store-tickets=owner
 # 2. what flow 1 stored makes the next mount one AP leg
 flow cached-service-ticket 1000 "" --user "alice@$R" --target app
 # 3. preauth: PREAUTH_REQUIRED, AS again, TGS, AP
@@ -544,7 +566,8 @@ CALLER_CCNAME=FILE:$W/cc/file-1014 flow env-probe-file 1014 "" \
 # 19. what a password obtains goes into the collection as a cache of its
 #     own: the collection's primary (dave, kinit) stays primary
 before=$(cat "$W/cc/1001/primary" 2>/dev/null)
-flow store-keeps-primary 1001 "" --user "bob@$R" --password-file "$W/pw/bob"
+flow store-keeps-primary 1001 "" --user "bob@$R" --password-file "$W/pw/bob" \
+	--helper-arg --store-tickets=owner
 if [[ store-keeps-primary == $FILTER ]]; then
 	after=$(cat "$W/cc/1001/primary" 2>/dev/null)
 	caches=$(setpriv --reuid 1001 --regid 1001 --clear-groups env \
@@ -557,6 +580,33 @@ if [[ store-keeps-primary == $FILTER ]]; then
 	fi
 fi
 flow stored-then-ap-only 1001 "" --user "bob@$R"
+# 19b. What a password obtained is kept only where it may be (policy.c).
+#     By default nowhere: the next mount needs the password again
+flow store-default-none 1051 "" --user "alice@$R" \
+	--password-file "$W/pw/alice"
+expect_log store-default-none said 'not stored \(store_tickets = no, default\)'
+cc_none store-default-none 1051
+flow store-default-none-next 1051 "" --user "alice@$R" --expect ENOKEY
+#     store_tickets = owner (command line or krb5.conf) and the owner
+#     mounted: kept, the next mount is one AP leg
+CLIENT_CONF=$W/client/krb5-store.conf flow store-owner 1052 "" \
+	--user "alice@$R" --password-file "$W/pw/alice"
+flow store-owner-next 1052 "" --user "alice@$R"
+expect_out store-owner-next one-ap-leg '^leg 2: ESTABLISHED'
+#     root mounts for uid 1053 (cruid=): nothing for 1053, even with owner
+CALLER_UID=0 flow store-cruid 1053 "" --user "alice@$R" \
+	--password-file "$W/pw/alice" --helper-arg --store-tickets=owner
+expect_log store-cruid said 'not stored: the mount was made, not by uid 1053 itself'
+cc_none store-cruid 1053
+#     ... and app mounts alike
+CALLER_UID=0 flow store-cruid-app 1054 "" --user "alice@$R" \
+	--password-file "$W/pw/alice" --target app --helper-arg --store-tickets=owner
+cc_none store-cruid-app 1054
+#     a reconnect's task says nothing about who mounted: nothing kept
+flow store-recon 1055 "" --user "alice@$R" --password-file "$W/pw/alice" \
+	--recon --target app --helper-arg --store-tickets=owner
+expect_log store-recon said 'not stored: a reconnect'
+cc_none store-recon 1055
 # 20. the KDC is down: the acceptor says so (KDC_NO_RESPONSE)
 kdc_stop
 flow dead-kdc 1012 "" --user "erin@$R" --password-file "$W/pw/erin" \
@@ -597,10 +647,10 @@ expect_log password-preauth auto-chose-mit 'dialect: mit confirmed'
 expect_log realm-discovery auto-chose-mit 'dialect: mit confirmed'
 # 28. auto against Windows: the first "." reply switches to our own legs
 flow win-password-no-preauth 1021 "--windows" --user "alice@$R" \
-	--password-file "$W/pw/alice" --target app
+	--password-file "$W/pw/alice" --target app --helper-arg --store-tickets=owner
 expect_log win-password-no-preauth auto-chose-windows 'dialect: windows \(auto[^)]*\)'
 flow win-password-preauth 1022 "--windows" --user "bob@$R" \
-	--password-file "$W/pw/bob"
+	--password-file "$W/pw/bob" --helper-arg --store-tickets=owner
 expect_log win-password-preauth auto-chose-windows 'dialect: windows \(auto[^)]*\)'
 flow win-realm-discovery 1023 "--windows" --user carol \
 	--password-file "$W/pw/carol"
@@ -670,7 +720,7 @@ kdc_start
 #     krb5-framed (the acceptor, like smbsrv --mode windows, refuses MIT's
 #     final)
 flow win-remember-password 1035 "--windows" --user "erin@$R" \
-	--password-file "$W/pw/erin"
+	--password-file "$W/pw/erin" --helper-arg --store-tickets=owner
 expect_log win-remember-password written "dialect: remembered windows for cifs/srv\.test@$R"
 cc_entry win-remember-password 1035 windows
 flow win-remembered-ticket 1035 "--windows" --user "erin@$R"
@@ -679,7 +729,7 @@ expect_out win-remembered-ticket krb5-final 'leg 1: CONTINUE negTokenInit\{AP-RE
 expect_out win-remembered-ticket one-ap-leg '^leg 2: ESTABLISHED'
 #     MIT: the same, MIT's final
 flow mit-remember-password 1036 "" --user "erin@$R" \
-	--password-file "$W/pw/erin"
+	--password-file "$W/pw/erin" --helper-arg --store-tickets=owner
 expect_log mit-remember-password written "dialect: remembered mit for cifs/srv\.test@$R"
 cc_entry mit-remember-password 1036 mit
 flow mit-remembered-ticket 1036 "" --user "erin@$R"

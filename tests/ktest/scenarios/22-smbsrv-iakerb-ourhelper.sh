@@ -7,7 +7,8 @@
 # realm and no KDC: everything Kerberos goes through SESSION_SETUP.
 #
 #   1. password, no realm: discovery, AS (preauth), TGS, AP, final upcall
-#   2. the tickets it stored make the next mount (sec=krb5) one AP leg
+#   2. the tickets it stored (store_tickets = owner) make the next mount
+#      (sec=krb5) one AP leg
 #   3. a wrong password: mount error(129), EKEYREJECTED
 #   4. no ticket, no password: mount error(126), ENOKEY
 . "$KTEST_SRC/tests/ktest/lib.sh"
@@ -29,6 +30,8 @@ if iakerb_up; then pass up; else fail up "topology or smbsrv"; exit 1; fi
 mnt_opts=$opts
 check no-kdc-in-krb5conf sh -c "! grep -Eq '^[[:space:]]*kdc[[:space:]]*=' /etc/krb5.conf"
 ktest_use_upcall "$helper"
+# 2 mounts from what 1 obtained: root mounts for itself, and asks for it
+iakerb_store_tickets owner
 
 # 1. the password, through the server
 : >"$syslog"
