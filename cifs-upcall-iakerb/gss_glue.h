@@ -20,6 +20,11 @@ extern gss_OID_desc mech_krb5_oid;
 
 int krb5_code_outcome(long code);
 int gss_outcome(OM_uint32 major, OM_uint32 minor);
+/*
+ * A failure on the server's reply to what we sent last (@sent: AS-REQ,
+ * TGS-REQ, AP-REQ): BAD_PASSWORD only stands for the AS exchange
+ */
+int reply_outcome(int outcome, enum krb_msg_type sent);
 /* A KDC's KRB-ERROR error-code (RFC 4120 7.5.9): its outcome, or -1 */
 int krb_error_outcome(int32_t error_code);
 /* On a path that reaches no SMB server's KDC: "unreachable" is ours */

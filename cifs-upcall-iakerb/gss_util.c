@@ -79,6 +79,20 @@ int krb_error_outcome(int32_t error_code)
 	return krb5_code_outcome(KRB5KDC_ERR_NONE + error_code);
 }
 
+int reply_outcome(int outcome, enum krb_msg_type sent)
+{
+	/*
+	 * An integrity failure means a wrong password only where the key is
+	 * the password's: the AS-REP.  On the AP-REP it is the server
+	 * failing mutual authentication; on the TGS exchange a ticket or
+	 * reply damaged on the way (the KDC's KRB-ERROR 31, or ours).
+	 */
+	if (outcome != IAKERB_OUT_BAD_PASSWORD || sent == KRB_MSG_AS_REQ)
+		return outcome;
+	return sent == KRB_MSG_AP_REQ ? IAKERB_OUT_MUTUAL_AUTH :
+					IAKERB_OUT_PROTOCOL;
+}
+
 int gss_outcome(OM_uint32 major, OM_uint32 minor)
 {
 	int o = minor ? krb5_code_outcome((krb5_error_code)minor) : -1;

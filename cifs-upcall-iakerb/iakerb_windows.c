@@ -305,6 +305,7 @@ static int win_ap_req(struct initiator *in, TALLOC_CTX *mem,
 		return fail_oom(res, "the krb5 AP-REQ");
 	snprintf(in->note.client, sizeof(in->note.client), "AP-REQ (krb5)");
 	in->note.client_len = *tok_len;
+	in->sent_type = KRB_MSG_AP_REQ;
 	return 0;
 }
 

@@ -61,12 +61,16 @@ static int check_ours(struct initiator *in, const gss_buffer_t out)
 
 	describe_token(&tok, in->note.client, sizeof(in->note.client));
 	in->note.client_len = out->length;
-	if (gtok_krb5_parse(tok.data, tok.len, &g) ||
-	    g.tok_id != GTOK_IAKERB_PROXY)
+	if (gtok_krb5_parse(tok.data, tok.len, &g))
+		return 0;
+	if (g.tok_id == GTOK_KRB5_AP_REQ)
+		in->sent_type = KRB_MSG_AP_REQ;
+	if (g.tok_id != GTOK_IAKERB_PROXY)
 		return 0;
 	if (iakerb_proxy_parse_body(&g.body, &p))
 		return fail(&in->u->res, IAKERB_OUT_PROTOCOL,
 			    "MIT made an IAKerb token we cannot parse");
+	in->sent_type = p.kdc_msg_type;
 	snprintf(realm, sizeof(realm), "%.*s", (int)p.header.target_realm.len,
 		 (const char *)p.header.target_realm.data);
 	return pw_token_ok(in, p.kdc_msg_type, realm);
@@ -709,10 +713,11 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 			 * that failed: the KDC's error says more
 			 */
 			if (res->outcome == IAKERB_OUT_PROTOCOL &&
-			    krb_error_outcome(in->srv_error) >= 0) {
+			    krb_error_outcome(in->srv_error) >= 0)
 				res->outcome = krb_error_outcome(in->srv_error);
-				ret = -outcome_errno(res->outcome);
-			}
+			res->outcome = reply_outcome(res->outcome,
+						     in->sent_type);
+			ret = -outcome_errno(res->outcome);
 			goto out;
 		}
 		if (major == GSS_S_COMPLETE)

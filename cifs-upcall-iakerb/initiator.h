@@ -50,6 +50,8 @@ struct initiator {
 	bool		mic_sent;
 	unsigned int	server_legs;	/* server tokens seen */
 	int32_t		srv_error;	/* the KRB-ERROR code it carried, or 0 */
+	enum krb_msg_type sent_type;	/* our last token: AS-REQ, TGS-REQ,
+					 * AP-REQ (KRB_MSG_NONE: discovery) */
 	/* the IAKerb dialect (iakerb_windows.c) */
 	enum upcall_dialect want;	/* configured: auto, mit or windows */
 	bool		windows;	/* speaking Windows' dialect */

@@ -365,9 +365,14 @@ int kproxy_step(struct kproxy *kp, TALLOC_CTX *mem, const uint8_t *srv,
 	else
 		return fail(res, IAKERB_OUT_PROTOCOL,
 			    "an IAKerb token after the service ticket");
-	if (code)
-		return kfail(res, kp->k, code, kp->state == KPROXY_AS ?
-			     "the AS exchange" : "the TGS exchange");
+	if (code) {
+		kfail(res, kp->k, code, kp->state == KPROXY_AS ?
+		      "the AS exchange" : "the TGS exchange");
+		res->outcome = reply_outcome(res->outcome,
+					     kp->state == KPROXY_AS ?
+					     KRB_MSG_AS_REQ : KRB_MSG_TGS_REQ);
+		return -outcome_errno(res->outcome);
+	}
 	/* both step functions share the CONTINUE bit's value */
 	if (flags & KRB5_INIT_CREDS_STEP_FLAG_CONTINUE) {
 		ret = frame_request(kp, mem, &out, &realm, tok, tok_len, res);

@@ -371,6 +371,15 @@ static void outcomes_distinct(void **state)
 	assert_int_equal(krb_error_outcome(6), IAKERB_OUT_NO_PRINCIPAL);
 	assert_int_equal(krb_error_outcome(24), IAKERB_OUT_BAD_PASSWORD);
 	assert_int_equal(krb_error_outcome(0), -1);
+	/* an integrity failure is a wrong password on the AS-REP only */
+	assert_int_equal(reply_outcome(IAKERB_OUT_BAD_PASSWORD,
+				       KRB_MSG_AS_REQ), IAKERB_OUT_BAD_PASSWORD);
+	assert_int_equal(reply_outcome(IAKERB_OUT_BAD_PASSWORD,
+				       KRB_MSG_AP_REQ), IAKERB_OUT_MUTUAL_AUTH);
+	assert_int_equal(reply_outcome(IAKERB_OUT_BAD_PASSWORD,
+				       KRB_MSG_TGS_REQ), IAKERB_OUT_PROTOCOL);
+	assert_int_equal(reply_outcome(IAKERB_OUT_NO_SERVICE,
+				       KRB_MSG_TGS_REQ), IAKERB_OUT_NO_SERVICE);
 	assert_int_equal(krb_error_outcome(25), -1);
 	/* this machine's KDC lookup and sendto, not the server's */
 	assert_int_equal(krb5_code_outcome(KRB5_KDC_UNREACH),

@@ -18,6 +18,8 @@
  *                (accept-incomplete + MORE_PROCESSING), then finish
  *   --no-mic     send no mechListMIC on completion
  *   --bad-mic    send a mechListMIC with one bit flipped
+ *   --bad-aprep  damage the AP-REP's encrypted part (as smbsrv's fault):
+ *                the client must fail mutual authentication
  *   --steer-realm PRINC  answer the first AS-REQ with a WRONG_REALM
  *                client referral to PRINC's realm (a hostile server)
  *   --hints      first write the NEGOTIATE negTokenInit2 (IAKerb, krb5)
@@ -52,7 +54,7 @@
 static gss_OID_desc iakerb_mech = { 6, (void *)"\x2b\x06\x01\x05\x02\x05" };
 static gss_OID_desc krb5_mech = { 9, (void *)"\x2a\x86\x48\x86\xf7\x12\x01\x02\x02" };
 
-static bool mic_round, no_mic, bad_mic, windows;
+static bool mic_round, no_mic, bad_mic, bad_aprep, windows;
 static const char *steer;	/* --steer-realm PRINC: a hostile referral */
 
 /*
@@ -235,6 +237,8 @@ int main(int argc, char **argv)
 			no_mic = true;
 		else if (!strcmp(argv[i], "--bad-mic"))
 			bad_mic = true;
+		else if (!strcmp(argv[i], "--bad-aprep"))
+			bad_aprep = true;
 		else if (!strcmp(argv[i], "--steer-realm") && i + 1 < argc)
 			steer = argv[++i];
 		else if (!strcmp(argv[i], "--windows"))
@@ -377,6 +381,9 @@ int main(int argc, char **argv)
 			reply(ST_LOGON_FAIL, NULL, 0);
 			break;
 		}
+		/* the AP-REP's last bytes are its enc-part's cipher text */
+		if (bad_aprep && major == GSS_S_COMPLETE && out.length > 8)
+			((uint8_t *)out.value)[out.length - 5] ^= 0x5a;
 		rep.resp.has_neg_state = true;
 		if (first)
 			rep.resp.supported_mech = chosen == &krb5_mech ?

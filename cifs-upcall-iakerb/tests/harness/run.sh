@@ -426,6 +426,13 @@ flow no-server-mic 1018 "--no-mic" --user "bob@$R" --password-file "$W/pw/bob"
 #    ... or a forged one: mutual authentication fails
 flow bad-server-mic 1018 "--bad-mic" --user "bob@$R" \
 	--password-file "$W/pw/bob" --expect EBADMSG
+#    ... and so does a damaged AP-REP (not "wrong password?": the
+#    integrity check that failed is the server's, not the AS-REP's)
+flow bad-aprep 1056 "--bad-aprep" --user "bob@$R" \
+	--password-file "$W/pw/bob" --expect EBADMSG
+expect_log bad-aprep line 'MUTUAL_AUTH \(Bad message\)'
+flow win-bad-aprep 1057 "--windows --bad-aprep" --user "bob@$R" \
+	--password-file "$W/pw/bob" --expect EBADMSG
 # 7. wrong password, with and without preauth
 flow wrong-password-preauth 1005 "" --user "bob@$R" \
 	--password-file "$W/pw/wrong" --expect EKEYREJECTED
