@@ -239,6 +239,19 @@ int cc_none(struct result *res, const struct cc_choice *cc, const char *why)
 	return fail(res, IAKERB_OUT_NO_CREDS, "%s", why);
 }
 
+void cc_stale_hint(struct result *res, const struct cc_choice *cc)
+{
+	char why[sizeof(res->why)];
+
+	/* no keytab, or no KDC to use it with: renewing is what helps */
+	if ((res->outcome != IAKERB_OUT_NO_CREDS &&
+	     res->outcome != IAKERB_OUT_OWN_KDC_UNREACHABLE) || !cc->stale)
+		return;
+	memcpy(why, res->why, sizeof(why));
+	res->outcome = OUT_OK;
+	cc_none(res, cc, why);
+}
+
 /*
  * May credentials for @princ go into @collection?  A collection type
  * takes a cache of its own (or the principal's existing one); a single

@@ -301,8 +301,10 @@ static int try_krb5(struct initiator *in, TALLOC_CTX *mem,
 			return ret;
 	} else if (u->r->uid == 0 && (d->have & IAKERB_F_USER)) {
 		if (krb5_keytab_ccache(mem, in->k, u->o->keytab, d->user,
-				       &ccname, &u->res))
+				       &ccname, &u->res)) {
+			cc_stale_hint(&u->res, &cc);
 			return -outcome_errno(u->res.outcome);
+		}
 		cc.name = ccname;
 		cc.principal = (char *)d->user;
 		cc.state = CC_TGT;

@@ -266,8 +266,10 @@ int legacy_run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	} else if (u->r->uid == 0 && (d->have & IAKERB_F_USER)) {
 		/* only root, and only for a named user, as cifs.upcall */
 		if (krb5_keytab_ccache(mem, k, u->o->keytab, d->user, &ccname,
-				       &u->res))
+				       &u->res)) {
+			cc_stale_hint(&u->res, &cc);
 			goto out;
+		}
 	} else {
 		char why[IAKERB_HOST_MAX + 80];
 

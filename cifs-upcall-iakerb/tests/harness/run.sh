@@ -240,6 +240,9 @@ chown -R 1037:1037 "$W/cc/1037"
 srvexec env KRB5CCNAME="DIR:$W/cc/1038" sh -c \
 	"echo Dave-pass-1 | kinit -l 20s dave@$REALM" >>"$W/log/kinit.log" 2>&1
 chown -R 1038:1038 "$W/cc/1038"
+mkdir -p "$W/cc/0" && chmod 700 "$W/cc/0"
+srvexec env KRB5CCNAME="DIR:$W/cc/0" sh -c \
+	"echo Dave-pass-1 | kinit -l 20s dave@$REALM" >>"$W/log/kinit.log" 2>&1
 srvexec env KRB5CCNAME="DIR:$W/cc/1039" sh -c \
 	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
 chown -R 1039:1039 "$W/cc/1039"
@@ -459,6 +462,12 @@ expect_log no-credentials line 'NO_CREDS \(Required key not available\): no tick
 flow expired-ticket 1038 "" --user "dave@$R" --expect ESTALE
 expect_log expired-ticket line 'TICKET_EXPIRED \(Stale file handle\): .*tickets of dave@[^ ]* in DIR::[^ ]* have expired'
 flow expired-ticket-legacy 1038 "" --user "dave@$R" --legacy --sec krb5 \
+	--expect ESTALE
+#    ... root's too, whose keytab fallback finds nothing either
+flow expired-ticket-root 0 "" --user "dave@$R" --legacy --sec krb5 \
+	--helper-arg -K --helper-arg "FILE:$W/no-such.keytab" --expect ESTALE
+flow expired-ticket-root-krb5 0 "" --user "dave@$R" --sec krb5 \
+	--mechs krb5 --helper-arg -K --helper-arg "FILE:$W/no-such.keytab" \
 	--expect ESTALE
 # 9b. the KDC knows the user but not cifs/<host> (a mount by IP address or
 #     an alias): the service, not the user, is unknown
