@@ -139,15 +139,6 @@ static void on_term(int sig)
 	agent_stop = 1;
 }
 
-static long ms_to(const struct timespec *d)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (d->tv_sec - now.tv_sec) * 1000 +
-	       (d->tv_nsec - now.tv_nsec) / 1000000;
-}
-
 static void agent_serve(struct agent *a)
 {
 	uint8_t *buf = talloc_size(a->u->mem, IAKERB_MSG_MAX);
@@ -157,8 +148,8 @@ static void agent_serve(struct agent *a)
 	int r;
 
 	while (buf && !agent_stop) {
-		left = ms_to(&a->idle);
-		l2 = ms_to(&a->end);
+		left = ms_left(&a->idle);
+		l2 = ms_left(&a->end);
 		if (l2 < left)
 			left = l2;
 		if (left <= 0) {

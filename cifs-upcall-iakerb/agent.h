@@ -34,6 +34,8 @@ ssize_t msg_recv(int fd, void *buf, size_t cap,
 int msg_result(int fd, const uint8_t *nonce, uint32_t leg, int err,
 	       const struct payload *p);
 void deadline_in(struct timespec *d, unsigned int ms);
+/* Milliseconds until @deadline (CLOCK_MONOTONIC), <= 0 once passed */
+long ms_left(const struct timespec *deadline);
 
 /*
  * The agent's checks of each message it reads (§8), without I/O so that

@@ -22,9 +22,6 @@
 
 #include "agent.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 #ifndef SYS_pidfd_getfd
 #define SYS_pidfd_getfd 438
 #endif
@@ -46,7 +43,7 @@ static int take_agent_socket(const struct upcall_req *r, struct result *res)
 	struct ucred cred;
 	socklen_t sl;
 
-	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)r->d.agent, 0);
+	pidfd = sys_pidfd_open((pid_t)r->d.agent, 0);
 	if (pidfd < 0)
 		return fail(res, IAKERB_OUT_AGENT_LOST, "agent %u is gone: %s",
 			    r->d.agent, strerror(errno));

@@ -29,7 +29,7 @@ int msg_send(int fd, const void *buf, size_t len)
 	return (size_t)n == len ? 0 : -EMSGSIZE;
 }
 
-static long ms_left(const struct timespec *deadline)
+long ms_left(const struct timespec *deadline)
 {
 	struct timespec now;
 

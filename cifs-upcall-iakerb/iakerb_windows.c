@@ -339,12 +339,9 @@ static int win_start(struct initiator *in, TALLOC_CTX *mem, void **tok,
 	char *spn, *h;
 	int ret;
 
-	h = talloc_strdup(mem, host);
+	h = spn_host(mem, host);
 	if (!h)
 		return fail(&u->res, IAKERB_OUT_PROTOCOL, "ENOMEM");
-	for (char *c = h; *c; c++)
-		if (*c >= 'A' && *c <= 'Z')
-			*c = (char)(*c - 'A' + 'a');
 	if (in->cc_state == CC_SERVICE) {
 		spn = talloc_asprintf(mem, "cifs/%s@%s", h, in->cc_realm);
 		if (!spn)

@@ -123,9 +123,10 @@ static int status_id(const char *status, const char *key, unsigned long *out)
 	return sscanf(p + strlen(key), " %lu", out) == 1 ? 0 : -EINVAL;
 }
 
-static int pidfd_open(pid_t pid)
+/* glibc has had a wrapper only since 2.36: the syscall, for both uses */
+int sys_pidfd_open(pid_t pid, unsigned int flags)
 {
-	return (int)syscall(SYS_pidfd_open, pid, 0);
+	return (int)syscall(SYS_pidfd_open, pid, flags);
 }
 
 /*
@@ -188,7 +189,7 @@ int privs_open_caller(const struct upcall_req *r, struct caller *c,
 	snprintf(path, sizeof(path), "/proc/%u", r->d.pid);
 	c->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (c->procfd >= 0)
-		c->pidfd = pidfd_open((pid_t)r->d.pid);
+		c->pidfd = sys_pidfd_open((pid_t)r->d.pid, 0);
 	/* the /proc directory must still be that process (no pid reuse) */
 	if (c->pidfd >= 0 &&
 	    proc_read(c->procfd, "status", status, sizeof(status)) < 0) {

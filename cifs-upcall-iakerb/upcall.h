@@ -176,6 +176,8 @@ struct caller {
 };
 
 void privs_harden_early(void);
+/* pidfd_open(2); -1 and errno on failure */
+int sys_pidfd_open(pid_t pid, unsigned int flags);
 int privs_open_caller(const struct upcall_req *r, struct caller *c,
 		      struct result *res);
 int privs_enter_and_drop(struct caller *c, bool agent, struct result *res);
