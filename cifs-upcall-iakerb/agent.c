@@ -215,6 +215,8 @@ static int agent_detach(int first, int caller, bool keep_stderr,
 	signal(SIGALRM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGTERM, &term, NULL);	/* no SA_RESTART: wake poll */
+	/* made as the credential owner (leg 1 dropped before fork()): a
+	 * later leg's helper takes SO_PEERCRED's uid for exactly that */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, rv) < 0)
 		return -1;
 	/* a REQUEST carries a whole token: room for the largest */

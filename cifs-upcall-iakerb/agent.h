@@ -63,6 +63,11 @@ enum agent_verdict agent_check(struct agent_state *st, const void *buf,
 			       size_t len, struct iakerb_msg *m);
 int agent_proof(const struct agent_state *st, void *buf, size_t cap);
 
+/* A leg's helper: is the socket it took the agent's, and its answer? */
+bool agent_peer_ok(const struct upcall_req *r, pid_t pid, uid_t uid);
+int agent_payload_check(const struct upcall_req *r, const uint8_t *buf,
+			size_t len, struct iakerb_payload *ip);
+
 /* The helper's answer deadline for this leg, from tmo= */
 unsigned int leg_budget_ms(const struct upcall_req *r);
 

@@ -14,6 +14,7 @@
 
 /* before cmocka.h: it defines a fail() macro; ours is called (fail)() */
 #include "upcall.h"
+#include "agent.h"
 #include "initiator.h"
 #include "test_util.h"
 
@@ -274,6 +275,47 @@ static void payloads(void **state)
 	talloc_free(mem);
 }
 
+/*
+ * A leg's helper and the agent it found (§8): the socket must have been
+ * made by the pid in agent= as exactly the exchange's owner (creduid, not
+ * root), and a CONTINUE must name that agent.
+ */
+static void agent_identity(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct iakerb_payload ip;
+	struct upcall_req r;
+	struct result res;
+	struct payload p;
+	uint8_t buf[512], blob[16];
+	size_t n;
+
+	(void)state;
+	memset(blob, 0x33, sizeof(blob));
+	n = callout(buf, sizeof(buf), 2, "\xa1\x00", 2,
+		    IAKERB_STATUS_MORE_PROCESSING, 0);
+	assert_int_equal(req(ML ";leg=2;agent=77", buf, n, false, &r, &res), 0);
+	assert_int_equal(r.uid, 0x3e9);
+
+	assert_true(agent_peer_ok(&r, 77, 0x3e9));
+	assert_false(agent_peer_ok(&r, 77, 0));		/* root's socket */
+	assert_false(agent_peer_ok(&r, 77, 0x3e8));	/* uid=, not creduid */
+	assert_false(agent_peer_ok(&r, 78, 0x3e9));	/* someone else's */
+
+	assert_int_equal(payload_continue(mem, blob, sizeof(blob), 77, &p), 0);
+	assert_int_equal(agent_payload_check(&r, p.data, p.len, &ip), 0);
+	assert_int_equal(payload_continue(mem, blob, sizeof(blob), 78, &p), 0);
+	assert_int_equal(agent_payload_check(&r, p.data, p.len, &ip), -ESRCH);
+	/* the final leg: ESTABLISHED only */
+	n = callout(buf, sizeof(buf), 3, "\xa1\x00", 2,
+		    IAKERB_STATUS_SUCCESS, 0);
+	assert_int_equal(req(ML ";leg=3;agent=77", buf, n, false, &r, &res), 0);
+	assert_int_equal(agent_payload_check(&r, p.data, p.len, &ip), -EPROTO);
+	assert_int_equal(payload_established(mem, blob, sizeof(blob), &p), 0);
+	assert_int_equal(agent_payload_check(&r, p.data, p.len, &ip), 0);
+	talloc_free(mem);
+}
+
 /* ---- outcomes ------------------------------------------------------------- */
 
 static void outcomes(void **state)
@@ -468,6 +510,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(request_multileg),
 	cmocka_unit_test(request_callout_mismatch),
 	cmocka_unit_test(payloads),
+	cmocka_unit_test(agent_identity),
 	cmocka_unit_test(outcomes),
 	cmocka_unit_test(krb5_codes),
 	cmocka_unit_test(framing_first),

@@ -405,6 +405,13 @@ flow replayed-leg 1010 "" --user "erin@$R" --password-file "$W/pw/erin" \
 # 16. non-root, even the agent's own uid, cannot take the agent's socket
 flow agent-probe 1011 "" --user "erin@$R" --password-file "$W/pw/erin" \
 	--probe-agent-as 1011
+#     ... nor may a leg of a user's exchange talk to an agent that made
+#     its socket as root (another exchange's agent at that pid): leg 1 as
+#     uid 0, leg 2 says creduid 1040
+mkdir -p "$W/cc/0"
+flow agent-not-owners 0 "" --user "erin@$R" --password-file "$W/pw/erin" \
+	--later-creduid 1040 --expect ECONNRESET
+expect_log agent-not-owners peer-uid 'socket was made by pid [0-9]+ as uid 0, not as uid 1040'
 # 17. upcall_target=app, the caller in a mount namespace of its own (with
 #     an NSS module no root process may load): the helper enters it and
 #     drops to the user before it opens anything there
