@@ -185,11 +185,6 @@ static void agent_serve(struct agent *a)
 		if (r)
 			break;
 	}
-	if (agent_stop) {
-		ulog(LOG_NOTICE, "SIGTERM at leg %u: exiting", a->st.next_leg);
-		if (a->in)
-			dialect_on_abandon(a->in);
-	}
 }
 
 /*
@@ -303,6 +298,12 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 	talloc_free(mem);
 	if (!ret && !agent_stop)
 		agent_serve(&a);
+	/* also when it came before agent_serve(): right after leg 1 */
+	if (agent_stop) {
+		ulog(LOG_NOTICE, "SIGTERM at leg %u: exiting", a.st.next_leg);
+		if (a.in)
+			dialect_on_abandon(a.in);
+	}
 	if (a.in)
 		init_free(a.in);
 	/* wipe what is ours: secret memory (the password, keys) has
