@@ -40,6 +40,9 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL	/* <linux/pidfd.h>, Linux 6.9 */
+#endif
 
 void privs_harden_early(void)
 {
@@ -130,6 +133,25 @@ int sys_pidfd_open(pid_t pid, unsigned int flags)
 }
 
 /*
+ * pid= is the kernel's current->pid: the id of the thread that called
+ * mount(2), which in a threaded program is not its group's leader, and
+ * pidfd_open() refuses such a thread unless asked for it by PIDFD_THREAD.
+ * Everything else works on that thread as it should: setns() with its
+ * pidfd joins the thread's own namespaces (nsproxy is per thread),
+ * /proc/<tid> (found by lookup, though not listed) has its status, ns/,
+ * root and uid_map, and its pidfd polls readable when that thread exits.
+ * A kernel before 6.9 does not know the flag (EINVAL): leaders only.
+ */
+static int caller_pidfd(pid_t pid)
+{
+	int fd = sys_pidfd_open(pid, PIDFD_THREAD);
+
+	if (fd < 0 && errno == EINVAL)
+		fd = sys_pidfd_open(pid, 0);
+	return fd;
+}
+
+/*
  * The credential owner's gid.  The kernel does not send one.  First the
  * calling process's own, if it runs as that user (no NSS at all: read as
  * root, /proc/<pid>/status is plain text); else the host's passwd, as
@@ -172,6 +194,7 @@ int privs_open_caller(const struct upcall_req *r, struct caller *c,
 	};
 	bool same = true;
 	size_t i;
+	int err;
 
 	memset(c, 0, sizeof(*c));
 	c->pidfd = c->procfd = -1;
@@ -188,11 +211,19 @@ int privs_open_caller(const struct upcall_req *r, struct caller *c,
 
 	snprintf(path, sizeof(path), "/proc/%u", r->d.pid);
 	c->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (c->procfd >= 0)
-		c->pidfd = sys_pidfd_open((pid_t)r->d.pid, 0);
-	/* the /proc directory must still be that process (no pid reuse) */
+	err = c->procfd < 0 ? errno : 0;
+	if (c->procfd >= 0) {
+		c->pidfd = caller_pidfd((pid_t)r->d.pid);
+		err = c->pidfd < 0 ? errno : 0;
+	}
+	/*
+	 * The /proc directory, opened first, pins the task it found: if it
+	 * can still be read, the pidfd opened after it is that same task
+	 * (a thread id or a process id reused in between would fail here).
+	 */
 	if (c->pidfd >= 0 &&
 	    proc_read(c->procfd, "status", status, sizeof(status)) < 0) {
+		err = ESRCH;
 		close(c->pidfd);
 		c->pidfd = -1;
 	}
@@ -202,8 +233,8 @@ int privs_open_caller(const struct upcall_req *r, struct caller *c,
 		c->procfd = -1;
 		if (r->app)
 			return fail(res, IAKERB_OUT_PROTOCOL,
-				    "the calling process %u is gone",
-				    r->d.pid);
+				    "the calling task %u (pid=) cannot be "
+				    "opened: %s", r->d.pid, strerror(err));
 		c->gid = (gid_t)kgid;
 		return 0;
 	}

@@ -198,6 +198,10 @@ chown -R 1001:1001 "$W/cc/1001"
 srvexec env KRB5CCNAME="FILE:$W/cc/file-1014" sh -c \
 	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
 chown 1014:1014 "$W/cc/file-1014"
+# ... and one of uid 1038, for a caller that is a thread
+srvexec env KRB5CCNAME="FILE:$W/cc/file-1038" sh -c \
+	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
+chown 1038:1038 "$W/cc/file-1038"
 # ... and one for uid 1024, for Windows' dialect from a TGT
 srvexec env KRB5CCNAME="DIR:$W/cc/1024" sh -c \
 	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
@@ -215,7 +219,7 @@ chmod 644 "$W/client/krb5-windows.conf"
 # flow NAME UID "ACCEPTOR OPTS" [KHARNESS OPTIONS...]
 #   runs the acceptor and kharness; the caller (pid=) is a sleep as UID
 flow() {
-	local name=$1 uid=$2 accopts=$3 out caller rc t0 t1 st d
+	local name=$1 uid=$2 accopts=$3 out caller callpid rc t0 t1 st d
 	shift 3
 	# shellcheck disable=SC2053
 	[[ $name == $FILTER ]] || return 0
@@ -232,19 +236,41 @@ flow() {
 			"mount --bind '$W/client/evil-nsswitch.conf' /etc/nsswitch.conf &&
 			 exec setpriv --reuid $uid --regid $uid --clear-groups \
 			 env KRB5CCNAME='${CALLER_CCNAME:-}' sleep 600" &
+	elif [ -n "${CALLER_THREAD:-}" ]; then
+		# pid= is a thread that is not its process's leader (the
+		# kernel writes current->pid): a thread of python3's
+		rm -f "$d/tid"
+		setpriv --reuid "$uid" --regid "$uid" --clear-groups \
+			env KRB5CCNAME="${CALLER_CCNAME:-}" python3 -c '
+import os, sys, threading, time
+def run():
+    sys.stdout.write("%d\n" % threading.get_native_id())
+    sys.stdout.flush()
+    time.sleep(600)
+threading.Thread(target=run).start()' >"$d/tid" &
 	else
 		setpriv --reuid "$uid" --regid "$uid" --clear-groups \
 			env KRB5CCNAME="${CALLER_CCNAME:-}" sleep 600 &
 	fi
 	caller=$!
+	callpid=$caller
 	sleep 0.05
+	if [ -n "${CALLER_THREAD:-}" ]; then
+		for _ in $(seq 100); do [ -s "$d/tid" ] && break; sleep 0.05; done
+		callpid=$(cat "$d/tid")
+		if [ -z "$callpid" ] || [ "$callpid" = "$caller" ]; then
+			fail "$name" "no thread to call from"
+			kill "$caller"
+			return
+		fi
+	fi
 	out=$W/log/$name.out
 	st=$W/log/strace.$name
 	t0=$(date +%s%N)
 	env -i PATH="$PATH" strace -f -qq -o "$st" \
 		-e trace=socket,connect,sendto,setns,setresuid,openat \
 		"$KH" --helper "$HELPER" --dir "$d" --to "$d/to" --from "$d/from" \
-		--creduid "$uid" --uid "$uid" --pid "$caller" \
+		--creduid "$uid" --uid "$uid" --pid "$callpid" \
 		--helper-arg -k --helper-arg "${CLIENT_CONF:-$W/client/krb5.conf}" \
 		--helper-arg -s --helper-arg -d \
 		"$@" >"$out" 2>"$W/log/$name.err"
@@ -421,6 +447,11 @@ if [[ app-own-namespace == $FILTER ]] &&
 	! grep -q ' setns(' "$W/log/strace.app-own-namespace"; then
 	fail app-own-namespace-entered "the helper did not enter the caller's namespace"
 fi
+#     ... and a caller that is a thread, not its process's leader (pid=
+#     is the thread's id): its pidfd, /proc and namespaces are the
+#     thread's; the ccache is found through the process's KRB5CCNAME
+CALLER_THREAD=1 CALLER_CCNAME=FILE:$W/cc/file-1038 flow app-thread-caller \
+	1038 "" --user "dave@$R" --target app
 # 18. the caller's KRB5CCNAME (a FILE cache with a TGT) is found (env probe)
 CALLER_CCNAME=FILE:$W/cc/file-1014 flow env-probe-file 1014 "" \
 	--user "dave@$R" --target app
