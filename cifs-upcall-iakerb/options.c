@@ -14,6 +14,7 @@
 #include "upcall.h"
 
 #define OPT_DIALECT	0x100	/* long only */
+#define OPT_ROOT_MNTNS	0x101
 
 static const struct option long_opts[] = {
 	{ "no-env-probe",	no_argument,		NULL, 'E' },
@@ -24,6 +25,7 @@ static const struct option long_opts[] = {
 	{ "expire",		required_argument,	NULL, 'e' },
 	{ "iakerb-fallback",	no_argument,		NULL, 'I' },
 	{ "dialect",		required_argument,	NULL, OPT_DIALECT },
+	{ "allow-root-mntns",	no_argument,		NULL, OPT_ROOT_MNTNS },
 	{ "stderr",		no_argument,		NULL, 's' },
 	{ "debug",		no_argument,		NULL, 'd' },
 	{ "version",		no_argument,		NULL, 'v' },
@@ -84,6 +86,11 @@ static void usage(FILE *f)
 "                         header-flags and krb5-framed AP-REQ); krb5.conf\n"
 "                         [appdefaults] " UPCALL_PROG " iakerb_dialect\n"
 "                         is used when this is not given\n"
+"      --allow-root-mntns let creduid 0 with upcall_target=app enter the\n"
+"                         caller's mount namespace (refused by default:\n"
+"                         its NSS modules and krb5 plugins would run as\n"
+"                         global uid 0); a command-line switch only, as a\n"
+"                         container's krb5.conf cannot vouch for itself\n"
 "  -s, --stderr           log to stderr as well as syslog\n"
 "  -d, --debug            log debug lines\n"
 "  -v, --version          print the version and exit\n"
@@ -141,6 +148,9 @@ enum opts_result opts_parse(int argc, char **argv, struct upcall_opts *o,
 					"windows)\n");
 				return OPTS_EXIT_USAGE;
 			}
+			break;
+		case OPT_ROOT_MNTNS:
+			o->allow_root_mntns = true;
 			break;
 		case 's':
 			o->log_stderr = true;

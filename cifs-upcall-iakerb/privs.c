@@ -180,8 +180,8 @@ gid_t privs_owner_gid(uid_t uid, pid_t pid)
 	return (gid_t)uid;
 }
 
-int privs_open_caller(const struct upcall_req *r, struct caller *c,
-		      struct result *res)
+int privs_open_caller(const struct upcall_req *r, bool allow_root_mntns,
+		      struct caller *c, struct result *res)
 {
 	char path[32], status[4096], map[4096];
 	unsigned long kuid = r->uid, kgid, id;
@@ -256,6 +256,19 @@ int privs_open_caller(const struct upcall_req *r, struct caller *c,
 		if (!same)
 			c->ns_flags |= nss[i].flag;
 	}
+	/*
+	 * Global uid 0 in another mount namespace: entering it runs that
+	 * world's NSS modules, krb5.conf includes and plugins as uid 0.
+	 * Without capabilities, but uid 0 still owns every root-owned file
+	 * the namespace can reach and is trusted by every process that
+	 * trusts uid 0.  Only the host's administrator may allow that.
+	 */
+	if ((c->ns_flags & CLONE_NEWNS) && r->uid == 0 && !allow_root_mntns)
+		return fail(res, IAKERB_OUT_NOT_PERMITTED,
+			    "creduid 0 in another mount namespace "
+			    "(upcall_target=app, task %u): refused, its NSS "
+			    "modules and krb5 plugins would run as global uid "
+			    "0 (--allow-root-mntns allows it)", r->d.pid);
 	c->enter = c->ns_flags != 0;
 	c->enter_user = c->ns_flags & CLONE_NEWUSER;
 	if (!c->enter_user)

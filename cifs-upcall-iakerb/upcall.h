@@ -90,6 +90,7 @@ struct upcall_opts {
 	bool	env_probe;		/* cleared by -E: caller's KRB5CCNAME */
 	bool	legacy_uid;		/* -l: uid= instead of creduid= */
 	bool	iakerb_fallback;	/* -I: IAKerb for realms with a KDC */
+	bool	allow_root_mntns;	/* creduid 0 may enter another mntns */
 	bool	log_stderr;		/* -s: log to stderr as well */
 	bool	debug;			/* -d: LOG_DEBUG lines too */
 	const char *keytab;		/* -K */
@@ -178,8 +179,8 @@ struct caller {
 void privs_harden_early(void);
 /* pidfd_open(2); -1 and errno on failure */
 int sys_pidfd_open(pid_t pid, unsigned int flags);
-int privs_open_caller(const struct upcall_req *r, struct caller *c,
-		      struct result *res);
+int privs_open_caller(const struct upcall_req *r, bool allow_root_mntns,
+		      struct caller *c, struct result *res);
 int privs_enter_and_drop(struct caller *c, bool agent, struct result *res);
 int privs_drop(uid_t uid, gid_t gid, struct result *res);
 gid_t privs_owner_gid(uid_t uid, pid_t pid);

@@ -49,6 +49,7 @@ static void opts_defaults(void **state)
 	assert_true(o.env_probe);
 	assert_false(o.trust_dns);
 	assert_false(o.iakerb_fallback);
+	assert_false(o.allow_root_mntns);
 	assert_string_equal(o.keytab, UPCALL_DEFAULT_KEYTAB);
 	assert_null(o.krb5conf);
 	assert_int_equal(o.expire, 0);
@@ -74,6 +75,8 @@ static void opts_cifs_upcall_compat(void **state)
 	assert_int_equal(parse(&o, 5, "--trust-dns", "--iakerb-fallback",
 			       "--no-env-probe", "7"), OPTS_RUN);
 	assert_true(o.iakerb_fallback);
+	assert_int_equal(parse(&o, 3, "--allow-root-mntns", "7"), OPTS_RUN);
+	assert_true(o.allow_root_mntns);
 }
 
 static void opts_refused(void **state)

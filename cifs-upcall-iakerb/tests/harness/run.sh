@@ -452,6 +452,19 @@ fi
 #     thread's; the ccache is found through the process's KRB5CCNAME
 CALLER_THREAD=1 CALLER_CCNAME=FILE:$W/cc/file-1038 flow app-thread-caller \
 	1038 "" --user "dave@$R" --target app
+#     ... but not for root: creduid 0 in a mount namespace of its own is
+#     refused before anything of that namespace is opened (its NSS
+#     modules and krb5 plugins would run as global uid 0)
+CALLER_NS=1 flow root-own-namespace 0 "" --user "erin@$R" --target app \
+	--expect EPERM
+expect_log root-own-namespace refused 'NOT_PERMITTED \(Operation not permitted\): creduid 0 in another mount namespace'
+if [[ root-own-namespace == $FILTER ]]; then
+	if grep -q ' setns(' "$W/log/strace.root-own-namespace"; then
+		fail root-own-namespace-not-entered "the helper entered the caller's namespace"
+	else
+		pass root-own-namespace-not-entered
+	fi
+fi
 # 18. the caller's KRB5CCNAME (a FILE cache with a TGT) is found (env probe)
 CALLER_CCNAME=FILE:$W/cc/file-1014 flow env-probe-file 1014 "" \
 	--user "dave@$R" --target app
