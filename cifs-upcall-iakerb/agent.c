@@ -193,17 +193,19 @@ static void agent_serve(struct agent *a)
  * end it reads) of a socketpair it makes itself, so that SO_PEERCRED on
  * either names the agent (§8); AGENT_CALLER_FD (the caller's pidfd, if
  * any); AGENT_FIRST_FD (the channel to its parent, for leg 1's result);
- * and /dev/null on 0-2 (stderr kept for -s).
+ * AGENT_LOG_FD (the host's log, connected before leg 1 entered any
+ * namespace: log.c); and /dev/null on 0-2 (stderr kept for -s).
  */
 #define AGENT_CALLER_FD	(IAKERB_AGENT_FD + 2)
 #define AGENT_FIRST_FD	(IAKERB_AGENT_FD + 3)
+#define AGENT_LOG_FD	(IAKERB_AGENT_FD + 4)
 
 static int agent_detach(int first, int caller, bool keep_stderr,
 			int *caller_out)
 {
 	struct sigaction term = { .sa_handler = on_term };
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	int size = 256 * 1024, rv[2], hi[4];
+	int size = 256 * 1024, rv[2], hi[4], logging;
 
 	setsid();
 	alarm(0);
@@ -236,9 +238,17 @@ static int agent_detach(int first, int caller, bool keep_stderr,
 		if (!keep_stderr)
 			dup2(null, 2);
 	}
+	/*
+	 * The log socket too must not be closed under log.c's feet: a stale
+	 * number would send log lines into whatever krb5 opens next (and
+	 * glibc's syslog() would have reconnected in the caller's namespace)
+	 */
+	logging = log_move_fd(AGENT_LOG_FD);
+	if (logging < 0)
+		return -1;
 	/* the io's files, the caller's /proc, everything else: gone */
 	close_range(3, IAKERB_AGENT_FD - 1, 0);
-	close_range(AGENT_FIRST_FD + 1, ~0U, 0);
+	close_range(logging ? AGENT_LOG_FD + 1 : AGENT_LOG_FD, ~0U, 0);
 	if (*caller_out < 0)
 		close(AGENT_CALLER_FD);
 	/* its last change of credentials was before fork(): now, not before */

@@ -67,7 +67,11 @@ int outcome_from_errno(int err);
 
 /* ---- logging (log.c) ------------------------------------------------ */
 
+/* Connects to the host's /dev/log: call as root, before any setns() */
 void log_open(bool to_stderr, bool debug);
+/* The agent keeps the log socket at fd @to across its close_range():
+ * 1 if it is there now, 0 if there is none, or -errno */
+int log_move_fd(int to);
 void log_set_context(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 void ulog(int prio, const char *fmt, ...)
