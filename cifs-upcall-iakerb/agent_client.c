@@ -155,6 +155,7 @@ int agent_leg(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	struct iakerb_payload ip;
 	struct timespec deadline;
 	struct iakerb_msg m;
+	gid_t gid;
 	int fd, ret;
 
 	deadline_in(&deadline, leg_budget_ms(r));
@@ -166,8 +167,8 @@ int agent_leg(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	if (fd < 0)
 		return fd;
 	/* the agent's own gid: it was the owner's when leg 1 forked it */
-	ret = privs_drop(r->uid, privs_owner_gid(r->uid, (pid_t)r->d.agent),
-			 res);
+	ret = privs_owner_gid(r->uid, (pid_t)r->d.agent, &gid) ?
+	      privs_no_gid(res, r->uid) : privs_drop(r->uid, gid, res);
 	if (ret)
 		goto out;
 

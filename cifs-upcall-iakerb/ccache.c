@@ -34,6 +34,18 @@ static bool data_casecmp(const krb5_data *d, const char *s)
 	return d->length == strlen(s) && !strncasecmp(d->data, s, d->length);
 }
 
+/*
+ * Seconds from @now until the krb5 time @t.  krb5_timestamp is a 32-bit
+ * int that MIT reads as unsigned (ts2tt(), ts_after(): good until 2106,
+ * not 2038), so it is widened as unsigned and compared in 64 bits: an
+ * int32 difference overflows (undefined) and called a ticket ending after
+ * 2038 expired.
+ */
+static int64_t ts_left(krb5_timestamp t, time_t now)
+{
+	return (int64_t)(uint32_t)t - (int64_t)now;
+}
+
 /* What @cc holds for cifs/<host> */
 static enum cc_state cc_eval(krb5_context k, krb5_ccache cc,
 			     krb5_principal client, const char *host)
@@ -41,7 +53,7 @@ static enum cc_state cc_eval(krb5_context k, krb5_ccache cc,
 	enum cc_state best = CC_NONE;
 	krb5_cc_cursor cur;
 	krb5_creds c;
-	krb5_timestamp now = (krb5_timestamp)time(NULL);
+	time_t now = time(NULL);
 
 	if (krb5_cc_start_seq_get(k, cc, &cur))
 		return CC_NONE;
@@ -49,7 +61,7 @@ static enum cc_state cc_eval(krb5_context k, krb5_ccache cc,
 		krb5_principal s = c.server;
 
 		if (!krb5_is_config_principal(k, s) &&
-		    c.times.endtime - now > CC_MIN_LIFE &&
+		    ts_left(c.times.endtime, now) > CC_MIN_LIFE &&
 		    krb5_principal_compare(k, c.client, client) &&
 		    s->length == 2) {
 			if (data_casecmp(&s->data[0], "cifs") &&

@@ -119,9 +119,48 @@ static void log_send(int prio, const char *text)
 		;
 }
 
+size_t log_escape(char *out, size_t cap, const char *in)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *in; in++) {
+		unsigned char c = (unsigned char)*in;
+		char e[4];
+		size_t n;
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			e[0] = (char)c;
+			n = 1;
+		} else if (c == '\\') {
+			e[0] = e[1] = '\\';
+			n = 2;
+		} else {
+			e[0] = '\\';
+			e[1] = 'x';
+			e[2] = hex[c >> 4];
+			e[3] = hex[c & 15];
+			n = 4;
+		}
+		if (o + n >= cap)
+			break;		/* never half an escape */
+		memcpy(out + o, e, n);
+		o += n;
+	}
+	if (cap)
+		out[o] = 0;
+	return o;
+}
+
+/*
+ * Lines carry what users (user=, a realm) and servers (a discovered realm,
+ * a KRB-ERROR's e-text through MIT's messages) chose: one line in the log
+ * must stay one line, and show what it says.
+ */
 void ulog(int prio, const char *fmt, ...)
 {
-	char msg[512], line[sizeof(log_ctx) + sizeof(msg) + 2];
+	char msg[512], raw[sizeof(log_ctx) + sizeof(msg) + 2];
+	char line[sizeof(raw) + 256];
 	va_list ap;
 
 	if (prio == LOG_DEBUG && !log_debug)
@@ -129,8 +168,9 @@ void ulog(int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(line, sizeof(line), "%s%s%s", log_ctx, log_ctx[0] ? ": " : "",
+	snprintf(raw, sizeof(raw), "%s%s%s", log_ctx, log_ctx[0] ? ": " : "",
 		 msg);
+	log_escape(line, sizeof(line), raw);
 	log_send(prio, line);
 	if (log_stderr)
 		fprintf(stderr, UPCALL_PROG "[%d]: %s\n", (int)getpid(), line);

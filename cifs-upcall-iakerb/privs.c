@@ -152,39 +152,80 @@ static int caller_pidfd(pid_t pid)
 }
 
 /*
- * The credential owner's gid.  The kernel does not send one.  First the
- * calling process's own, if it runs as that user (no NSS at all: read as
- * root, /proc/<pid>/status is plain text); else the host's passwd, as
- * cifs.upcall does (we are in the host's namespaces still, so this is
- * the host's NSS); else the uid's number.
+ * The credential owner's gid; the kernel does not send one.  The calling
+ * task's own if it runs as that user (@status: its /proc status, plain
+ * text read as root, no NSS), else the host's passwd, as cifs.upcall does
+ * (we are still in the host's namespaces: this is the host's NSS).  A
+ * user that neither knows has no group we could justify: -ENOENT, not
+ * the uid's number (that number is some other group's).
  */
-gid_t privs_owner_gid(uid_t uid, pid_t pid)
+static int owner_gid(uid_t uid, const char *status, gid_t *gid)
 {
 	struct passwd pw, *pwp = NULL;
-	char path[48], status[4096], pwbuf[4096];
-	unsigned long id, gid;
-	int fd;
+	char pwbuf[4096];
+	unsigned long id, g;
+
+	if (status && !status_id(status, "Uid:", &id) && id == uid &&
+	    !status_id(status, "Gid:", &g)) {
+		*gid = (gid_t)g;
+		return 0;
+	}
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 && pwp) {
+		*gid = pwp->pw_gid;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int privs_owner_gid(uid_t uid, pid_t pid, gid_t *gid)
+{
+	char path[48], status[4096];
+	int fd, ret = -1;
 
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	fd = pid > 0 ? open(path, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (fd >= 0) {
-		int ret = proc_read(fd, "status", status, sizeof(status));
-
+		ret = proc_read(fd, "status", status, sizeof(status));
 		close(fd);
-		if (!ret && !status_id(status, "Uid:", &id) && id == uid &&
-		    !status_id(status, "Gid:", &gid))
-			return (gid_t)gid;
 	}
-	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 && pwp)
-		return pwp->pw_gid;
-	return (gid_t)uid;
+	return owner_gid(uid, ret ? NULL : status, gid);
+}
+
+int privs_no_gid(struct result *res, uid_t uid)
+{
+	return fail(res, IAKERB_OUT_NO_CREDS,
+		    "uid %u has no passwd entry on the host and the caller "
+		    "does not run as it: no group to run as",
+		    (unsigned int)uid);
+}
+
+int privs_map_owner(const char *uid_map, const char *gid_map,
+		    unsigned long kuid, unsigned long kgid, uid_t *uid,
+		    gid_t *gid, const char **unmapped)
+{
+	unsigned long u, g;
+
+	if (map_id(uid_map, kuid, &u)) {
+		*unmapped = "uid";
+		return -ENOENT;
+	}
+	/* not the uid's number instead: that is some other group there */
+	if (map_id(gid_map, kgid, &g)) {
+		*unmapped = "gid";
+		return -ENOENT;
+	}
+	*uid = (uid_t)u;
+	*gid = (gid_t)g;
+	return 0;
 }
 
 int privs_open_caller(const struct upcall_req *r, bool allow_root_mntns,
 		      struct caller *c, struct result *res)
 {
-	char path[32], status[4096], map[4096];
-	unsigned long kuid = r->uid, kgid, id;
+	char path[32], status[4096], umap[4096], gmap[4096];
+	const char *unmapped = "";
+	unsigned long kuid = r->uid;
+	gid_t kgid;
 	static const struct {
 		const char	*name;
 		int		flag;
@@ -203,11 +244,9 @@ int privs_open_caller(const struct upcall_req *r, bool allow_root_mntns,
 	 * recon=1: pid= is whatever task issued I/O (a kworker): not the
 	 * mount's, trusted in no way (PROTOCOL.md §12).
 	 */
-	if (r->d.recon) {
-		c->gid = privs_owner_gid(r->uid, 0);
-		return 0;
-	}
-	kgid = privs_owner_gid(r->uid, (pid_t)r->d.pid);
+	if (r->d.recon)
+		return owner_gid(r->uid, NULL, &c->gid) ?
+		       privs_no_gid(res, r->uid) : 0;
 
 	snprintf(path, sizeof(path), "/proc/%u", r->d.pid);
 	c->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -235,12 +274,14 @@ int privs_open_caller(const struct upcall_req *r, bool allow_root_mntns,
 			return fail(res, IAKERB_OUT_PROTOCOL,
 				    "the calling task %u (pid=) cannot be "
 				    "opened: %s", r->d.pid, strerror(err));
-		c->gid = (gid_t)kgid;
-		return 0;
+		return owner_gid(r->uid, NULL, &c->gid) ?
+		       privs_no_gid(res, r->uid) : 0;
 	}
 
+	if (owner_gid(r->uid, status, &kgid))
+		return privs_no_gid(res, r->uid);
 	c->uid = (uid_t)kuid;
-	c->gid = (gid_t)kgid;
+	c->gid = kgid;
 	if (!r->app)
 		return 0;
 
@@ -275,16 +316,15 @@ int privs_open_caller(const struct upcall_req *r, bool allow_root_mntns,
 		return 0;
 
 	/* the owner as the caller's user namespace knows it */
-	if (proc_read(c->procfd, "uid_map", map, sizeof(map)) ||
-	    map_id(map, kuid, &id))
+	if (proc_read(c->procfd, "uid_map", umap, sizeof(umap)) ||
+	    proc_read(c->procfd, "gid_map", gmap, sizeof(gmap)))
 		return fail(res, IAKERB_OUT_NO_CREDS,
-			    "uid %lu has no uid in the caller's namespace",
-			    kuid);
-	c->uid = (uid_t)id;
-	if (proc_read(c->procfd, "gid_map", map, sizeof(map)) ||
-	    map_id(map, kgid, &id))
-		id = c->uid;	/* an unmapped gid: the user's own number */
-	c->gid = (gid_t)id;
+			    "cannot read the caller's uid_map/gid_map");
+	if (privs_map_owner(umap, gmap, kuid, kgid, &c->uid, &c->gid,
+			    &unmapped))
+		return fail(res, IAKERB_OUT_NO_CREDS,
+			    "uid %lu (gid %u) has no %s in the caller's user "
+			    "namespace", kuid, (unsigned int)kgid, unmapped);
 	return 0;
 }
 
@@ -297,7 +337,13 @@ int privs_drop(uid_t uid, gid_t gid, struct result *res)
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
 
-	if (setgroups(0, NULL) < 0 && errno != EPERM)
+	/*
+	 * No supplementary group of root's may stay.  They are cleared before
+	 * any setns() (privs_enter_and_drop), where root always may; a user
+	 * namespace that denies setgroups() cannot undo that.  If any are
+	 * left here, clearing them must work.
+	 */
+	if (getgroups(0, NULL) != 0 && setgroups(0, NULL) < 0)
 		return fail(res, IAKERB_OUT_NOT_PERMITTED, "setgroups: %s",
 			    strerror(errno));
 	if (setresgid(gid, gid, gid) < 0)
@@ -307,7 +353,8 @@ int privs_drop(uid_t uid, gid_t gid, struct result *res)
 		return fail(res, IAKERB_OUT_NOT_PERMITTED, "setresuid(%u): %s",
 			    (unsigned int)uid, strerror(errno));
 	if (getresuid(&ru, &eu, &su) || ru != uid || eu != uid || su != uid ||
-	    getresgid(&rg, &eg, &sg) || rg != gid || eg != gid || sg != gid)
+	    getresgid(&rg, &eg, &sg) || rg != gid || eg != gid || sg != gid ||
+	    getgroups(0, NULL) != 0)
 		return fail(res, IAKERB_OUT_NOT_PERMITTED,
 			    "credentials did not change");
 	/* uid 0 keeps its capabilities through setresuid: drop them all */
@@ -348,6 +395,13 @@ int privs_enter_and_drop(struct caller *c, bool agent, struct result *res)
 				return fail(res, IAKERB_OUT_NOT_PERMITTED,
 					    "cannot open the caller's root: %s",
 					    strerror(errno));
+		}
+		/* root's groups go while we may drop them (see privs_drop) */
+		if (setgroups(0, NULL) < 0) {
+			if (root >= 0)
+				close(root);
+			return fail(res, IAKERB_OUT_NOT_PERMITTED,
+				    "setgroups: %s", strerror(errno));
 		}
 		/* all at once, and in the kernel's order (user first) */
 		if (setns(c->pidfd, c->ns_flags) < 0 ||

@@ -74,8 +74,12 @@ void log_open(bool to_stderr, bool debug);
 int log_move_fd(int to);
 void log_set_context(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
+/* One line, every byte outside printable ASCII escaped as \xHH and a
+ * backslash as two: what users and servers chose cannot forge or split
+ * lines */
 void ulog(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+size_t log_escape(char *out, size_t cap, const char *in);
 
 /* ---- command line (options.c) --------------------------------------- */
 /* Which IAKerb dialect to speak (iakerb_windows.c) */
@@ -187,7 +191,15 @@ int privs_open_caller(const struct upcall_req *r, bool allow_root_mntns,
 		      struct caller *c, struct result *res);
 int privs_enter_and_drop(struct caller *c, bool agent, struct result *res);
 int privs_drop(uid_t uid, gid_t gid, struct result *res);
-gid_t privs_owner_gid(uid_t uid, pid_t pid);
+/* The credential owner's gid: @pid's if it runs as @uid, else the host's
+ * passwd; -ENOENT if neither knows it (then privs_no_gid() says so) */
+int privs_owner_gid(uid_t uid, pid_t pid, gid_t *gid);
+int privs_no_gid(struct result *res, uid_t uid);
+/* The owner's ids in the caller's user namespace, from its uid_map and
+ * gid_map; -ENOENT and *unmapped ("uid", "gid") if one is not mapped */
+int privs_map_owner(const char *uid_map, const char *gid_map,
+		    unsigned long kuid, unsigned long kgid, uid_t *uid,
+		    gid_t *gid, const char **unmapped);
 /* A variable of the caller's environment, read with the user's rights */
 char *privs_caller_env(TALLOC_CTX *mem, const struct caller *c,
 		       const char *var);

@@ -8,13 +8,20 @@
  * Usage: test_helper [VECTOR_DIR]
  */
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/capability.h>
 
 /* before cmocka.h: it defines a fail() macro; ours is called (fail)() */
 #include "upcall.h"
 #include "agent.h"
+#include "ccache_find.h"
 #include "initiator.h"
 #include "test_util.h"
 
@@ -504,6 +511,192 @@ static void secrets(void **state)
 	talloc_free(mem);
 }
 
+/* ---- privileges ----------------------------------------------------------- */
+
+/* A child that is root with group 4242; with @setgid false it cannot
+ * clear its groups (no CAP_SETGID).  Exit 0: privs_drop() did right. */
+static void groups_child(bool setgid)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	struct result res = { .outcome = OUT_OK };
+	gid_t g = 4242;
+	int ret;
+
+	if (setgroups(1, &g) || syscall(SYS_capget, &hdr, data))
+		_exit(2);
+	if (!setgid) {
+		data[0].effective &= ~(1u << CAP_SETGID);
+		data[0].permitted &= ~(1u << CAP_SETGID);
+		if (syscall(SYS_capset, &hdr, data))
+			_exit(2);
+	}
+	/* uid and gid stay 0 (allowed without CAP_SETGID): only the
+	 * supplementary group is left to drop */
+	ret = privs_drop(0, 0, &res);
+	if (setgid)
+		_exit(ret == 0 && getgroups(0, NULL) == 0 ? 0 : 1);
+	_exit(ret && res.outcome == IAKERB_OUT_NOT_PERMITTED ? 0 : 1);
+}
+
+static void privs_groups_must_go(void **state)
+{
+	bool setgid;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	for (setgid = false; ; setgid = true) {
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0)
+			groups_child(setgid);
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFEXITED(st));
+		/* without CAP_SETGID root's group must stop the drop */
+		assert_int_equal(WEXITSTATUS(st), 0);
+		if (setgid)
+			break;
+	}
+}
+
+/* uid_map/gid_map of a container: 0..65535 inside is 100000.. outside */
+static void privs_unmapped_ids(void **state)
+{
+	static const char map[] = "         0     100000      65536\n";
+	static const char other[] = "0 200000 10\n";
+	const char *what = NULL;
+	uid_t u = 0;
+	gid_t g = 0;
+
+	(void)state;
+	assert_int_equal(privs_map_owner(map, map, 101000, 101005, &u, &g,
+					 &what), 0);
+	assert_int_equal(u, 1000);
+	assert_int_equal(g, 1005);
+	/* an unmapped gid is an error, not the uid's number */
+	assert_int_equal(privs_map_owner(map, other, 101000, 101005, &u, &g,
+					 &what), -ENOENT);
+	assert_string_equal(what, "gid");
+	assert_int_equal(privs_map_owner(other, map, 101000, 101005, &u, &g,
+					 &what), -ENOENT);
+	assert_string_equal(what, "uid");
+}
+
+/* ---- the log ------------------------------------------------------------- */
+
+/* A server-chosen realm with a newline, a forged syslog header, a
+ * terminal escape, a backslash and UTF-8 stays one line of ASCII */
+static void log_lines_escaped(void **state)
+{
+	static const char want[] = "realm EVIL\\x0a<13>Nov 30 00:00:00 "
+		"cifs-upcall-iakerb[1]: forged\\x1b[2J\\\\x0a\\xc3\\xa9\n";
+	char buf[1024], out[8];
+	FILE *f = tmpfile();
+	int saved = dup(2);
+	size_t n, i;
+
+	(void)state;
+	assert_non_null(f);
+	log_open(true, false);
+	dup2(fileno(f), 2);
+	ulog(LOG_ERR, "realm %s", "EVIL\n<13>Nov 30 00:00:00 "
+	     "cifs-upcall-iakerb[1]: forged\x1b[2J\\x0a\xc3\xa9");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	log_open(false, false);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	assert_non_null(strstr(buf, want));
+	for (i = 0; i + 1 < n; i++)
+		assert_true(buf[i] >= 0x20 && buf[i] < 0x7f);
+	assert_int_equal(buf[n - 1], '\n');
+	/* cut short, never in the middle of an escape */
+	assert_int_equal(log_escape(out, 6, "ab\n"), 2);
+	assert_string_equal(out, "ab");
+	assert_int_equal(log_escape(out, sizeof(out), "a\\b"), 4);
+	assert_string_equal(out, "a\\\\b");
+}
+
+/* ---- ccaches -------------------------------------------------------------- */
+
+/* A FILE ccache holding alice's TGT that ends at @end */
+static void tgt_cache(krb5_context k, const char *name, krb5_timestamp end)
+{
+	static uint8_t key[32];
+	krb5_principal client, server;
+	krb5_ccache cc;
+	krb5_creds c;
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(krb5_parse_name(k, "alice@T.TEST", &client), 0);
+	assert_int_equal(krb5_parse_name(k, "krbtgt/T.TEST@T.TEST", &server),
+			 0);
+	assert_int_equal(krb5_cc_resolve(k, name, &cc), 0);
+	assert_int_equal(krb5_cc_initialize(k, cc, client), 0);
+	c.client = client;
+	c.server = server;
+	c.times.authtime = c.times.starttime = (krb5_timestamp)time(NULL);
+	c.times.endtime = end;
+	c.keyblock.enctype = ENCTYPE_AES256_CTS_HMAC_SHA1_96;
+	c.keyblock.length = sizeof(key);
+	c.keyblock.contents = key;
+	c.ticket.length = 1;
+	c.ticket.data = (char *)"t";
+	assert_int_equal(krb5_cc_store_cred(k, cc, &c), 0);
+	krb5_cc_close(k, cc);
+	krb5_free_principal(k, client);
+	krb5_free_principal(k, server);
+}
+
+/*
+ * krb5_timestamp is 32 bits that MIT reads as unsigned: a ticket ending
+ * in 2097 (0xf0000000) is valid, one ending within CC_MIN_LIFE is not.
+ */
+static void ccache_times(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	char name[64];
+	struct cc_choice out;
+	krb5_context k;
+
+	(void)state;
+	snprintf(name, sizeof(name), "FILE:/tmp/test_helper_cc.%d",
+		 (int)getpid());
+	/* the default cache is this one too: nothing else counts */
+	setenv("KRB5CCNAME", name, 1);
+	assert_int_equal(krb5_init_context(&k), 0);
+
+	tgt_cache(k, name, (krb5_timestamp)0xf0000000u);
+	assert_int_equal(cc_find_k(mem, k, name, "srv.test", "", false, &out),
+			 0);
+	assert_int_equal(out.state, CC_TGT);
+
+	tgt_cache(k, name, (krb5_timestamp)(time(NULL) + 3600));
+	assert_int_equal(cc_find_k(mem, k, name, "srv.test", "", false, &out),
+			 0);
+	assert_int_equal(out.state, CC_TGT);
+
+	tgt_cache(k, name, (krb5_timestamp)(time(NULL) + 30));
+	assert_int_not_equal(cc_find_k(mem, k, name, "srv.test", "", false,
+				       &out), 0);
+	tgt_cache(k, name, (krb5_timestamp)(time(NULL) - 3600));
+	assert_int_not_equal(cc_find_k(mem, k, name, "srv.test", "", false,
+				       &out), 0);
+
+	unlink(name + 5);
+	unsetenv("KRB5CCNAME");
+	krb5_free_context(k);
+	talloc_free(mem);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(opts_defaults),
 	cmocka_unit_test(opts_cifs_upcall_compat),
@@ -521,6 +714,10 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(reply_refused),
 	cmocka_unit_test(windows_vectors),
 	cmocka_unit_test(secrets),
+	cmocka_unit_test(privs_groups_must_go),
+	cmocka_unit_test(privs_unmapped_ids),
+	cmocka_unit_test(log_lines_escaped),
+	cmocka_unit_test(ccache_times),
 };
 
 int main(int argc, char **argv)

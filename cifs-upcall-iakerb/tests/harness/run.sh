@@ -22,6 +22,16 @@
 #        IAKERB_HARNESS_FILTER=glob runs only the flows it matches.
 
 set -u
+# The harness's users are users the host knows, as real ones are: passwd
+# and group entries for uids 1000-1040 (1041 is one it does not know),
+# bound over /etc/passwd and /etc/group in a mount namespace of our own.
+# (In a chroot "/" is no mount point: "private" fails there, and the
+# image's mounts are private already.)
+if [ -z "${IAKERB_HARNESS_NS:-}" ]; then
+	p=private
+	unshare -m --propagation private true 2>/dev/null || p=unchanged
+	exec env IAKERB_HARNESS_NS=1 unshare -m --propagation $p "$0" "$@"
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 B=$(cd "${1:-$here/../../build}" && pwd)
 HELPER=$B/cifs-upcall-iakerb-test
@@ -70,6 +80,14 @@ done
 
 mkdir -p "$W/srv" "$W/client" "$W/cc" "$W/log" "$W/d" "$W/pw"
 chmod 711 "$W/cc"
+cp /etc/passwd "$W/passwd" && cp /etc/group "$W/group"
+for u in $(seq 1000 1040); do
+	echo "hu$u:x:$u:$u:harness user:/nonexistent:/usr/sbin/nologin" >>"$W/passwd"
+	echo "hu$u:x:$u:" >>"$W/group"
+done
+chmod 644 "$W/passwd" "$W/group"
+mount --bind "$W/passwd" /etc/passwd && mount --bind "$W/group" /etc/group ||
+	{ fail setup "cannot put the harness's users in passwd"; exit 1; }
 
 # --- the server side: a mount namespace with a private tmpfs ------------
 # (in a chroot "/" is no mount point: "private" fails there, and our
@@ -184,7 +202,7 @@ pwfile bob Bob-pass-1
 pwfile carol Carol-pass-1
 pwfile erin Erin-pass-1
 pwfile wrong Not-the-password
-for u in $(seq 1000 1040); do
+for u in $(seq 1000 1041); do
 	mkdir -p "$W/cc/$u"
 	chown "$u:$u" "$W/cc/$u"
 	chmod 700 "$W/cc/$u"
@@ -198,6 +216,10 @@ chown -R 1001:1001 "$W/cc/1001"
 srvexec env KRB5CCNAME="FILE:$W/cc/file-1014" sh -c \
 	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
 chown 1014:1014 "$W/cc/file-1014"
+# ... and one of uid 1041, a user the host's passwd does not know
+srvexec env KRB5CCNAME="DIR:$W/cc/1041" sh -c \
+	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
+chown -R 1041:1041 "$W/cc/1041"
 # ... and one of uid 1038, for a caller that is a thread
 srvexec env KRB5CCNAME="FILE:$W/cc/file-1038" sh -c \
 	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
@@ -510,6 +532,11 @@ CLIENT_CONF=$W/client/krb5-kdc.conf flow sec-iakerb-by-mount 1008 "" \
 	--password-file "$W/pw/bob"
 # 26. a reconnect (recon=1): nothing of pid= is used; the stored ticket is
 flow reconnect 1000 "" --user "alice@$R" --recon --target app
+#     ... and a user the host does not know has no group to run as (the
+#     kernel sends none, pid= is not the user's): refused, not run with
+#     the uid's number as its gid
+flow reconnect-unknown-user 1041 "" --user "dave@$R" --recon --expect ENOKEY
+expect_log reconnect-unknown-user no-gid 'uid 1041 has no passwd entry on the host'
 
 # --- Windows' dialect --------------------------------------------------------
 # The acceptor answers as Windows does (--windows): realm "." and
