@@ -7,14 +7,16 @@
  * user namespace may be the attacker's.  So, as root, this file uses
  * syscalls and the host's own files only:
  *
- *   1. privs_open_caller: a pidfd and an O_PATH /proc/<pid> of the caller
- *      (checked to be the same process), the credential owner's gid from
- *      the host's passwd, and, when the caller lives in another user
- *      namespace, its uid_map/gid_map (plain text files, parsed here);
- *   2. privs_enter_and_drop: one setns() on the pidfd for all namespaces
- *      at once, then setgroups/setresgid/setresuid to the credential
- *      owner, no capabilities, no_new_privs.  Only then do NSS and krb5
- *      run, as the user, in the user's world.
+ *   1. privs_open_caller: a pidfd and an O_PATH /proc/<pid> of the
+ *      calling task, a thread (checked to be the same task), the
+ *      credential owner's gid (the caller's, or from the host's passwd),
+ *      and, when the caller lives in another user namespace, its
+ *      uid_map/gid_map (plain text files, parsed here); creduid 0 is
+ *      refused another mount namespace unless allowed;
+ *   2. privs_enter_and_drop: root's groups cleared, one setns() on the
+ *      pidfd for all namespaces at once, then setresgid/setresuid to the
+ *      credential owner, no groups, no capabilities, no_new_privs.  Only
+ *      then do NSS and krb5 run, as the user, in the user's world.
  *
  * Processes are non-dumpable from the first instruction: they hold the
  * exchange secret, passwords and session keys.
