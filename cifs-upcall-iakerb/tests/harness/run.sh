@@ -474,6 +474,10 @@ fi
 #     thread's; the ccache is found through the process's KRB5CCNAME
 CALLER_THREAD=1 CALLER_CCNAME=FILE:$W/cc/file-1038 flow app-thread-caller \
 	1038 "" --user "dave@$R" --target app
+#     ... and its agent ends when that thread does (its pidfd polls
+#     readable when the thread exits, here with its process)
+CALLER_THREAD=1 CALLER_CCNAME=FILE:$W/cc/file-1038 flow caller-thread-gone \
+	1038 "" --user "dave@$R" --target app --kill-caller-after 1
 #     ... but not for root: creduid 0 in a mount namespace of its own is
 #     refused before anything of that namespace is opened (its NSS
 #     modules and krb5 plugins would run as global uid 0)
