@@ -233,8 +233,8 @@ int legacy_run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 			goto out;
 	} else {
 		fail(&u->res, IAKERB_OUT_NO_CREDS,
-		     "no ccache with a valid TGT or ticket for cifs/%s (uid %u)",
-		     d->host, (unsigned int)u->r->uid);
+		     "no ccache with a valid TGT or ticket for cifs/%s "
+		     "(uid %u)", d->host, (unsigned int)u->r->uid);
 		goto out;
 	}
 

@@ -36,7 +36,7 @@ static bool log_stderr;
 static bool log_debug;
 static char log_ctx[160];
 static int log_fd = -1;
-static int log_type;		/* SOCK_DGRAM, or SOCK_STREAM as glibc allows */
+static int log_type;		/* SOCK_DGRAM (or SOCK_STREAM, as glibc) */
 
 /* A socket connected to the log daemon of the namespace we are in now */
 static int log_connect(int type)

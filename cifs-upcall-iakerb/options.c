@@ -25,7 +25,7 @@ static const struct option long_opts[] = {
 	{ "expire",		required_argument,	NULL, 'e' },
 	{ "iakerb-fallback",	no_argument,		NULL, 'I' },
 	{ "dialect",		required_argument,	NULL, OPT_DIALECT },
-	{ "allow-root-mntns",	no_argument,		NULL, OPT_ROOT_MNTNS },
+	{ "allow-root-mntns",	no_argument,	NULL, OPT_ROOT_MNTNS },
 	{ "stderr",		no_argument,		NULL, 's' },
 	{ "debug",		no_argument,		NULL, 'd' },
 	{ "version",		no_argument,		NULL, 'v' },

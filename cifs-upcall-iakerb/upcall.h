@@ -98,7 +98,7 @@ struct upcall_opts {
 	bool	env_probe;		/* cleared by -E: caller's KRB5CCNAME */
 	bool	legacy_uid;		/* -l: uid= instead of creduid= */
 	bool	iakerb_fallback;	/* -I: IAKerb for realms with a KDC */
-	bool	allow_root_mntns;	/* creduid 0 may enter another mntns */
+	bool	allow_root_mntns;	/* creduid 0 into another mntns */
 	bool	log_stderr;		/* -s: log to stderr as well */
 	bool	debug;			/* -d: LOG_DEBUG lines too */
 	const char *keytab;		/* -K */

@@ -308,8 +308,8 @@ static void agent_identity(void **state)
 	assert_int_equal(r.uid, 0x3e9);
 
 	assert_true(agent_peer_ok(&r, 77, 0x3e9));
-	assert_false(agent_peer_ok(&r, 77, 0));		/* root's socket */
-	assert_false(agent_peer_ok(&r, 77, 0x3e8));	/* uid=, not creduid */
+	assert_false(agent_peer_ok(&r, 77, 0));	/* root's socket */
+	assert_false(agent_peer_ok(&r, 77, 0x3e8)); /* uid=, not creduid */
 	assert_false(agent_peer_ok(&r, 78, 0x3e9));	/* someone else's */
 
 	assert_int_equal(payload_continue(mem, blob, sizeof(blob), 77, &p), 0);
@@ -511,7 +511,7 @@ static void secrets(void **state)
 	talloc_free(mem);
 }
 
-/* ---- privileges ----------------------------------------------------------- */
+/* ---- privileges --------------------------------------------------------- */
 
 /* A child that is root with group 4242; with @setgid false it cannot
  * clear its groups (no CAP_SETGID).  Exit 0: privs_drop() did right. */
@@ -587,7 +587,7 @@ static void privs_unmapped_ids(void **state)
 	assert_string_equal(what, "uid");
 }
 
-/* ---- the log ------------------------------------------------------------- */
+/* ---- the log ------------------------------------------------------------ */
 
 /* A server-chosen realm with a newline, a forged syslog header, a
  * terminal escape, a backslash and UTF-8 stays one line of ASCII */
@@ -625,7 +625,7 @@ static void log_lines_escaped(void **state)
 	assert_string_equal(out, "a\\\\b");
 }
 
-/* ---- ccaches -------------------------------------------------------------- */
+/* ---- ccaches ------------------------------------------------------------ */
 
 /* A FILE ccache holding alice's TGT that ends at @end */
 static void tgt_cache(krb5_context k, const char *name, krb5_timestamp end)
