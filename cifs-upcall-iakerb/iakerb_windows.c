@@ -2,7 +2,7 @@
 /*
  * Windows' IAKerb dialect, and choosing between it and MIT's.
  *
- * What differs (FACTS.md, "Two IAKerb dialects"; vectors/windows-iakerb):
+ * What differs (FACTS.md, "Two IAKerb dialects"; tests/vectors/windows-iakerb):
  *
  *                     MIT 1.22                  Windows
  *   proxy legs        IAKerb OID, 05 01         the same

@@ -33,10 +33,8 @@ exec unshare --mount --propagation private /bin/bash -ec '
 	mount --rbind /dev "$img/dev"
 	mount -t tmpfs -o mode=1777 tmpfs "$img/tmp"
 	mount -t tmpfs tmpfs "$img/run"
-	mkdir -p "$img/src" "$img/shared"
+	mkdir -p "$img/src"
 	mount --bind "$top" "$img/src"
-	# ../shared (facts and test vectors) sits beside the clone in CI.
-	if [ -d "$top/../shared" ]; then mount --bind "$top/../shared" "$img/shared"; fi
 	cd "$img/src$rel"
 	exec chroot "$img" /bin/sh -c "cd \"/src$rel\" && exec \"\$@\"" sh "$@"
 ' sh "$img" "$top" "$rel" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \

@@ -5,7 +5,7 @@
  * payloads, the outcome table, the SPNEGO framing of the initiator, and
  * the Windows vectors through the initiator's reply parser.
  *
- * Usage: test_helper [VECTOR_DIR]
+ * Usage: test_helper VECTORS_DIR (tests/vectors/windows-iakerb)
  */
 #include <errno.h>
 #include <grp.h>
@@ -722,12 +722,8 @@ static const struct CMUnitTest tests[] = {
 
 int main(int argc, char **argv)
 {
-	const char *env = getenv("IAKERB_VECTORS_DIR");
 
-	if (argc > 1)
-		vectors_dir = argv[1];
-	else if (env && *env)
-		vectors_dir = env;
+	vectors_dir = argc > 1 ? argv[1] : NULL;
 	return _cmocka_run_group_tests("helper", tests,
 				       sizeof(tests) / sizeof(tests[0]),
 				       load_vectors, free_vectors);
