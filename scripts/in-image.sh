@@ -8,7 +8,8 @@
 #
 # Usage: scripts/in-image.sh CMD [ARGS...]
 # Env:   IAKERB_IMAGE  use this image instead of building/looking one up
-#        Variables named IAKERB_* , CI, V and KTEST_* are passed through.
+#        Variables named IAKERB_*, KTEST_*, CHECK_STAGES, FUZZ_SECONDS
+#        (scripts/check.sh), CI and V are passed through.
 
 set -euo pipefail
 
@@ -22,7 +23,8 @@ rel=${PWD#"$top"}
 pass=()
 while IFS='=' read -r name _; do
 	case "$name" in
-	IAKERB_*|KTEST_*|CI|V) pass+=("$name=${!name}") ;;
+	IAKERB_*|KTEST_*|CHECK_STAGES|FUZZ_SECONDS|CI|V)
+		pass+=("$name=${!name}") ;;
 	esac
 done < <(env)
 
