@@ -36,7 +36,7 @@ must_fail() {
 	fi
 	info "$name: $(dmesg_since "$m" | head -n 2 | tr '\n' ' ')"
 	check "$name-logged" sh -c "dmesg | tail -n +$((m + 1)) | grep -q 'CIFS: VFS:'"
-	check "$name-no-leftovers" no_leftovers
+	check "$name-no-leftovers" ktest_leftovers
 }
 
 # a wrong password: the KDC says PREAUTH_FAILED through the server
@@ -65,5 +65,5 @@ must_fail dead-kdc '[0-9]+' "$pw"
 if iakerb_up; then pass up-again; else fail up-again "topology or smbsrv"; fi
 check clean-mount mount -t cifs "//$SRV_NAME/share" "$mnt" -o "$pw,$opts"
 mountpoint -q "$mnt" && umount "$mnt"
-check no-leftovers-at-end no_leftovers
+check no-leftovers-at-end ktest_leftovers
 [ -z "${KTEST_FAILED:-}" ]

@@ -101,5 +101,5 @@ check cruid-reconnect-not-bob sh -c "! grep -q 'user=bob@' '$after'"
 check cruid-reconnect-no-kdc sh -c "[ \$(grep -c '_REQ' '$KDC_LOG') = $kdc2 ]"
 check cruid-umount umount "$mnt"
 rm -f "/tmp/krb5cc_$auid"
-check no-leftovers no_leftovers
+check no-leftovers ktest_leftovers
 [ -z "${KTEST_FAILED:-}" ]
