@@ -42,21 +42,22 @@ expect_fail() {
 	fi
 }
 
-# Live keys of cifs' two upcall key types, as /proc/keys lines: cifs.spnego
-# (description "ver=0x...") and cifs.iakerb_cred, the password key
-# ("xid=...").  /proc/keys prints the type with %-9.9s (security/keys/
-# proc.c), so it reads "cifs.spne" and "cifs.iake"; the description's
-# shape pins the type.  Live: positive, under construction, or negative
+# ktest_cifs_keys [FILE]: the live keys of cifs' two upcall key types, as
+# /proc/keys lines: cifs.spnego (description "ver=0x...") and
+# cifs.iakerb_cred, the password key ("xid=...").  /proc/keys prints the
+# type with %-9.9s (security/keys/proc.c), so it reads "cifs.spne" and
+# "cifs.iake"; the description's shape pins the type.  Live: positive, under construction, or negative
 # and not yet expired (a negative key makes request_key fail at once, with
 # no helper run, for the same description until it expires: the kernel
 # leaves 60 s when a helper exits without answering).  Not live, and kept
 # listed until the garbage collector reaps them 5 min later: revoked (R),
 # dead (D), invalidated (i, what cifs does with every key it used) and
-# expired ("expd" in the timeout column).
+# expired ("expd" in the timeout column).  FILE: a saved copy of
+# /proc/keys instead.
 ktest_cifs_keys() {
 	awk '(($8 == "cifs.spne" && $9 ~ /^ver=0x/) ||
 	      ($8 == "cifs.iake" && $9 ~ /^xid=/)) &&
-	     $2 !~ /[RDi]/ && $4 != "expd"' /proc/keys
+	     $2 !~ /[RDi]/ && $4 != "expd"' "${1:-/proc/keys}"
 }
 
 # Request-key helpers (stock or ours) and their agents still running.
