@@ -141,15 +141,6 @@ static void on_term(int sig)
 	agent_stop = 1;
 }
 
-static long ms_to(const struct timespec *d)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (d->tv_sec - now.tv_sec) * 1000 +
-	       (d->tv_nsec - now.tv_nsec) / 1000000;
-}
-
 static void agent_serve(struct agent *a)
 {
 	uint8_t *buf = talloc_size(a->u->mem, IAKERB_MSG_MAX);
@@ -159,8 +150,8 @@ static void agent_serve(struct agent *a)
 	int r;
 
 	while (buf && !agent_stop) {
-		left = ms_to(&a->idle);
-		l2 = ms_to(&a->end);
+		left = ms_left(&a->idle);
+		l2 = ms_left(&a->end);
 		if (l2 < left)
 			left = l2;
 		if (left <= 0) {
@@ -196,11 +187,6 @@ static void agent_serve(struct agent *a)
 		if (r)
 			break;
 	}
-	if (agent_stop) {
-		ulog(LOG_NOTICE, "SIGTERM at leg %u: exiting", a->st.next_leg);
-		if (a->in)
-			dialect_on_abandon(a->in);
-	}
 }
 
 /*
@@ -209,23 +195,27 @@ static void agent_serve(struct agent *a)
  * end it reads) of a socketpair it makes itself, so that SO_PEERCRED on
  * either names the agent (§8); AGENT_CALLER_FD (the caller's pidfd, if
  * any); AGENT_FIRST_FD (the channel to its parent, for leg 1's result);
- * and /dev/null on 0-2 (stderr kept for -s).
+ * AGENT_LOG_FD (the host's log, connected before leg 1 entered any
+ * namespace: log.c); and /dev/null on 0-2 (stderr kept for -s).
  */
 #define AGENT_CALLER_FD	(IAKERB_AGENT_FD + 2)
 #define AGENT_FIRST_FD	(IAKERB_AGENT_FD + 3)
+#define AGENT_LOG_FD	(IAKERB_AGENT_FD + 4)
 
 static int agent_detach(int first, int caller, bool keep_stderr,
 			int *caller_out)
 {
 	struct sigaction term = { .sa_handler = on_term };
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	int size = 256 * 1024, rv[2], hi[4];
+	int size = 256 * 1024, rv[2], hi[4], logging;
 
 	setsid();
 	alarm(0);
 	signal(SIGALRM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGTERM, &term, NULL);	/* no SA_RESTART: wake poll */
+	/* made as the credential owner (leg 1 dropped before fork()): a
+	 * later leg's helper takes SO_PEERCRED's uid for exactly that */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, rv) < 0)
 		return -1;
 	/* a REQUEST carries a whole token: room for the largest */
@@ -250,9 +240,17 @@ static int agent_detach(int first, int caller, bool keep_stderr,
 		if (!keep_stderr)
 			dup2(null, 2);
 	}
+	/*
+	 * The log socket too must not be closed under log.c's feet: a stale
+	 * number would send log lines into whatever krb5 opens next (and
+	 * glibc's syslog() would have reconnected in the caller's namespace)
+	 */
+	logging = log_move_fd(AGENT_LOG_FD);
+	if (logging < 0)
+		return -1;
 	/* the io's files, the caller's /proc, everything else: gone */
 	close_range(3, IAKERB_AGENT_FD - 1, 0);
-	close_range(AGENT_FIRST_FD + 1, ~0U, 0);
+	close_range(logging ? AGENT_LOG_FD + 1 : AGENT_LOG_FD, ~0U, 0);
 	if (*caller_out < 0)
 		close(AGENT_CALLER_FD);
 	/* its last change of credentials was before fork(): now, not before */
@@ -314,6 +312,12 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 	talloc_free(mem);
 	if (!ret && !agent_stop)
 		agent_serve(&a);
+	/* also when it came before agent_serve(): right after leg 1 */
+	if (agent_stop) {
+		ulog(LOG_NOTICE, "SIGTERM at leg %u: exiting", a.st.next_leg);
+		if (a.in)
+			dialect_on_abandon(a.in);
+	}
 	if (a.in)
 		init_free(a.in);
 	/* wipe what is ours: secret memory (the password, keys) has

@@ -34,6 +34,8 @@ ssize_t msg_recv(int fd, void *buf, size_t cap,
 int msg_result(int fd, const uint8_t *nonce, uint32_t leg, int err,
 	       const struct payload *p);
 void deadline_in(struct timespec *d, unsigned int ms);
+/* Milliseconds until @deadline (CLOCK_MONOTONIC), <= 0 once passed */
+long ms_left(const struct timespec *deadline);
 
 /*
  * The agent's checks of each message it reads (§8), without I/O so that
@@ -60,6 +62,11 @@ enum agent_verdict {
 enum agent_verdict agent_check(struct agent_state *st, const void *buf,
 			       size_t len, struct iakerb_msg *m);
 int agent_proof(const struct agent_state *st, void *buf, size_t cap);
+
+/* A leg's helper: is the socket it took the agent's, and its answer? */
+bool agent_peer_ok(const struct upcall_req *r, pid_t pid, uid_t uid);
+int agent_payload_check(const struct upcall_req *r, const uint8_t *buf,
+			size_t len, struct iakerb_payload *ip);
 
 /* The helper's answer deadline for this leg, from tmo= */
 unsigned int leg_budget_ms(const struct upcall_req *r);

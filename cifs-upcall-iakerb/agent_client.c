@@ -22,9 +22,6 @@
 
 #include "agent.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 #ifndef SYS_pidfd_getfd
 #define SYS_pidfd_getfd 438
 #endif
@@ -46,7 +43,7 @@ static int take_agent_socket(const struct upcall_req *r, struct result *res)
 	struct ucred cred;
 	socklen_t sl;
 
-	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)r->d.agent, 0);
+	pidfd = sys_pidfd_open((pid_t)r->d.agent, 0);
 	if (pidfd < 0)
 		return fail(res, IAKERB_OUT_AGENT_LOST, "agent %u is gone: %s",
 			    r->d.agent, strerror(errno));
@@ -62,7 +59,7 @@ static int take_agent_socket(const struct upcall_req *r, struct result *res)
 			    strerror(errno));
 	/*
 	 * Whatever sits there must be the kind of socket an agent makes, made
-	 * by the agent itself, as root or the credential owner (§8).
+	 * by the agent itself, as the credential owner (§8).
 	 */
 	sl = sizeof(type);
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &sl) ||
@@ -72,10 +69,16 @@ static int take_agent_socket(const struct upcall_req *r, struct result *res)
 	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &sl) || dom != AF_UNIX)
 		goto not_agent;
 	sl = sizeof(cred);
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &sl) ||
-	    cred.pid != (pid_t)r->d.agent ||
-	    (cred.uid != 0 && cred.uid != r->uid))
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &sl))
 		goto not_agent;
+	if (!agent_peer_ok(r, cred.pid, cred.uid)) {
+		close(fd);
+		return fail(res, IAKERB_OUT_AGENT_LOST,
+			    "process %u is not this exchange's agent: its "
+			    "socket was made by pid %d as uid %u, not as uid "
+			    "%u", r->d.agent, (int)cred.pid,
+			    (unsigned int)cred.uid, (unsigned int)r->uid);
+	}
 	drain(fd);
 	return fd;
 not_agent:
@@ -152,6 +155,7 @@ int agent_leg(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	struct iakerb_payload ip;
 	struct timespec deadline;
 	struct iakerb_msg m;
+	gid_t gid;
 	int fd, ret;
 
 	deadline_in(&deadline, leg_budget_ms(r));
@@ -166,8 +170,8 @@ int agent_leg(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	if (fd < 0)
 		return fd;
 	/* the agent's own gid: it was the owner's when leg 1 forked it */
-	ret = privs_drop(r->uid, privs_owner_gid(r->uid, (pid_t)r->d.agent),
-			 res);
+	ret = privs_owner_gid(r->uid, (pid_t)r->d.agent, &gid) ?
+	      privs_no_gid(res, r->uid) : privs_drop(r->uid, gid, res);
 	if (ret)
 		goto out;
 
@@ -216,8 +220,14 @@ int agent_leg(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 		ret = agent_error(res, m.err, r->d.leg, r->d.agent);
 		goto out;
 	}
-	if (iakerb_payload_parse(m.payload, m.payload_len, payload_expect(r),
-				 &ip)) {
+	ret = agent_payload_check(r, m.payload, m.payload_len, &ip);
+	if (ret == -ESRCH) {
+		ret = fail(res, IAKERB_OUT_PROTOCOL,
+			   "agent %u answered leg %u naming agent %u",
+			   r->d.agent, r->d.leg, ip.agent_pid);
+		goto out;
+	}
+	if (ret) {
 		ret = fail(res, IAKERB_OUT_PROTOCOL,
 			   "agent %u answered leg %u with the wrong payload",
 			   r->d.agent, r->d.leg);

@@ -29,7 +29,7 @@ int msg_send(int fd, const void *buf, size_t len)
 	return (size_t)n == len ? 0 : -EMSGSIZE;
 }
 
-static long ms_left(const struct timespec *deadline)
+long ms_left(const struct timespec *deadline)
 {
 	struct timespec now;
 
@@ -155,4 +155,31 @@ int agent_proof(const struct agent_state *st, void *buf, size_t cap)
 	iakerb_msg_put(&w, IAKERB_T_PROOF, st->secret + IAKERB_AGENT_PROOF_OFF,
 		       IAKERB_PROOF_LEN);
 	return iakerb_msg_end(&w);
+}
+
+/*
+ * The socket a leg's helper took from the process at agent=.  SO_PEERCRED
+ * names whoever made the socketpair, as they were then: the agent makes
+ * it after leg 1's helper dropped to the credential owner (agent.c), so
+ * its uid is exactly the exchange's owner.  Root's would be some other
+ * exchange's agent, or any root process that sits at a reused pid.
+ */
+bool agent_peer_ok(const struct upcall_req *r, pid_t pid, uid_t uid)
+{
+	return pid == (pid_t)r->d.agent && uid == r->uid;
+}
+
+/*
+ * The agent's answer for this leg: a payload the kernel takes on it (§5),
+ * and a CONTINUE that names the agent this leg was sent to (the kernel
+ * refuses a changed agent_pid; we never hand it one).  -EPROTO, -ESRCH.
+ */
+int agent_payload_check(const struct upcall_req *r, const uint8_t *buf,
+			size_t len, struct iakerb_payload *ip)
+{
+	if (iakerb_payload_parse(buf, len, payload_expect(r), ip))
+		return -EPROTO;
+	if (ip->flags == IAKERB_MSG_CONTINUE && ip->agent_pid != r->d.agent)
+		return -ESRCH;
+	return 0;
 }

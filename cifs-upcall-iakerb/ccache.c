@@ -34,6 +34,18 @@ static bool data_casecmp(const krb5_data *d, const char *s)
 }
 
 /*
+ * Seconds from @now until the krb5 time @t.  krb5_timestamp is a 32-bit
+ * int that MIT reads as unsigned (ts2tt(), ts_after(): good until 2106,
+ * not 2038), so it is widened as unsigned and compared in 64 bits: an
+ * int32 difference overflows (undefined) and called a ticket ending after
+ * 2038 expired.
+ */
+static int64_t ts_left(krb5_timestamp t, time_t now)
+{
+	return (int64_t)(uint32_t)t - (int64_t)now;
+}
+
+/*
  * What @cc holds for cifs/<host>.  *stale is set when it held a TGT or
  * that ticket which had expired (or ends within CC_MIN_LIFE): the
  * difference between "no credentials" and "renew them".
@@ -45,7 +57,7 @@ static enum cc_state cc_eval(krb5_context k, krb5_ccache cc,
 	enum cc_state best = CC_NONE, kind;
 	krb5_cc_cursor cur;
 	krb5_creds c;
-	krb5_timestamp now = (krb5_timestamp)time(NULL);
+	time_t now = time(NULL);
 
 	*stale = false;
 	if (krb5_cc_start_seq_get(k, cc, &cur))
@@ -66,7 +78,7 @@ static enum cc_state cc_eval(krb5_context k, krb5_ccache cc,
 					 client->realm.length))
 				kind = CC_TGT;
 		}
-		if (kind != CC_NONE && c.times.endtime - now <= CC_MIN_LIFE)
+		if (kind != CC_NONE && ts_left(c.times.endtime, now) <= CC_MIN_LIFE)
 			*stale = true;
 		else if (kind > best)
 			best = kind;

@@ -56,15 +56,12 @@ krb5_error_code dialect_cc_principal(krb5_context k, const char *host,
 	*out = NULL;
 	if (!host || !host[0] || !realm || !realm[0])
 		return EINVAL;
-	h = strdup(host);
+	h = spn_host(NULL, host);
 	if (!h)
 		return ENOMEM;
-	for (char *c = h; *c; c++)
-		if (*c >= 'A' && *c <= 'Z')
-			*c = (char)(*c - 'A' + 'a');
 	ret = krb5_build_principal(k, out, (unsigned int)strlen(realm), realm,
 				   "cifs", h, NULL);
-	free(h);
+	talloc_free(h);
 	return ret;
 }
 

@@ -33,6 +33,7 @@ char *gss_text(TALLOC_CTX *mem, OM_uint32 major, OM_uint32 minor,
 	       const gss_OID mech);
 int gss_fail(struct result *res, TALLOC_CTX *mem, const char *what,
 	     OM_uint32 major, OM_uint32 minor, const gss_OID mech);
+char *spn_host(TALLOC_CTX *mem, const char *host);
 int gss_service_name(const char *host, gss_name_t *out, OM_uint32 *minor);
 int gss_session_key(gss_ctx_id_t ctx, uint8_t *key, size_t cap, size_t *len,
 		    struct result *res, TALLOC_CTX *mem, const gss_OID mech);
@@ -48,8 +49,16 @@ int krb5_keytab_ccache(TALLOC_CTX *mem, krb5_context k, const char *keytab,
 int krb5_password_ccache(TALLOC_CTX *mem, krb5_context k, const char *princ,
 			 const char *pass, size_t pass_len, krb5_ccache *cc,
 			 char **ccname, bool *unreachable, struct result *res);
-int krb5_host_candidate(TALLOC_CTX *mem, struct upcall_ctx *u, int step,
-			char **host);
+/*
+ * Call @try for each name of cifs/<host>, in cifs.upcall's order (as
+ * given, the canonical name of a name without a dot, with -t the reverse
+ * name of ip=), in lower case, until one returns 0.  The first failure is
+ * the one u->res keeps (it explains best); success clears it and sets
+ * *used (may be NULL) to the name that worked, a child of @mem.
+ */
+typedef int (*krb5_host_try)(void *arg, TALLOC_CTX *mem, const char *host);
+int krb5_try_hosts(TALLOC_CTX *mem, struct upcall_ctx *u, krb5_host_try try,
+		   void *arg, const char **used);
 
 /* ccache.c */
 int cc_store_allowed(krb5_context k, const char *collection,

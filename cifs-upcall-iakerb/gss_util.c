@@ -171,6 +171,21 @@ int gss_fail(struct result *res, TALLOC_CTX *mem, const char *what,
 	return ret;
 }
 
+/*
+ * The host part of cifs/<host> as every principal of ours spells it: in
+ * lower case (ASCII only; DNS names are case-insensitive, principals are
+ * not).  A child of @mem, or NULL.
+ */
+char *spn_host(TALLOC_CTX *mem, const char *host)
+{
+	char *h = talloc_strdup(mem, host), *c;
+
+	for (c = h; c && *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return h;
+}
+
 /* "cifs@<host>": MIT turns it into cifs/<host>@<realm of the host> */
 int gss_service_name(const char *host, gss_name_t *out, OM_uint32 *minor)
 {

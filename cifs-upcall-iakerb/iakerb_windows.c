@@ -2,7 +2,7 @@
 /*
  * Windows' IAKerb dialect, and choosing between it and MIT's.
  *
- * What differs (FACTS.md, "Two IAKerb dialects"; vectors/windows-iakerb):
+ * What differs (FACTS.md, "Two IAKerb dialects"; tests/vectors/windows-iakerb):
  *
  *                     MIT 1.22                  Windows
  *   proxy legs        IAKerb OID, 05 01         the same
@@ -340,12 +340,9 @@ static int win_start(struct initiator *in, TALLOC_CTX *mem, void **tok,
 	char *spn, *h;
 	int ret;
 
-	h = talloc_strdup(mem, host);
+	h = spn_host(mem, host);
 	if (!h)
 		return fail_oom(&u->res, "the host name");
-	for (char *c = h; *c; c++)
-		if (*c >= 'A' && *c <= 'Z')
-			*c = (char)(*c - 'A' + 'a');
 	if (in->cc_state == CC_SERVICE) {
 		spn = talloc_asprintf(mem, "cifs/%s@%s", h, in->cc_realm);
 		if (!spn)

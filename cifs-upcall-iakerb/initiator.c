@@ -37,13 +37,6 @@
 
 #define REQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG)
 
-static void lowercase(char *s)
-{
-	for (; *s; s++)
-		if (*s >= 'A' && *s <= 'Z')
-			*s = (char)(*s - 'A' + 'a');
-}
-
 static int import_krb5_name(const char *s, gss_name_t *out, OM_uint32 *minor)
 {
 	gss_buffer_desc b = { strlen(s), (void *)s };
@@ -275,6 +268,33 @@ static int first_token(struct initiator *in, TALLOC_CTX *mem,
  * keytab) and a KDC we can reach, as cifs.upcall would use them, but with
  * mutual authentication (PROTOCOL.md §1: prefer CONTINUE).
  */
+struct krb5_try {
+	struct initiator	*in;
+	const struct der_blob	*offer;
+	size_t			n_offer;
+	uint8_t			**blob;
+	size_t			*blob_len;
+};
+
+/* One name of cifs/<host>: a fresh context, its first token */
+static int try_krb5_host(void *arg, TALLOC_CTX *mem, const char *host)
+{
+	struct krb5_try *t = arg;
+	struct initiator *in = t->in;
+	OM_uint32 major, minor;
+
+	if (in->target != GSS_C_NO_NAME)
+		gss_release_name(&minor, &in->target);
+	if (in->ctx != GSS_C_NO_CONTEXT)
+		gss_delete_sec_context(&minor, &in->ctx, GSS_C_NO_BUFFER);
+	major = (OM_uint32)gss_service_name(host, &in->target, &minor);
+	if (GSS_ERROR(major))
+		return gss_fail(&in->u->res, mem, "service name", major, minor,
+				NULL);
+	return first_token(in, mem, t->offer, t->n_offer, t->blob,
+			   t->blob_len);
+}
+
 static int try_krb5(struct initiator *in, TALLOC_CTX *mem,
 		    const struct cc_choice *given, uint8_t **blob,
 		    size_t *blob_len)
@@ -282,10 +302,10 @@ static int try_krb5(struct initiator *in, TALLOC_CTX *mem,
 	struct upcall_ctx *u = in->u;
 	const struct iakerb_desc *d = &u->r->d;
 	struct der_blob offer[2];
+	struct krb5_try t;
 	struct cc_choice cc;
-	OM_uint32 major, minor;
-	char *ccname = NULL, *host = NULL;
-	int ret, step;
+	char *ccname = NULL;
+	int ret;
 
 	in->mech = &mech_krb5_oid;
 	if (given) {
@@ -326,29 +346,12 @@ static int try_krb5(struct initiator *in, TALLOC_CTX *mem,
 	} else {
 		offer[0] = oid_krb5;
 	}
-	ret = -1;
-	for (step = 0; ret && krb5_host_candidate(mem, u, step, &host) == 0;
-	     step++) {
-		if (!host)
-			continue;
-		lowercase(host);
-		if (in->target != GSS_C_NO_NAME)
-			gss_release_name(&minor, &in->target);
-		if (in->ctx != GSS_C_NO_CONTEXT)
-			gss_delete_sec_context(&minor, &in->ctx,
-					       GSS_C_NO_BUFFER);
-		major = (OM_uint32)gss_service_name(host, &in->target, &minor);
-		if (GSS_ERROR(major))
-			return gss_fail(&u->res, mem, "service name", major,
-					minor, NULL);
-		ret = first_token(in, mem, offer,
-				  d->sec == IAKERB_SEC_MSKRB5 ? 2 : 1, blob,
-				  blob_len);
-	}
-	if (!ret) {
-		u->res.outcome = OUT_OK;
-		u->res.why[0] = 0;
-	}
+	t.in = in;
+	t.offer = offer;
+	t.n_offer = d->sec == IAKERB_SEC_MSKRB5 ? 2 : 1;
+	t.blob = blob;
+	t.blob_len = blob_len;
+	ret = krb5_try_hosts(mem, u, try_krb5_host, &t, NULL);
 	/* plain krb5 asks this machine's KDC only */
 	own_kdc_outcome(&u->res);
 	return ret;
@@ -369,10 +372,9 @@ static int iakerb_first(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 	 * would canonicalise that through DNS, and an IAKerb client talks to
 	 * nobody but the server.
 	 */
-	host = talloc_strdup(mem, u->r->d.host);
+	host = spn_host(mem, u->r->d.host);
 	if (!host)
 		return fail_oom(&u->res, "the host name");
-	lowercase(host);
 	spn = talloc_asprintf(mem, "cifs/%s@", host);
 	major = spn ? (OM_uint32)import_krb5_name(spn, &in->target, &minor) :
 		      GSS_S_FAILURE;

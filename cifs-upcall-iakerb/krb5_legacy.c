@@ -136,12 +136,22 @@ int krb5_password_ccache(TALLOC_CTX *mem, krb5_context k, const char *princ,
 	krb5_free_principal(k, p);
 	return ret ? -outcome_errno(res->outcome) : 0;
 }
+/* What one try of legacy_run needs, and where it puts its results */
+struct legacy_try {
+	gss_cred_id_t	cred;
+	gss_buffer_t	token;
+	uint8_t		*key;
+	size_t		*key_len;
+	struct result	*res;
+};
 
 /* One try: AP-REQ for cifs/<host> and its session key */
-static int try_host(TALLOC_CTX *mem, gss_cred_id_t cred, const char *host,
-		    gss_buffer_t token, uint8_t *key, size_t *key_len,
-		    struct result *res)
+static int try_host(void *arg, TALLOC_CTX *mem, const char *host)
 {
+	struct legacy_try *t = arg;
+	gss_cred_id_t cred = t->cred;
+	gss_buffer_t token = t->token;
+	struct result *res = t->res;
 	gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
 	gss_name_t target = GSS_C_NO_NAME;
 	OM_uint32 major, minor, min2;
@@ -167,8 +177,8 @@ static int try_host(TALLOC_CTX *mem, gss_cred_id_t cred, const char *host,
 			gss_delete_sec_context(&minor, &ctx, GSS_C_NO_BUFFER);
 		return ret;
 	}
-	ret = gss_session_key(ctx, key, IAKERB_SESSKEY_MAX, key_len, res, mem,
-			      &mech_krb5_oid);
+	ret = gss_session_key(ctx, t->key, IAKERB_SESSKEY_MAX, t->key_len,
+			      res, mem, &mech_krb5_oid);
 	gss_delete_sec_context(&minor, &ctx, GSS_C_NO_BUFFER);
 	if (ret)
 		gss_release_buffer(&minor, token);
@@ -176,8 +186,8 @@ static int try_host(TALLOC_CTX *mem, gss_cred_id_t cred, const char *host,
 }
 
 /* Host names to try, in cifs.upcall's order */
-int krb5_host_candidate(TALLOC_CTX *mem, struct upcall_ctx *u, int step,
-			char **host)
+static int host_candidate(TALLOC_CTX *mem, struct upcall_ctx *u, int step,
+			  char **host)
 {
 	const struct iakerb_desc *d = &u->r->d;
 	char name[NI_MAXHOST];
@@ -224,11 +234,29 @@ int krb5_host_candidate(TALLOC_CTX *mem, struct upcall_ctx *u, int step,
 	return step > 2 ? -ENOENT : 0;
 }
 
-static void lowercase(char *s)
+int krb5_try_hosts(TALLOC_CTX *mem, struct upcall_ctx *u, krb5_host_try try,
+		   void *arg, const char **used)
 {
-	for (; *s; s++)
-		if (*s >= 'A' && *s <= 'Z')
-			*s = (char)(*s - 'A' + 'a');
+	char *cand, *host = NULL;
+	int step, ret = -1;
+
+	for (step = 0; ret && host_candidate(mem, u, step, &cand) == 0;
+	     step++) {
+		if (!cand)
+			continue;
+		host = spn_host(mem, cand);
+		talloc_free(cand);
+		/* the first failure explains best; later tries keep it */
+		ret = host ? try(arg, mem, host) :
+			     fail_oom(&u->res, "a service host name");
+	}
+	if (ret)
+		return ret;
+	u->res.outcome = OUT_OK;
+	u->res.why[0] = 0;
+	if (used)
+		*used = host;
+	return 0;
 }
 
 int legacy_run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
@@ -246,10 +274,13 @@ int legacy_run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	krb5_context k = NULL;
 	uint8_t *key, *blob;
 	size_t key_len = 0, blob_len;
-	char *host = NULL, *ccname = NULL;
-	int step, ret;
+	const char *host = NULL;
+	char *ccname = NULL;
+	struct legacy_try t = { .token = &token, .key_len = &key_len,
+				.res = &u->res };
+	int ret;
 
-	key = secret_alloc(mem, IAKERB_SESSKEY_MAX);
+	key = t.key = secret_alloc(mem, IAKERB_SESSKEY_MAX);
 	if (!key)
 		return fail_oom(&u->res, "the session key buffer");
 	ret = krb5_init_context(&k);
@@ -290,22 +321,12 @@ int legacy_run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 		goto out;
 	}
 
-	ret = -1;
-	for (step = 0; ret && krb5_host_candidate(mem, u, step, &host) == 0; step++) {
-		if (!host)
-			continue;
-		lowercase(host);
-		/* the first failure explains best; later tries keep it */
-		ret = try_host(mem, cred, host, &token, key, &key_len,
-			       &u->res);
-	}
-	if (ret) {
+	t.cred = cred;
+	if (krb5_try_hosts(mem, u, try_host, &t, &host)) {
 		/* only this machine's KDC was asked */
 		own_kdc_outcome(&u->res);
 		goto out;
 	}
-	u->res.outcome = OUT_OK;
-	u->res.why[0] = 0;
 
 	st.init.n_mechs = 1;
 	st.init.mechs[0] = d->sec == IAKERB_SEC_MSKRB5 ? oid_ms_krb5 : oid_krb5;

@@ -121,7 +121,8 @@ static int run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 
 	ret = read_password(u, mem);
 	if (!ret)
-		ret = privs_open_caller(r, &u->caller, &u->res);
+		ret = privs_open_caller(r, u->o->allow_root_mntns, &u->caller,
+					&u->res);
 	if (!ret)
 		ret = privs_enter_and_drop(&u->caller, r->multileg && !no_agent,
 					   &u->res);

@@ -16,6 +16,7 @@
 #define OPT_DIALECT	0x100	/* long only */
 #define OPT_PASSWORD	0x101
 #define OPT_STORE	0x102
+#define OPT_ROOT_MNTNS	0x103
 
 static const struct option long_opts[] = {
 	{ "no-env-probe",	no_argument,		NULL, 'E' },
@@ -28,6 +29,7 @@ static const struct option long_opts[] = {
 	{ "iakerb-password",	required_argument,	NULL, OPT_PASSWORD },
 	{ "store-tickets",	required_argument,	NULL, OPT_STORE },
 	{ "dialect",		required_argument,	NULL, OPT_DIALECT },
+	{ "allow-root-mntns",	no_argument,	NULL, OPT_ROOT_MNTNS },
 	{ "stderr",		no_argument,		NULL, 's' },
 	{ "debug",		no_argument,		NULL, 'd' },
 	{ "version",		no_argument,		NULL, 'v' },
@@ -148,6 +150,11 @@ static void usage(FILE *f)
 "                         header-flags and krb5-framed AP-REQ); krb5.conf\n"
 "                         [appdefaults] " UPCALL_PROG " iakerb_dialect\n"
 "                         is used when this is not given\n"
+"      --allow-root-mntns let creduid 0 with upcall_target=app enter the\n"
+"                         caller's mount namespace (refused by default:\n"
+"                         its NSS modules and krb5 plugins would run as\n"
+"                         global uid 0); a command-line switch only, as a\n"
+"                         container's krb5.conf cannot vouch for itself\n"
 "  -s, --stderr           log to stderr as well as syslog\n"
 "  -d, --debug            log debug lines\n"
 "  -v, --version          print the version and exit\n"
@@ -219,6 +226,9 @@ enum opts_result opts_parse(int argc, char **argv, struct upcall_opts *o,
 					"windows)\n");
 				return OPTS_EXIT_USAGE;
 			}
+			break;
+		case OPT_ROOT_MNTNS:
+			o->allow_root_mntns = true;
 			break;
 		case 's':
 			o->log_stderr = true;

@@ -7,14 +7,16 @@
  * user namespace may be the attacker's.  So, as root, this file uses
  * syscalls and the host's own files only:
  *
- *   1. privs_open_caller: a pidfd and an O_PATH /proc/<pid> of the caller
- *      (checked to be the same process), the credential owner's gid from
- *      the host's passwd, and, when the caller lives in another user
- *      namespace, its uid_map/gid_map (plain text files, parsed here);
- *   2. privs_enter_and_drop: one setns() on the pidfd for all namespaces
- *      at once, then setgroups/setresgid/setresuid to the credential
- *      owner, no capabilities, no_new_privs.  Only then do NSS and krb5
- *      run, as the user, in the user's world.
+ *   1. privs_open_caller: a pidfd and an O_PATH /proc/<pid> of the
+ *      calling task, a thread (checked to be the same task), the
+ *      credential owner's gid (the caller's, or from the host's passwd),
+ *      and, when the caller lives in another user namespace, its
+ *      uid_map/gid_map (plain text files, parsed here); creduid 0 is
+ *      refused another mount namespace unless allowed;
+ *   2. privs_enter_and_drop: root's groups cleared, one setns() on the
+ *      pidfd for all namespaces at once, then setresgid/setresuid to the
+ *      credential owner, no groups, no capabilities, no_new_privs.  Only
+ *      then do NSS and krb5 run, as the user, in the user's world.
  *
  * Processes are non-dumpable from the first instruction: they hold the
  * exchange secret, passwords and session keys.
@@ -39,6 +41,9 @@
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
+#endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL	/* <linux/pidfd.h>, Linux 6.9 */
 #endif
 
 void privs_harden_early(void)
@@ -123,45 +128,106 @@ static int status_id(const char *status, const char *key, unsigned long *out)
 	return sscanf(p + strlen(key), " %lu", out) == 1 ? 0 : -EINVAL;
 }
 
-static int pidfd_open(pid_t pid)
+/* glibc has had a wrapper only since 2.36: the syscall, for both uses */
+int sys_pidfd_open(pid_t pid, unsigned int flags)
 {
-	return (int)syscall(SYS_pidfd_open, pid, 0);
+	return (int)syscall(SYS_pidfd_open, pid, flags);
 }
 
 /*
- * The credential owner's gid.  The kernel does not send one.  First the
- * calling process's own, if it runs as that user (no NSS at all: read as
- * root, /proc/<pid>/status is plain text); else the host's passwd, as
- * cifs.upcall does (we are in the host's namespaces still, so this is
- * the host's NSS); else the uid's number.
+ * pid= is the kernel's current->pid: the id of the thread that called
+ * mount(2), which in a threaded program is not its group's leader, and
+ * pidfd_open() refuses such a thread unless asked for it by PIDFD_THREAD.
+ * Everything else works on that thread as it should: setns() with its
+ * pidfd joins the thread's own namespaces (nsproxy is per thread),
+ * /proc/<tid> (found by lookup, though not listed) has its status, ns/,
+ * root and uid_map, and its pidfd polls readable when that thread exits.
+ * A kernel before 6.9 does not know the flag (EINVAL): leaders only.
  */
-gid_t privs_owner_gid(uid_t uid, pid_t pid)
+static int caller_pidfd(pid_t pid)
+{
+	int fd = sys_pidfd_open(pid, PIDFD_THREAD);
+
+	if (fd < 0 && errno == EINVAL)
+		fd = sys_pidfd_open(pid, 0);
+	return fd;
+}
+
+/*
+ * The credential owner's gid; the kernel does not send one.  The calling
+ * task's own if it runs as that user (@status: its /proc status, plain
+ * text read as root, no NSS), else the host's passwd, as cifs.upcall does
+ * (we are still in the host's namespaces: this is the host's NSS).  A
+ * user that neither knows has no group we could justify: -ENOENT, not
+ * the uid's number (that number is some other group's).
+ */
+static int owner_gid(uid_t uid, const char *status, gid_t *gid)
 {
 	struct passwd pw, *pwp = NULL;
-	char path[48], status[4096], pwbuf[4096];
-	unsigned long id, gid;
-	int fd;
+	char pwbuf[4096];
+	unsigned long id, g;
+
+	if (status && !status_id(status, "Uid:", &id) && id == uid &&
+	    !status_id(status, "Gid:", &g)) {
+		*gid = (gid_t)g;
+		return 0;
+	}
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 && pwp) {
+		*gid = pwp->pw_gid;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int privs_owner_gid(uid_t uid, pid_t pid, gid_t *gid)
+{
+	char path[48], status[4096];
+	int fd, ret = -1;
 
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	fd = pid > 0 ? open(path, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (fd >= 0) {
-		int ret = proc_read(fd, "status", status, sizeof(status));
-
+		ret = proc_read(fd, "status", status, sizeof(status));
 		close(fd);
-		if (!ret && !status_id(status, "Uid:", &id) && id == uid &&
-		    !status_id(status, "Gid:", &gid))
-			return (gid_t)gid;
 	}
-	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 && pwp)
-		return pwp->pw_gid;
-	return (gid_t)uid;
+	return owner_gid(uid, ret ? NULL : status, gid);
 }
 
-int privs_open_caller(const struct upcall_req *r, struct caller *c,
-		      struct result *res)
+int privs_no_gid(struct result *res, uid_t uid)
 {
-	char path[32], status[4096], map[4096];
-	unsigned long kuid = r->uid, kgid, id;
+	return fail(res, IAKERB_OUT_NO_CREDS,
+		    "uid %u has no passwd entry on the host and the caller "
+		    "does not run as it: no group to run as",
+		    (unsigned int)uid);
+}
+
+int privs_map_owner(const char *uid_map, const char *gid_map,
+		    unsigned long kuid, unsigned long kgid, uid_t *uid,
+		    gid_t *gid, const char **unmapped)
+{
+	unsigned long u, g;
+
+	if (map_id(uid_map, kuid, &u)) {
+		*unmapped = "uid";
+		return -ENOENT;
+	}
+	/* not the uid's number instead: that is some other group there */
+	if (map_id(gid_map, kgid, &g)) {
+		*unmapped = "gid";
+		return -ENOENT;
+	}
+	*uid = (uid_t)u;
+	*gid = (gid_t)g;
+	return 0;
+}
+
+int privs_open_caller(const struct upcall_req *r, bool allow_root_mntns,
+		      struct caller *c, struct result *res)
+{
+	char path[32], status[4096], umap[4096], gmap[4096];
+	const char *unmapped = "";
+	unsigned long kuid = r->uid, id;
+	gid_t kgid;
 	static const struct {
 		const char	*name;
 		int		flag;
@@ -171,6 +237,7 @@ int privs_open_caller(const struct upcall_req *r, struct caller *c,
 	};
 	bool same = true;
 	size_t i;
+	int err;
 
 	memset(c, 0, sizeof(*c));
 	c->pidfd = c->procfd = -1;
@@ -179,19 +246,25 @@ int privs_open_caller(const struct upcall_req *r, struct caller *c,
 	 * recon=1: pid= is whatever task issued I/O (a kworker): not the
 	 * mount's, trusted in no way (PROTOCOL.md §12).
 	 */
-	if (r->d.recon) {
-		c->gid = privs_owner_gid(r->uid, 0);
-		return 0;
-	}
-	kgid = privs_owner_gid(r->uid, (pid_t)r->d.pid);
+	if (r->d.recon)
+		return owner_gid(r->uid, NULL, &c->gid) ?
+		       privs_no_gid(res, r->uid) : 0;
 
 	snprintf(path, sizeof(path), "/proc/%u", r->d.pid);
 	c->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (c->procfd >= 0)
-		c->pidfd = pidfd_open((pid_t)r->d.pid);
-	/* the /proc directory must still be that process (no pid reuse) */
+	err = c->procfd < 0 ? errno : 0;
+	if (c->procfd >= 0) {
+		c->pidfd = caller_pidfd((pid_t)r->d.pid);
+		err = c->pidfd < 0 ? errno : 0;
+	}
+	/*
+	 * The /proc directory, opened first, pins the task it found: if it
+	 * can still be read, the pidfd opened after it is that same task
+	 * (a thread id or a process id reused in between would fail here).
+	 */
 	if (c->pidfd >= 0 &&
 	    proc_read(c->procfd, "status", status, sizeof(status)) < 0) {
+		err = ESRCH;
 		close(c->pidfd);
 		c->pidfd = -1;
 	}
@@ -201,14 +274,16 @@ int privs_open_caller(const struct upcall_req *r, struct caller *c,
 		c->procfd = -1;
 		if (r->app)
 			return fail(res, IAKERB_OUT_PROTOCOL,
-				    "the calling process %u is gone",
-				    r->d.pid);
-		c->gid = (gid_t)kgid;
-		return 0;
+				    "the calling task %u (pid=) cannot be "
+				    "opened: %s", r->d.pid, strerror(err));
+		return owner_gid(r->uid, NULL, &c->gid) ?
+		       privs_no_gid(res, r->uid) : 0;
 	}
 
+	if (owner_gid(r->uid, status, &kgid))
+		return privs_no_gid(res, r->uid);
 	c->uid = (uid_t)kuid;
-	c->gid = (gid_t)kgid;
+	c->gid = kgid;
 	/*
 	 * Who made the mount: the kernel's creduid defaults to the mounting
 	 * task's real uid, and cruid= names another.  Read here, as root,
@@ -232,22 +307,34 @@ int privs_open_caller(const struct upcall_req *r, struct caller *c,
 		if (!same)
 			c->ns_flags |= nss[i].flag;
 	}
+	/*
+	 * Global uid 0 in another mount namespace: entering it runs that
+	 * world's NSS modules, krb5.conf includes and plugins as uid 0.
+	 * Without capabilities, but uid 0 still owns every root-owned file
+	 * the namespace can reach and is trusted by every process that
+	 * trusts uid 0.  Only the host's administrator may allow that.
+	 */
+	if ((c->ns_flags & CLONE_NEWNS) && r->uid == 0 && !allow_root_mntns)
+		return fail(res, IAKERB_OUT_NOT_PERMITTED,
+			    "creduid 0 in another mount namespace "
+			    "(upcall_target=app, task %u): refused, its NSS "
+			    "modules and krb5 plugins would run as global uid "
+			    "0 (--allow-root-mntns allows it)", r->d.pid);
 	c->enter = c->ns_flags != 0;
 	c->enter_user = c->ns_flags & CLONE_NEWUSER;
 	if (!c->enter_user)
 		return 0;
 
 	/* the owner as the caller's user namespace knows it */
-	if (proc_read(c->procfd, "uid_map", map, sizeof(map)) ||
-	    map_id(map, kuid, &id))
+	if (proc_read(c->procfd, "uid_map", umap, sizeof(umap)) ||
+	    proc_read(c->procfd, "gid_map", gmap, sizeof(gmap)))
 		return fail(res, IAKERB_OUT_NO_CREDS,
-			    "uid %lu has no uid in the caller's namespace",
-			    kuid);
-	c->uid = (uid_t)id;
-	if (proc_read(c->procfd, "gid_map", map, sizeof(map)) ||
-	    map_id(map, kgid, &id))
-		id = c->uid;	/* an unmapped gid: the user's own number */
-	c->gid = (gid_t)id;
+			    "cannot read the caller's uid_map/gid_map");
+	if (privs_map_owner(umap, gmap, kuid, kgid, &c->uid, &c->gid,
+			    &unmapped))
+		return fail(res, IAKERB_OUT_NO_CREDS,
+			    "uid %lu (gid %u) has no %s in the caller's user "
+			    "namespace", kuid, (unsigned int)kgid, unmapped);
 	return 0;
 }
 
@@ -260,7 +347,13 @@ int privs_drop(uid_t uid, gid_t gid, struct result *res)
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
 
-	if (setgroups(0, NULL) < 0 && errno != EPERM)
+	/*
+	 * No supplementary group of root's may stay.  They are cleared before
+	 * any setns() (privs_enter_and_drop), where root always may; a user
+	 * namespace that denies setgroups() cannot undo that.  If any are
+	 * left here, clearing them must work.
+	 */
+	if (getgroups(0, NULL) != 0 && setgroups(0, NULL) < 0)
 		return fail(res, IAKERB_OUT_NOT_PERMITTED, "setgroups: %s",
 			    strerror(errno));
 	if (setresgid(gid, gid, gid) < 0)
@@ -270,7 +363,8 @@ int privs_drop(uid_t uid, gid_t gid, struct result *res)
 		return fail(res, IAKERB_OUT_NOT_PERMITTED, "setresuid(%u): %s",
 			    (unsigned int)uid, strerror(errno));
 	if (getresuid(&ru, &eu, &su) || ru != uid || eu != uid || su != uid ||
-	    getresgid(&rg, &eg, &sg) || rg != gid || eg != gid || sg != gid)
+	    getresgid(&rg, &eg, &sg) || rg != gid || eg != gid || sg != gid ||
+	    getgroups(0, NULL) != 0)
 		return fail(res, IAKERB_OUT_NOT_PERMITTED,
 			    "credentials did not change");
 	/* uid 0 keeps its capabilities through setresuid: drop them all */
@@ -311,6 +405,13 @@ int privs_enter_and_drop(struct caller *c, bool agent, struct result *res)
 				return fail(res, IAKERB_OUT_NOT_PERMITTED,
 					    "cannot open the caller's root: %s",
 					    strerror(errno));
+		}
+		/* root's groups go while we may drop them (see privs_drop) */
+		if (setgroups(0, NULL) < 0) {
+			if (root >= 0)
+				close(root);
+			return fail(res, IAKERB_OUT_NOT_PERMITTED,
+				    "setgroups: %s", strerror(errno));
 		}
 		/* all at once, and in the kernel's order (user first) */
 		if (setns(c->pidfd, c->ns_flags) < 0 ||

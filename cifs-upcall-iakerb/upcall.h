@@ -69,11 +69,19 @@ int outcome_from_errno(int err);
 
 /* ---- logging (log.c) ------------------------------------------------ */
 
+/* Connects to the host's /dev/log: call as root, before any setns() */
 void log_open(bool to_stderr, bool debug);
+/* The agent keeps the log socket at fd @to across its close_range():
+ * 1 if it is there now, 0 if there is none, or -errno */
+int log_move_fd(int to);
 void log_set_context(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
+/* One line, every byte outside printable ASCII escaped as \xHH and a
+ * backslash as two: what users and servers chose cannot forge or split
+ * lines */
 void ulog(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+size_t log_escape(char *out, size_t cap, const char *in);
 
 /* ---- command line (options.c) --------------------------------------- */
 /* Which IAKerb dialect to speak (iakerb_windows.c) */
@@ -115,6 +123,7 @@ struct upcall_opts {
 	bool	legacy_uid;		/* -l: uid= instead of creduid= */
 	enum pw_mode iakerb_password;	/* --iakerb-password (-I: fallback) */
 	enum store_mode store;		/* --store-tickets */
+	bool	allow_root_mntns;	/* creduid 0 into another mntns */
 	bool	log_stderr;		/* -s: log to stderr as well */
 	bool	debug;			/* -d: LOG_DEBUG lines too */
 	const char *keytab;		/* -K */
@@ -203,11 +212,21 @@ struct caller {
 };
 
 void privs_harden_early(void);
-int privs_open_caller(const struct upcall_req *r, struct caller *c,
-		      struct result *res);
+/* pidfd_open(2); -1 and errno on failure */
+int sys_pidfd_open(pid_t pid, unsigned int flags);
+int privs_open_caller(const struct upcall_req *r, bool allow_root_mntns,
+		      struct caller *c, struct result *res);
 int privs_enter_and_drop(struct caller *c, bool agent, struct result *res);
 int privs_drop(uid_t uid, gid_t gid, struct result *res);
-gid_t privs_owner_gid(uid_t uid, pid_t pid);
+/* The credential owner's gid: @pid's if it runs as @uid, else the host's
+ * passwd; -ENOENT if neither knows it (then privs_no_gid() says so) */
+int privs_owner_gid(uid_t uid, pid_t pid, gid_t *gid);
+int privs_no_gid(struct result *res, uid_t uid);
+/* The owner's ids in the caller's user namespace, from its uid_map and
+ * gid_map; -ENOENT and *unmapped ("uid", "gid") if one is not mapped */
+int privs_map_owner(const char *uid_map, const char *gid_map,
+		    unsigned long kuid, unsigned long kgid, uid_t *uid,
+		    gid_t *gid, const char **unmapped);
 /* A variable of the caller's environment, read with the user's rights */
 char *privs_caller_env(TALLOC_CTX *mem, const struct caller *c,
 		       const char *var);

@@ -242,8 +242,12 @@ enum iakerb_type {
 #define IAKERB_TMO_DEFAULT		30
 #define IAKERB_TMO_MAX			600
 #define IAKERB_HELPER_MARGIN_SEC	1	/* answer by tmo - margin */
-#define IAKERB_AGENT_IDLE_SEC		180	/* > server's KDC proxying */
-#define IAKERB_EXCHANGE_MAX_SEC		600
+#define IAKERB_AGENT_IDLE_SEC		60	/* > server's KDC proxying */
+/*
+ * Tasks wait on the session mutex for the whole exchange, in D state: it
+ * ends before the default hung task timeout (120 s).
+ */
+#define IAKERB_EXCHANGE_MAX_SEC		90
 #define IAKERB_REJECT_TIMEOUT_SEC	1	/* keyctl_reject() timeout */
 
 /* ------------------------------------------------------------------ */
@@ -273,45 +277,44 @@ enum iakerb_type {
 #define IAKERB_ERR_NO_MEMORY		ENOMEM
 
 /*
- * X(name, errno, what the kernel logs): one row per outcome.  The kernel
- * prints the line of the errno a helper rejected its key with
- * ("Kerberos upcall leg N failed: <line>"), the helper names its outcome
- * after the row, and both sides build their tables from this one.
+ * What the kernel logs for each outcome ("Kerberos upcall leg N failed:
+ * <line>"): one line per IAKERB_ERR_* above, the same name.  The kernel
+ * (cifs_iakerb_outcome_msg) and the helper (IAKERB_OUTCOMES in
+ * iakerb_codec.h) build their tables from these.
  */
-#define IAKERB_OUTCOMES(X)						\
-	X(BAD_PASSWORD, IAKERB_ERR_BAD_PASSWORD,			\
-	  "the KDC rejected the credentials (wrong password?)")		\
-	X(EXPIRED, IAKERB_ERR_EXPIRED,					\
-	  "password or account expired or locked")			\
-	X(NO_PRINCIPAL, IAKERB_ERR_NO_PRINCIPAL,			\
-	  "the KDC does not know this user")				\
-	X(NO_SERVICE, IAKERB_ERR_NO_SERVICE,				\
-	  "the KDC does not know the server's principal cifs/<host> (mounted by IP address or alias?)") \
-	X(CLOCK_SKEW, IAKERB_ERR_CLOCK_SKEW,				\
-	  "clock skew too great (check time synchronisation)")		\
-	X(KDC_UNREACHABLE, IAKERB_ERR_KDC_UNREACHABLE,			\
-	  "the server could not reach a KDC")				\
-	X(OWN_KDC_UNREACHABLE, IAKERB_ERR_OWN_KDC_UNREACHABLE,		\
-	  "this machine could not reach a KDC of the realm")		\
-	X(NO_CREDS, IAKERB_ERR_NO_CREDS,				\
-	  "no Kerberos credentials (no ticket cache, keytab or password)") \
-	X(TICKET_EXPIRED, IAKERB_ERR_TICKET_EXPIRED,			\
-	  "the Kerberos tickets have expired (renew them with kinit)")	\
-	X(NO_MECH, IAKERB_ERR_NO_MECH,					\
-	  "the server offers no usable Kerberos mechanism (no IAKerb)")	\
-	X(TIMEOUT, IAKERB_ERR_TIMEOUT,					\
-	  "the helper or its agent missed the deadline")		\
-	X(PROTOCOL, IAKERB_ERR_PROTOCOL,				\
-	  "malformed or out-of-order Kerberos token or upcall")		\
-	X(MUTUAL_AUTH, IAKERB_ERR_MUTUAL_AUTH,				\
-	  "the server failed mutual authentication")			\
-	X(AGENT_LOST, IAKERB_ERR_AGENT_LOST,				\
-	  "the IAKerb agent is gone")					\
-	X(NOT_PERMITTED, IAKERB_ERR_NOT_PERMITTED,			\
-	  "the helper may not reach its agent (kernel.yama.ptrace_scope=3?)") \
-	X(TOO_NEW, IAKERB_ERR_TOO_NEW,					\
-	  "the helper does not understand this upcall (update it)")	\
-	X(NO_MEMORY, IAKERB_ERR_NO_MEMORY,				\
-	  "the helper ran out of memory")
+#define IAKERB_MSG_BAD_PASSWORD \
+	"the KDC rejected the credentials (wrong password?)"
+#define IAKERB_MSG_EXPIRED \
+	"password or account expired or locked"
+#define IAKERB_MSG_NO_PRINCIPAL \
+	"the KDC does not know this user"
+#define IAKERB_MSG_NO_SERVICE \
+	"the KDC does not know the server's principal cifs/<host> (mounted by IP address or alias?)"
+#define IAKERB_MSG_CLOCK_SKEW \
+	"clock skew too great (check time synchronisation)"
+#define IAKERB_MSG_KDC_UNREACHABLE \
+	"the server could not reach a KDC"
+#define IAKERB_MSG_OWN_KDC_UNREACHABLE \
+	"this machine could not reach a KDC of the realm"
+#define IAKERB_MSG_NO_CREDS \
+	"no Kerberos credentials (no ticket cache, keytab or password)"
+#define IAKERB_MSG_TICKET_EXPIRED \
+	"the Kerberos tickets have expired (renew them with kinit)"
+#define IAKERB_MSG_NO_MECH \
+	"the server offers no usable Kerberos mechanism (no IAKerb)"
+#define IAKERB_MSG_TIMEOUT \
+	"the helper or its agent missed the deadline"
+#define IAKERB_MSG_PROTOCOL \
+	"malformed or out-of-order Kerberos token or upcall"
+#define IAKERB_MSG_MUTUAL_AUTH \
+	"the server failed mutual authentication"
+#define IAKERB_MSG_AGENT_LOST \
+	"the IAKerb agent is gone"
+#define IAKERB_MSG_NOT_PERMITTED \
+	"the helper may not reach its agent (kernel.yama.ptrace_scope=3?)"
+#define IAKERB_MSG_TOO_NEW \
+	"the helper does not understand this upcall (update it)"
+#define IAKERB_MSG_NO_MEMORY \
+	"the helper ran out of memory"
 
 #endif /* _CIFS_IAKERB_ABI_H */

@@ -2,8 +2,10 @@
 /*
  * Userspace only: read the password key the kernel made for leg 1
  * (PROTOCOL.md §7).  The key must be of the cifs-owned type (so the
- * kernel, not a user, made it), owned by root, unreadable by group and
- * others, and bound to this exchange by its description.  On any failure
+ * kernel, not a user, made it), owned by root, readable by its possessor
+ * only (the helper holding the request's authority; no permission for
+ * user, group or other, which would let any root process read it), and
+ * bound to this exchange by its description.  On any failure
  * the caller's buffer is wiped; on success the caller wipes it after use.
  */
 #include <errno.h>
@@ -33,8 +35,8 @@ static int cred_desc_ok(const char *s, const char *xid)
 		else
 			return -EPROTO;
 	}
-	/* nothing for group or other */
-	if (perm & 0xffffu)
+	/* nothing for user, group or other: possessor only */
+	if (perm & 0xffffffu)
 		return -EPROTO;
 	p += 8;
 	if (strncmp(p, ";xid=", 5) || strcmp(p + 5, xid))

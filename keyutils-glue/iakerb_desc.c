@@ -368,9 +368,8 @@ static int desc_check(const struct iakerb_desc *d)
 	if ((have & IAKERB_F_AGENT) &&
 	    (d->agent < 2 || d->agent > IAKERB_PID_MAX))
 		return -EPROTO;
-	/* the kernel forces upcall_target=mount when it sends recon=1 */
-	if ((have & IAKERB_F_RECON) &&
-	    (d->recon != 1 || d->target != IAKERB_TARGET_MOUNT))
+	/* recon=1 or nothing; upcall_target= stays as the mount chose it */
+	if ((have & IAKERB_F_RECON) && d->recon != 1)
 		return -EPROTO;
 	return 0;
 }

@@ -10,6 +10,10 @@
 #        IAKERB_PATCH_DIR   where the series is (default fs-smb-client-iakerb)
 #        IAKERB_SRC_DIR     where the patched tree goes (default build/src;
 #                           only --prepare-only may use another place)
+#        IAKERB_KCONFIG     other values of cifs options than the kernel's
+#                           own .config, e.g. "CIFS_UPCALL=n CIFS_DEBUG2=y":
+#                           the module goes to build/cifs-<variant>.ko and
+#                           build/cifs.ko is left alone
 #
 # The patched tree is rebuilt from scratch whenever the series changes; a
 # patch that does not apply stops the build naming the patch, file and hunk.
@@ -110,11 +114,37 @@ if [ ! -x "$KDIR/scripts/asn1_compiler" ]; then
 		die "cannot build scripts/asn1_compiler"
 fi
 
-# 4. The module itself.
-mkdir -p "$out/obj"
-make -C "$KDIR" M="$top" MO="$out/obj" -j"$(nproc)" modules \
-	${V:+V=$V} || die "cifs.ko failed to build"
-ko=$out/obj/build/src/fs/smb/client/cifs.ko
+# 4. Other option values than the kernel's .config: kbuild's make variables
+# decide which files are built, and a header included after autoconf.h
+# (KCFLAGS come after the kernel's own -include) what the C code sees.
+obj=$out/obj
+dest=$out/cifs.ko
+kconf=()
+if [ -n "${IAKERB_KCONFIG:-}" ]; then
+	variant=$(echo "$IAKERB_KCONFIG" | tr ' =' '-_')
+	obj=$out/obj-$variant
+	dest=$out/cifs-$variant.ko
+	mkdir -p "$obj"
+	hdr=$obj/kconfig-override.h
+	: >"$hdr"
+	for o in $IAKERB_KCONFIG; do
+		name=${o%%=*} val=${o#*=}
+		case "$name:$val" in
+		CIFS_*:y) kconf+=("CONFIG_$name=y")
+			echo "#define CONFIG_$name 1" >>"$hdr" ;;
+		CIFS_*:n) kconf+=("CONFIG_$name=")
+			echo "#undef CONFIG_$name" >>"$hdr" ;;
+		*) die "IAKERB_KCONFIG: $o is not CIFS_<option>=y|n" ;;
+		esac
+	done
+	kconf+=("KCFLAGS=-include $hdr")
+fi
+
+# 5. The module itself.
+mkdir -p "$obj"
+make -C "$KDIR" M="$top" MO="$obj" -j"$(nproc)" modules "${kconf[@]}" \
+	${V:+V=$V} || die "cifs.ko failed to build${IAKERB_KCONFIG:+ with $IAKERB_KCONFIG}"
+ko=$obj/build/src/fs/smb/client/cifs.ko
 [ -f "$ko" ] || die "the build made no $ko"
-cp "$ko" "$out/cifs.ko"
-echo "  MODULE  build/cifs.ko ($(modinfo -F vermagic "$out/cifs.ko" | cut -d' ' -f1), ${#series[@]} patches)"
+cp "$ko" "$dest"
+echo "  MODULE  ${dest#$top/} ($(modinfo -F vermagic "$dest" | cut -d' ' -f1), ${#series[@]} patches${IAKERB_KCONFIG:+, $IAKERB_KCONFIG})"

@@ -8,7 +8,8 @@
 #
 # Usage: scripts/in-image.sh CMD [ARGS...]
 # Env:   IAKERB_IMAGE  use this image instead of building/looking one up
-#        Variables named IAKERB_* , CI, V and KTEST_* are passed through.
+#        Variables named IAKERB_*, KTEST_*, CHECK_STAGES, FUZZ_SECONDS
+#        (scripts/check.sh), CI and V are passed through.
 
 set -euo pipefail
 
@@ -22,7 +23,8 @@ rel=${PWD#"$top"}
 pass=()
 while IFS='=' read -r name _; do
 	case "$name" in
-	IAKERB_*|KTEST_*|CI|V) pass+=("$name=${!name}") ;;
+	IAKERB_*|KTEST_*|CHECK_STAGES|FUZZ_SECONDS|CI|V)
+		pass+=("$name=${!name}") ;;
 	esac
 done < <(env)
 
@@ -33,10 +35,8 @@ exec unshare --mount --propagation private /bin/bash -ec '
 	mount --rbind /dev "$img/dev"
 	mount -t tmpfs -o mode=1777 tmpfs "$img/tmp"
 	mount -t tmpfs tmpfs "$img/run"
-	mkdir -p "$img/src" "$img/shared"
+	mkdir -p "$img/src"
 	mount --bind "$top" "$img/src"
-	# ../shared (facts and test vectors) sits beside the clone in CI.
-	if [ -d "$top/../shared" ]; then mount --bind "$top/../shared" "$img/shared"; fi
 	cd "$img/src$rel"
 	exec chroot "$img" /bin/sh -c "cd \"/src$rel\" && exec \"\$@\"" sh "$@"
 ' sh "$img" "$top" "$rel" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \

@@ -78,6 +78,18 @@ cmd_each_builds() {
 	rm -rf "$tmp"
 	# Leave build/ with the whole series again.
 	"$top/scripts/build-module.sh" >/dev/null 2>&1 || rc=1
+	# The whole series with cifs options the Debian kernel has otherwise:
+	# without the upcall (no Kerberos at all), and with the debug code.
+	for conf in "CIFS_UPCALL=n" "CIFS_DEBUG2=y"; do
+		if IAKERB_KCONFIG=$conf "$top/scripts/build-module.sh" \
+				>"$top/build/series-$conf.log" 2>&1; then
+			echo "PASS series/builds-with-$conf"
+		else
+			echo "FAIL series/builds-with-$conf: $(grep -m1 -E 'error|failed' \
+				"$top/build/series-$conf.log")"
+			rc=1
+		fi
+	done
 	return $rc
 }
 

@@ -4,7 +4,8 @@
  * fuzz_agent), built with the same builders the kernel side and the agent
  * use, plus the Windows vectors for the reply parser.
  *
- * Usage: make_helper_seeds OUTDIR [VECTOR_DIR]
+ * Usage: make_helper_seeds OUTDIR VECTORS_DIR (tests/vectors/windows-iakerb;
+ * a missing or empty vector is an error naming the file)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "upcall.h"
 #include "initiator.h"
+#include "vectors.h"
 
 #define D72 "ver=0x2;host=srv.test;ip4=10.0.0.1;sec=krb5;uid=0x3e8;" \
 	"creduid=0x3e8;user=alice;pid=0x1234;upcall_target=app"
@@ -73,53 +75,24 @@ static void request_seeds(void)
 	put("request", "leg2", buf, n + (size_t)c);
 }
 
-static uint8_t *hex_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	uint8_t *out;
-	int c, hi = -1;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	out = malloc(1 << 16);
-	while ((c = fgetc(f)) != EOF) {
-		int v = c >= '0' && c <= '9' ? c - '0' :
-			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-
-		if (v < 0)
-			continue;
-		if (hi < 0) {
-			hi = v;
-		} else if (*len < (1 << 16)) {
-			out[(*len)++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	fclose(f);
-	return out;
-}
-
+/* The server's tokens of the Windows vectors; every one must be there. */
 static void reply_seeds(const char *vecdir)
 {
-	static const char * const files[] = {
-		"01-server-krb-error-preauth-required.hex",
-		"02-server-as-rep.hex", "03-server-tgs-rep.hex",
-		"04-server-ap-rep-mechlistmic.hex",
+	static const enum vector_id server[] = {
+		VEC_KRB_ERROR, VEC_AS_REP, VEC_TGS_REP, VEC_AP_REP_MIC,
 	};
 	TALLOC_CTX *mem = talloc_new(NULL);
-	uint8_t *out;
+	char err[VEC_ERR_LEN];
+	uint8_t *out, *b;
 	size_t len, i;
-	char path[512];
 
-	for (i = 0; vecdir && i < sizeof(files) / sizeof(files[0]); i++) {
-		uint8_t *b;
-
-		snprintf(path, sizeof(path), "%s/%s", vecdir, files[i]);
-		b = hex_file(path, &len);
-		if (b && len)
-			put("reply", files[i], b, len);
+	for (i = 0; i < sizeof(server) / sizeof(server[0]); i++) {
+		b = vector_read(vecdir, server[i], &len, err);
+		if (!b) {
+			fprintf(stderr, "make_helper_seeds: %s\n", err);
+			exit(1);
+		}
+		put("reply", vector_file[server[i]], b, len);
 		free(b);
 	}
 	if (!spnego_wrap_next(mem, "\x60\x03\x06\x01\x00", 5, "mic", 3, &out,
@@ -159,14 +132,14 @@ static void agent_seeds(void)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s OUTDIR [VECTOR_DIR]\n", argv[0]);
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s OUTDIR VECTORS_DIR\n", argv[0]);
 		return 2;
 	}
 	outdir = argv[1];
 	mkdir(outdir, 0755);
 	request_seeds();
-	reply_seeds(argc > 2 ? argv[2] : "/shared/vectors/windows-iakerb");
+	reply_seeds(argv[2]);
 	agent_seeds();
 	return 0;
 }

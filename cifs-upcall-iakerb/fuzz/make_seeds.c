@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Write the fuzzing seed corpora from the shared Windows vectors (hex) and
- * from a few tokens built here in MIT's dialect, so that no binary copies
- * live in git.
+ * Write the fuzzing seed corpora from the Windows vectors (hex) and from a
+ * few tokens built here in MIT's dialect, so that no binary copies live in
+ * git.  Every vector must be there: a missing or empty one is an error
+ * naming the file.
  *
- * Usage: make_seeds OUTDIR [VECTOR_DIR]
+ * Usage: make_seeds OUTDIR VECTORS_DIR (tests/vectors/windows-iakerb)
  *   OUTDIR/spnego/  whole SPNEGO blobs
  *   OUTDIR/iakerb/  the Kerberos-family GSS tokens inside them
  */
@@ -16,16 +17,7 @@
 #include <sys/stat.h>
 
 #include "gss_token.h"
-
-#define DEFAULT_VECTORS_DIR "/shared/vectors/windows-iakerb"
-
-static const char *const vector_files[] = {
-	"00-client-negtokeninit.hex",
-	"01-server-krb-error-preauth-required.hex",
-	"02-server-as-rep.hex",
-	"03-server-tgs-rep.hex",
-	"04-server-ap-rep-mechlistmic.hex",
-};
+#include "vectors.h"
 
 static int write_seed(const char *dir, const char *name, const uint8_t *p,
 		      size_t len)
@@ -43,82 +35,40 @@ static int write_seed(const char *dir, const char *name, const uint8_t *p,
 	return ok ? 0 : -EIO;
 }
 
-/* Hex text to bytes in place; returns the byte count or -EINVAL. */
-static ssize_t unhex(char *text)
+/*
+ * The vector itself, and the mech token it carries; on failure @err says
+ * why, naming the file.
+ */
+static int seed_vector(const char *outdir, const char *vecdir,
+		       enum vector_id id, char err[VEC_ERR_LEN])
 {
-	uint8_t *out = (uint8_t *)text;
-	size_t n = 0;
-	int hi = -1;
-	char *p;
-
-	for (p = text; *p; p++) {
-		int v;
-
-		if (isspace((unsigned char)*p))
-			continue;
-		if (!isxdigit((unsigned char)*p))
-			return -EINVAL;
-		v = isdigit((unsigned char)*p) ? *p - '0' :
-		    tolower((unsigned char)*p) - 'a' + 10;
-		if (hi < 0) {
-			hi = v;
-		} else {
-			out[n++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	return hi < 0 ? (ssize_t)n : -EINVAL;
-}
-
-static ssize_t read_vector(TALLOC_CTX *mem, const char *path, uint8_t **out)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long size;
-	ssize_t n = -EIO;
-
-	if (!f)
-		return -errno;
-	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 &&
-	    (text = talloc_size(mem, (size_t)size + 1)) &&
-	    fread(text, 1, (size_t)size, f) == (size_t)size) {
-		text[size] = '\0';
-		n = unhex(text);
-		*out = (uint8_t *)text;
-	}
-	fclose(f);
-	return n;
-}
-
-/* The vector itself, and the mech token it carries. */
-static int seed_vector(TALLOC_CTX *mem, const char *outdir, const char *vecdir,
-		       const char *file)
-{
-	char path[4096], dir[4096], name[256];
+	const char *file = vector_file[id];
+	char dir[4096], name[256];
 	struct spnego_token tok;
 	struct der_blob inner;
-	uint8_t *buf = NULL;
-	ssize_t len;
+	uint8_t *buf;
+	size_t len;
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/%s", vecdir, file);
-	len = read_vector(mem, path, &buf);
-	if (len < 0)
-		return (int)len;
+	buf = vector_read(vecdir, id, &len, err);
+	if (!buf)
+		return -ENOENT;
 	/* "00-client-negtokeninit.hex" gives seed "00-client-negtokeninit". */
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(file, "."), file);
 	snprintf(dir, sizeof(dir), "%s/spnego", outdir);
-	ret = write_seed(dir, name, buf, (size_t)len);
+	ret = write_seed(dir, name, buf, len);
+	if (!ret)
+		ret = spnego_parse(buf, len, &tok);
+	if (!ret) {
+		inner = tok.kind == SPNEGO_NEG_TOKEN_INIT ?
+			tok.init.mech_token : tok.resp.response_token;
+		snprintf(dir, sizeof(dir), "%s/iakerb", outdir);
+		ret = write_seed(dir, name, inner.data, inner.len);
+	}
 	if (ret)
-		return ret;
-	ret = spnego_parse(buf, (size_t)len, &tok);
-	if (ret)
-		return ret;
-	inner = tok.kind == SPNEGO_NEG_TOKEN_INIT ? tok.init.mech_token :
-						     tok.resp.response_token;
-	snprintf(dir, sizeof(dir), "%s/iakerb", outdir);
-	return write_seed(dir, name, inner.data, inner.len);
+		snprintf(err, VEC_ERR_LEN, "%s: %s", file, strerror(-ret));
+	free(buf);
+	return ret;
 }
 
 /* MIT-dialect proxy tokens: discovery, and a realm-only header. */
@@ -183,24 +133,23 @@ static int make_dirs(const char *outdir)
 
 int main(int argc, char **argv)
 {
-	const char *vecdir = argc > 2 ? argv[2] : getenv("IAKERB_VECTORS_DIR");
+	char err[VEC_ERR_LEN];
 	TALLOC_CTX *mem;
-	size_t i;
-	int ret;
+	int i, ret;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s OUTDIR [VECTOR_DIR]\n", argv[0]);
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s OUTDIR VECTORS_DIR\n", argv[0]);
 		return 2;
 	}
-	if (!vecdir || !*vecdir)
-		vecdir = DEFAULT_VECTORS_DIR;
 	mem = talloc_new(NULL);
 	ret = make_dirs(argv[1]);
-	for (i = 0; !ret && i < sizeof(vector_files) / sizeof(vector_files[0]); i++) {
-		ret = seed_vector(mem, argv[1], vecdir, vector_files[i]);
-		if (ret)
-			fprintf(stderr, "make_seeds: %s/%s: %s\n", vecdir,
-				vector_files[i], strerror(-ret));
+	for (i = 0; !ret && i < VEC_COUNT; i++) {
+		ret = seed_vector(argv[1], argv[2], (enum vector_id)i, err);
+		if (ret) {
+			fprintf(stderr, "make_seeds: %s\n", err);
+			talloc_free(mem);
+			return 1;
+		}
 	}
 	if (!ret)
 		ret = seed_mit_tokens(mem, argv[1]);

@@ -5,17 +5,23 @@
  * payloads, the outcome table, the SPNEGO framing of the initiator, and
  * the Windows vectors through the initiator's reply parser.
  *
- * Usage: test_helper [VECTOR_DIR]
+ * Usage: test_helper VECTORS_DIR (tests/vectors/windows-iakerb)
  */
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 /* before cmocka.h: it defines a fail() macro; ours is called (fail)() */
 #include "upcall.h"
+#include "agent.h"
+#include "ccache_find.h"
 #include "initiator.h"
 #include "ccache_find.h"
 #include "policy.h"
@@ -53,6 +59,7 @@ static void opts_defaults(void **state)
 	assert_false(o.trust_dns);
 	assert_int_equal(o.iakerb_password, PW_MODE_UNSET);
 	assert_int_equal(o.store, STORE_UNSET);
+	assert_false(o.allow_root_mntns);
 	assert_string_equal(o.keytab, UPCALL_DEFAULT_KEYTAB);
 	assert_null(o.krb5conf);
 	assert_int_equal(o.expire, 0);
@@ -89,6 +96,8 @@ static void opts_cifs_upcall_compat(void **state)
 			 OPTS_EXIT_USAGE);
 	assert_int_equal(parse(&o, 3, "--store-tickets=root", "7"),
 			 OPTS_EXIT_USAGE);
+	assert_int_equal(parse(&o, 3, "--allow-root-mntns", "7"), OPTS_RUN);
+	assert_true(o.allow_root_mntns);
 }
 
 static void opts_refused(void **state)
@@ -287,6 +296,47 @@ static void payloads(void **state)
 	assert_int_not_equal(payload_continue(mem, blob, 100, 1, &p), 0);
 	assert_int_not_equal(payload_established(mem, key, 0, &p), 0);
 	assert_int_not_equal(payload_legacy(mem, key, 65, blob, 1, &p), 0);
+	talloc_free(mem);
+}
+
+/*
+ * A leg's helper and the agent it found (§8): the socket must have been
+ * made by the pid in agent= as exactly the exchange's owner (creduid, not
+ * root), and a CONTINUE must name that agent.
+ */
+static void agent_identity(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct iakerb_payload ip;
+	struct upcall_req r;
+	struct result res;
+	struct payload p;
+	uint8_t buf[512], blob[16];
+	size_t n;
+
+	(void)state;
+	memset(blob, 0x33, sizeof(blob));
+	n = callout(buf, sizeof(buf), 2, "\xa1\x00", 2,
+		    IAKERB_STATUS_MORE_PROCESSING, 0);
+	assert_int_equal(req(ML ";leg=2;agent=77", buf, n, false, &r, &res), 0);
+	assert_int_equal(r.uid, 0x3e9);
+
+	assert_true(agent_peer_ok(&r, 77, 0x3e9));
+	assert_false(agent_peer_ok(&r, 77, 0));	/* root's socket */
+	assert_false(agent_peer_ok(&r, 77, 0x3e8)); /* uid=, not creduid */
+	assert_false(agent_peer_ok(&r, 78, 0x3e9));	/* someone else's */
+
+	assert_int_equal(payload_continue(mem, blob, sizeof(blob), 77, &p), 0);
+	assert_int_equal(agent_payload_check(&r, p.data, p.len, &ip), 0);
+	assert_int_equal(payload_continue(mem, blob, sizeof(blob), 78, &p), 0);
+	assert_int_equal(agent_payload_check(&r, p.data, p.len, &ip), -ESRCH);
+	/* the final leg: ESTABLISHED only */
+	n = callout(buf, sizeof(buf), 3, "\xa1\x00", 2,
+		    IAKERB_STATUS_SUCCESS, 0);
+	assert_int_equal(req(ML ";leg=3;agent=77", buf, n, false, &r, &res), 0);
+	assert_int_equal(agent_payload_check(&r, p.data, p.len, &ip), -EPROTO);
+	assert_int_equal(payload_established(mem, blob, sizeof(blob), &p), 0);
+	assert_int_equal(agent_payload_check(&r, p.data, p.len, &ip), 0);
 	talloc_free(mem);
 }
 
@@ -820,6 +870,192 @@ static void secrets(void **state)
 	talloc_free(mem);
 }
 
+/* ---- privileges --------------------------------------------------------- */
+
+/* A child that is root with group 4242; with @setgid false it cannot
+ * clear its groups (no CAP_SETGID).  Exit 0: privs_drop() did right. */
+static void groups_child(bool setgid)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	struct result res = { .outcome = OUT_OK };
+	gid_t g = 4242;
+	int ret;
+
+	if (setgroups(1, &g) || syscall(SYS_capget, &hdr, data))
+		_exit(2);
+	if (!setgid) {
+		data[0].effective &= ~(1u << CAP_SETGID);
+		data[0].permitted &= ~(1u << CAP_SETGID);
+		if (syscall(SYS_capset, &hdr, data))
+			_exit(2);
+	}
+	/* uid and gid stay 0 (allowed without CAP_SETGID): only the
+	 * supplementary group is left to drop */
+	ret = privs_drop(0, 0, &res);
+	if (setgid)
+		_exit(ret == 0 && getgroups(0, NULL) == 0 ? 0 : 1);
+	_exit(ret && res.outcome == IAKERB_OUT_NOT_PERMITTED ? 0 : 1);
+}
+
+static void privs_groups_must_go(void **state)
+{
+	bool setgid;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	for (setgid = false; ; setgid = true) {
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0)
+			groups_child(setgid);
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFEXITED(st));
+		/* without CAP_SETGID root's group must stop the drop */
+		assert_int_equal(WEXITSTATUS(st), 0);
+		if (setgid)
+			break;
+	}
+}
+
+/* uid_map/gid_map of a container: 0..65535 inside is 100000.. outside */
+static void privs_unmapped_ids(void **state)
+{
+	static const char map[] = "         0     100000      65536\n";
+	static const char other[] = "0 200000 10\n";
+	const char *what = NULL;
+	uid_t u = 0;
+	gid_t g = 0;
+
+	(void)state;
+	assert_int_equal(privs_map_owner(map, map, 101000, 101005, &u, &g,
+					 &what), 0);
+	assert_int_equal(u, 1000);
+	assert_int_equal(g, 1005);
+	/* an unmapped gid is an error, not the uid's number */
+	assert_int_equal(privs_map_owner(map, other, 101000, 101005, &u, &g,
+					 &what), -ENOENT);
+	assert_string_equal(what, "gid");
+	assert_int_equal(privs_map_owner(other, map, 101000, 101005, &u, &g,
+					 &what), -ENOENT);
+	assert_string_equal(what, "uid");
+}
+
+/* ---- the log ------------------------------------------------------------ */
+
+/* A server-chosen realm with a newline, a forged syslog header, a
+ * terminal escape, a backslash and UTF-8 stays one line of ASCII */
+static void log_lines_escaped(void **state)
+{
+	static const char want[] = "realm EVIL\\x0a<13>Nov 30 00:00:00 "
+		"cifs-upcall-iakerb[1]: forged\\x1b[2J\\\\x0a\\xc3\\xa9\n";
+	char buf[1024], out[8];
+	FILE *f = tmpfile();
+	int saved = dup(2);
+	size_t n, i;
+
+	(void)state;
+	assert_non_null(f);
+	log_open(true, false);
+	dup2(fileno(f), 2);
+	ulog(LOG_ERR, "realm %s", "EVIL\n<13>Nov 30 00:00:00 "
+	     "cifs-upcall-iakerb[1]: forged\x1b[2J\\x0a\xc3\xa9");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	log_open(false, false);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	assert_non_null(strstr(buf, want));
+	for (i = 0; i + 1 < n; i++)
+		assert_true(buf[i] >= 0x20 && buf[i] < 0x7f);
+	assert_int_equal(buf[n - 1], '\n');
+	/* cut short, never in the middle of an escape */
+	assert_int_equal(log_escape(out, 6, "ab\n"), 2);
+	assert_string_equal(out, "ab");
+	assert_int_equal(log_escape(out, sizeof(out), "a\\b"), 4);
+	assert_string_equal(out, "a\\\\b");
+}
+
+/* ---- ccaches ------------------------------------------------------------ */
+
+/* A FILE ccache holding alice's TGT that ends at @end */
+static void tgt_cache(krb5_context k, const char *name, krb5_timestamp end)
+{
+	static uint8_t key[32];
+	krb5_principal client, server;
+	krb5_ccache cc;
+	krb5_creds c;
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(krb5_parse_name(k, "alice@T.TEST", &client), 0);
+	assert_int_equal(krb5_parse_name(k, "krbtgt/T.TEST@T.TEST", &server),
+			 0);
+	assert_int_equal(krb5_cc_resolve(k, name, &cc), 0);
+	assert_int_equal(krb5_cc_initialize(k, cc, client), 0);
+	c.client = client;
+	c.server = server;
+	c.times.authtime = c.times.starttime = (krb5_timestamp)time(NULL);
+	c.times.endtime = end;
+	c.keyblock.enctype = ENCTYPE_AES256_CTS_HMAC_SHA1_96;
+	c.keyblock.length = sizeof(key);
+	c.keyblock.contents = key;
+	c.ticket.length = 1;
+	c.ticket.data = (char *)"t";
+	assert_int_equal(krb5_cc_store_cred(k, cc, &c), 0);
+	krb5_cc_close(k, cc);
+	krb5_free_principal(k, client);
+	krb5_free_principal(k, server);
+}
+
+/*
+ * krb5_timestamp is 32 bits that MIT reads as unsigned: a ticket ending
+ * in 2097 (0xf0000000) is valid, one ending within CC_MIN_LIFE is not.
+ */
+static void ccache_times(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	char name[64];
+	struct cc_choice out;
+	krb5_context k;
+
+	(void)state;
+	snprintf(name, sizeof(name), "FILE:/tmp/test_helper_cc.%d",
+		 (int)getpid());
+	/* the default cache is this one too: nothing else counts */
+	setenv("KRB5CCNAME", name, 1);
+	assert_int_equal(krb5_init_context(&k), 0);
+
+	tgt_cache(k, name, (krb5_timestamp)0xf0000000u);
+	assert_int_equal(cc_find_k(mem, k, name, "srv.test", "", false, &out),
+			 0);
+	assert_int_equal(out.state, CC_TGT);
+
+	tgt_cache(k, name, (krb5_timestamp)(time(NULL) + 3600));
+	assert_int_equal(cc_find_k(mem, k, name, "srv.test", "", false, &out),
+			 0);
+	assert_int_equal(out.state, CC_TGT);
+
+	tgt_cache(k, name, (krb5_timestamp)(time(NULL) + 30));
+	assert_int_not_equal(cc_find_k(mem, k, name, "srv.test", "", false,
+				       &out), 0);
+	tgt_cache(k, name, (krb5_timestamp)(time(NULL) - 3600));
+	assert_int_not_equal(cc_find_k(mem, k, name, "srv.test", "", false,
+				       &out), 0);
+
+	unlink(name + 5);
+	unsetenv("KRB5CCNAME");
+	krb5_free_context(k);
+	talloc_free(mem);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(opts_defaults),
 	cmocka_unit_test(opts_cifs_upcall_compat),
@@ -829,6 +1065,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(request_multileg),
 	cmocka_unit_test(request_callout_mismatch),
 	cmocka_unit_test(payloads),
+	cmocka_unit_test(agent_identity),
 	cmocka_unit_test(outcomes),
 	cmocka_unit_test(krb5_codes),
 	cmocka_unit_test(outcomes_distinct),
@@ -840,16 +1077,16 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(reply_refused),
 	cmocka_unit_test(windows_vectors),
 	cmocka_unit_test(secrets),
+	cmocka_unit_test(privs_groups_must_go),
+	cmocka_unit_test(privs_unmapped_ids),
+	cmocka_unit_test(log_lines_escaped),
+	cmocka_unit_test(ccache_times),
 };
 
 int main(int argc, char **argv)
 {
-	const char *env = getenv("IAKERB_VECTORS_DIR");
 
-	if (argc > 1)
-		vectors_dir = argv[1];
-	else if (env && *env)
-		vectors_dir = env;
+	vectors_dir = argc > 1 ? argv[1] : NULL;
 	return _cmocka_run_group_tests("helper", tests,
 				       sizeof(tests) / sizeof(tests[0]),
 				       load_vectors, free_vectors);

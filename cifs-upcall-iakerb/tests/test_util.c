@@ -11,16 +11,8 @@
 
 #include "test_util.h"
 
-#define DEFAULT_VECTORS_DIR "/shared/vectors/windows-iakerb"
-
-struct vector vectors[VEC_COUNT] = {
-	[VEC_CLIENT_INIT] = { "00-client-negtokeninit.hex" },
-	[VEC_KRB_ERROR] = { "01-server-krb-error-preauth-required.hex" },
-	[VEC_AS_REP] = { "02-server-as-rep.hex" },
-	[VEC_TGS_REP] = { "03-server-tgs-rep.hex" },
-	[VEC_AP_REP_MIC] = { "04-server-ap-rep-mechlistmic.hex" },
-};
-const char *vectors_dir = DEFAULT_VECTORS_DIR;
+struct vector vectors[VEC_COUNT];
+const char *vectors_dir;
 static TALLOC_CTX *vectors_mem;
 
 static int hex_nibble(char c)
@@ -70,42 +62,29 @@ uint8_t *exact_copy(TALLOC_CTX *mem, const uint8_t *p, size_t len)
 	return copy;
 }
 
-static char *read_file(TALLOC_CTX *mem, const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text = NULL;
-	long size;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0) {
-		text = talloc_size(mem, (size_t)size + 1);
-		if (text && fread(text, 1, (size_t)size, f) == (size_t)size)
-			text[size] = '\0';
-		else
-			text = NULL;
-	}
-	fclose(f);
-	return text;
-}
-
+/*
+ * The group setup: every vector, or a failure naming the file (missing,
+ * empty, not hex) or saying that no directory was given.
+ */
 int load_vectors(void **state)
 {
-	char *path, *text;
-	size_t i;
+	char err[VEC_ERR_LEN];
+	uint8_t *bytes;
+	size_t i, len;
 
 	(void)state;
 	vectors_mem = talloc_new(NULL);
+	assert_non_null(vectors_mem);
 	for (i = 0; i < VEC_COUNT; i++) {
-		path = talloc_asprintf(vectors_mem, "%s/%s", vectors_dir,
-				       vectors[i].file);
-		text = path ? read_file(vectors_mem, path) : NULL;
-		if (!text) {
-			fprintf(stderr, "cannot read %s\n", path);
-			return -1;
+		bytes = vector_read(vectors_dir, (enum vector_id)i, &len, err);
+		if (!bytes) {
+			TALLOC_FREE(vectors_mem);
+			fail_msg("%s", err);
 		}
-		vectors[i].data = hex_decode(vectors_mem, text, &vectors[i].len);
+		vectors[i].file = vector_file[i];
+		vectors[i].data = exact_copy(vectors_mem, bytes, len);
+		vectors[i].len = len;
+		free(bytes);
 	}
 	return 0;
 }

@@ -13,17 +13,13 @@
 #include <cmocka.h>
 
 #include "gss_token.h"
+#include "vectors.h"
 
-/* The Windows IAKerb exchange in ../shared/vectors/windows-iakerb. */
-enum vector_id {
-	VEC_CLIENT_INIT,	/* 00: negTokenInit, IAKerb AS-REQ */
-	VEC_KRB_ERROR,		/* 01: negTokenResp, KRB-ERROR 25 */
-	VEC_AS_REP,		/* 02 */
-	VEC_TGS_REP,		/* 03 */
-	VEC_AP_REP_MIC,		/* 04: krb5 AP-REP + mechListMIC */
-	VEC_COUNT
-};
-
+/*
+ * The Windows IAKerb exchange (tests/vectors/windows-iakerb), loaded by
+ * load_vectors as a group setup from vectors_dir, which main sets from
+ * its argument: no directory is compiled in.
+ */
 struct vector {
 	const char *file;
 	uint8_t *data;		/* talloc'ed by load_vectors */

@@ -5,6 +5,8 @@
  * replies, realm discovery, cookies, lengths, and --dialect.  MIT's
  * krb5_init_creds_step runs for real (it needs no network to make an
  * AS-REQ or to answer a PREAUTH_REQUIRED error); no KDC is involved.
+ *
+ * Usage: test_windows VECTORS_DIR (tests/vectors/windows-iakerb)
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -442,7 +444,6 @@ static void test_dialect_cc_entry(void **state)
 
 int main(int argc, char **argv)
 {
-	const char *env = getenv("IAKERB_VECTORS_DIR");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_frame_is_windows,
 						fx_setup, fx_teardown),
@@ -466,10 +467,7 @@ int main(int argc, char **argv)
 						fx_setup, fx_teardown),
 	};
 
-	if (argc > 1)
-		vectors_dir = argv[1];
-	else if (env && *env)
-		vectors_dir = env;
+	vectors_dir = argc > 1 ? argv[1] : NULL;
 	/* no host krb5.conf: nothing here may depend on it */
 	setenv("KRB5_CONFIG", "/dev/null", 1);
 	return _cmocka_run_group_tests("windows", tests,

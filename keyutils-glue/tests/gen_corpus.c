@@ -2,7 +2,8 @@
 /*
  * Seed corpora for the fuzzers, made with the builders (so they are valid
  * and current) plus the Windows IAKerb tokens as server blobs.
- * Usage: gen_corpus DIR  -> DIR/{desc,msg,payload,cred}/seed-N
+ * Usage: gen_corpus DIR VECTORS_DIR -> DIR/{desc,msg,payload,cred}/seed-N
+ * (VECTORS_DIR: tests/vectors/windows-iakerb; every vector must be there)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,8 +12,9 @@
 #include <sys/stat.h>
 
 #include "iakerb_compat.h"
+#include "vectors.h"
 
-static const char *top;
+static const char *top, *vectors_dir;
 static int seq;
 
 static void emit(const char *kind, const void *p, int n)
@@ -35,31 +37,25 @@ static void emit(const char *kind, const void *p, int n)
 	}
 }
 
-static size_t load_hex(const char *name, __u8 *out, size_t cap)
+/* Vector @id into @out; a missing, empty or too big file ends the run. */
+static size_t load_vector(enum vector_id id, __u8 *out, size_t cap)
 {
-	char path[512];
-	size_t n = 0;
-	int c, hi = -1;
-	FILE *f;
+	char err[VEC_ERR_LEN];
+	uint8_t *bytes;
+	size_t n;
 
-	snprintf(path, sizeof(path), "%s/%s", VECTORS, name);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;	/* seeds only: the tests insist on vectors */
-	while ((c = fgetc(f)) != EOF && n < cap) {
-		int v = c >= '0' && c <= '9' ? c - '0' :
-			c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-
-		if (v < 0)
-			continue;
-		if (hi < 0) {
-			hi = v;
-		} else {
-			out[n++] = hi << 4 | v;
-			hi = -1;
-		}
+	bytes = vector_read(vectors_dir, id, &n, err);
+	if (!bytes) {
+		fprintf(stderr, "gen_corpus: %s\n", err);
+		exit(1);
 	}
-	fclose(f);
+	if (n > cap) {
+		fprintf(stderr, "gen_corpus: %s: %zu bytes, more than %zu\n",
+			vector_file[id], n, cap);
+		exit(1);
+	}
+	memcpy(out, bytes, n);
+	free(bytes);
 	return n;
 }
 
@@ -110,10 +106,8 @@ static void descs(void)
 
 static void msgs(void)
 {
-	static const char *const files[] = {
-		"01-server-krb-error-preauth-required.hex",
-		"02-server-as-rep.hex", "03-server-tgs-rep.hex",
-		"04-server-ap-rep-mechlistmic.hex",
+	static const enum vector_id server[] = {
+		VEC_KRB_ERROR, VEC_AS_REP, VEC_TGS_REP, VEC_AP_REP_MIC,
 	};
 	static __u8 buf[IAKERB_MSG_MAX], tok[IAKERB_TOKEN_MAX];
 	__u8 secret[IAKERB_SECRET_LEN], pay[64];
@@ -122,12 +116,11 @@ static void msgs(void)
 	size_t i, n;
 
 	memset(secret, 0x5a, sizeof(secret));
-	n = load_hex("00-client-negtokeninit.hex", tok, sizeof(tok));
+	n = load_vector(VEC_CLIENT_INIT, tok, sizeof(tok));
 	emit("msg", buf, iakerb_callout_build(buf, sizeof(buf), 1, secret,
-					      NULL, 0, 0, n ? tok : NULL, n,
-					      123));
+					      NULL, 0, 0, tok, n, 123));
 	for (i = 0; i < 4; i++) {
-		n = load_hex(files[i], tok, sizeof(tok));
+		n = load_vector(server[i], tok, sizeof(tok));
 		emit("msg", buf, iakerb_callout_build(buf, sizeof(buf), i + 2,
 			secret, tok, n, i == 3 ? IAKERB_STATUS_SUCCESS :
 			IAKERB_STATUS_MORE_PROCESSING, NULL, 0, 0));
@@ -177,11 +170,9 @@ static void payloads(void)
 	static __u8 buf[IAKERB_PAYLOAD_MAX], tok[IAKERB_TOKEN_MAX];
 	__u8 key[32];
 	struct iakerb_payload p = { .sesskey = key, .secblob = tok };
-	size_t n;
 
 	memset(key, 0x11, sizeof(key));
-	n = load_hex("00-client-negtokeninit.hex", tok, sizeof(tok));
-	p.secblob_len = n ? n : 40;
+	p.secblob_len = load_vector(VEC_CLIENT_INIT, tok, sizeof(tok));
 	p.flags = IAKERB_MSG_LEGACY;
 	p.sesskey_len = 16;
 	emit("payload", buf, iakerb_payload_build(buf, sizeof(buf), &p));
@@ -230,11 +221,13 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], "--sample-desc"))
 		return sample_desc();
-	if (argc != 2) {
-		fprintf(stderr, "usage: gen_corpus DIR | --sample-desc\n");
+	if (argc != 3) {
+		fprintf(stderr,
+			"usage: gen_corpus DIR VECTORS_DIR | --sample-desc\n");
 		return 2;
 	}
 	top = argv[1];
+	vectors_dir = argv[2];
 	if (mkdir(top, 0755) && errno != EEXIST) {
 		perror(top);
 		return 1;

@@ -7,7 +7,7 @@
 #include <keyutils.h>
 #include "glue_test.h"
 
-#define GOOD_DESC	IAKERB_CRED_KEY_TYPE ";0;0;3f030000;xid=" XID
+#define GOOD_DESC	IAKERB_CRED_KEY_TYPE ";0;0;0b000000;xid=" XID
 
 long __wrap_keyctl_describe_alloc(key_serial_t id, char **buffer);
 long __wrap_keyctl_read(key_serial_t id, char *buffer, size_t buflen);
@@ -85,19 +85,22 @@ static void refused(const char *desc, int want)
 /* The key must be ours, root's, private, and for this exchange */
 static void test_fetch_refusals(void **state)
 {
-	refused("user;0;0;3f030000;xid=" XID, -EPROTO);
-	refused("logon;0;0;3f030000;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE "x;0;0;3f030000;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";1000;0;3f030000;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;1000;3f030000;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;3f030001;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;3f030200;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;3F030000;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;3f030000;xid=fedcba9876543210",
+	refused("user;0;0;0b000000;xid=" XID, -EPROTO);
+	refused("logon;0;0;0b000000;xid=" XID, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE "x;0;0;0b000000;xid=" XID, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";1000;0;0b000000;xid=" XID, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;1000;0b000000;xid=" XID, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000001;xid=" XID, -EPROTO);
+	/* a user permission lets every root process read it: refused */
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b030000;xid=" XID, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b010000;xid=" XID, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000100;xid=" XID, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0B000000;xid=" XID, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000000;xid=fedcba9876543210",
 		-EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;3f030000;xid=" XID "0", -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;3f030000;id=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;3f03", -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000000;xid=" XID "0", -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000000;id=" XID, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b00", -EPROTO);
 	refused(NULL, -ENOKEY);
 }
 

@@ -458,14 +458,17 @@ static void test_multileg_rules(void **state)
 	/* leg 1 carries no agent, leg 2 needs one */
 	join(s, sizeof(s), field_index("agent"), NULL);
 	assert_int_equal(parse_str(s, &d), -EPROTO);
-	/* recon only with upcall_target=mount, and only multi-leg */
+	/* recon=1 with either upcall_target (the kernel keeps the mount's),
+	 * and only multi-leg */
 	join(s, sizeof(s), -1, NULL);
 	strcat(s, ";recon=1");
 	assert_int_equal(parse_str(s, &d), 0);
 	assert_int_equal(d.recon, 1);
 	join(s, sizeof(s), field_index("upcall_target"), "upcall_target=app");
 	strcat(s, ";recon=1");
-	assert_int_equal(parse_str(s, &d), -EPROTO);
+	assert_int_equal(parse_str(s, &d), 0);
+	assert_int_equal(d.recon, 1);
+	assert_int_equal(d.target, IAKERB_TARGET_APP);
 	join(s, sizeof(s), -1, NULL);
 	strcat(s, ";recon=0");
 	assert_int_equal(parse_str(s, &d), -EPROTO);

@@ -4,6 +4,7 @@
  * four messages, every record type, every limit, malformed input.
  */
 #include "glue_test.h"
+#include "vectors.h"
 
 static const __u8 secret[IAKERB_SECRET_LEN] = {
 	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
@@ -78,60 +79,45 @@ static void test_callout_leg1(void **state)
 	assert_int_equal(iakerb_callout_check(&m, 2), -EPROTO);
 }
 
-static size_t load_hex(const char *name, __u8 *out, size_t cap)
+/* The Windows vectors' directory: main's argument, nothing compiled in */
+static const char *vectors_dir;
+
+/* Vector @id into @out; a missing, empty or bad file fails the test. */
+static size_t load_vector(enum vector_id id, __u8 *out, size_t cap)
 {
-	char path[512];
-	FILE *f;
-	size_t n = 0;
-	int c, hi = -1;
+	char err[VEC_ERR_LEN];
+	uint8_t *bytes;
+	size_t n;
 
-	snprintf(path, sizeof(path), "%s/%s", VECTORS, name);
-	f = fopen(path, "r");
-	if (!f)
-		fail_msg("cannot open %s (set VECTORS)", path);
-	while ((c = fgetc(f)) != EOF) {
-		int v;
-
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v = c - 'A' + 10;
-		else
-			continue;
-		if (hi < 0) {
-			hi = v;
-			continue;
-		}
-		assert_true(n < cap);
-		out[n++] = hi << 4 | v;
-		hi = -1;
+	bytes = vector_read(vectors_dir, id, &n, err);
+	if (!bytes)
+		fail_msg("%s", err);
+	if (n > cap) {
+		free(bytes);
+		fail_msg("%s: %zu bytes, more than %zu", vector_file[id], n,
+			 cap);
 	}
-	fclose(f);
-	assert_true(n > 0);
+	memcpy(out, bytes, n);
+	free(bytes);
 	return n;
 }
 
 /* The Windows exchange's server tokens, carried leg by leg */
 static void test_callout_windows_legs(void **state)
 {
-	static const char *const files[] = {
-		"01-server-krb-error-preauth-required.hex",
-		"02-server-as-rep.hex",
-		"03-server-tgs-rep.hex",
-		"04-server-ap-rep-mechlistmic.hex",
+	static const enum vector_id server[] = {
+		VEC_KRB_ERROR, VEC_AS_REP, VEC_TGS_REP, VEC_AP_REP_MIC,
 	};
 	static __u8 tok[IAKERB_TOKEN_MAX];
 	struct iakerb_msg m;
 	size_t i, tlen;
 	int n;
 
-	for (i = 0; i < ARRAY_SIZE(files); i++) {
+	for (i = 0; i < ARRAY_SIZE(server); i++) {
 		__u32 st = i == 3 ? IAKERB_STATUS_SUCCESS :
 				    IAKERB_STATUS_MORE_PROCESSING;
 
-		tlen = load_hex(files[i], tok, sizeof(tok));
+		tlen = load_vector(server[i], tok, sizeof(tok));
 		n = iakerb_callout_build(buf, sizeof(buf), i + 2, secret, tok,
 					 tlen, st, NULL, 0, 0);
 		assert_int_equal(n, IAKERB_MSG_HDR_LEN + 8 + 32 + 12 + 8 + tlen);
@@ -142,7 +128,7 @@ static void test_callout_windows_legs(void **state)
 		assert_memory_equal(m.server_blob, tok, tlen);
 	}
 	/* the client's negTokenInit as a NEGOTIATE blob stand-in on leg 1 */
-	tlen = load_hex("00-client-negtokeninit.hex", tok, sizeof(tok));
+	tlen = load_vector(VEC_CLIENT_INIT, tok, sizeof(tok));
 	n = iakerb_callout_build(buf, sizeof(buf), 1, secret, NULL, 0, 0, tok,
 				 tlen, 0);
 	assert_true(n > 0);
@@ -565,7 +551,8 @@ static void test_writer_overflow(void **state)
 	assert_int_equal(iakerb_msg_end(&w), -EMSGSIZE);
 }
 
-int main(void)
+/* Usage: test_msg VECTORS_DIR (tests/vectors/windows-iakerb) */
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_callout_leg1),
@@ -581,5 +568,6 @@ int main(void)
 		cmocka_unit_test(test_writer_overflow),
 	};
 
+	vectors_dir = argc > 1 ? argv[1] : NULL;
 	return cmocka_run_group_tests_name("msg", tests, NULL, NULL);
 }

@@ -76,17 +76,3 @@ dmesg_since() { dmesg | tail -n "+$(($1 + 1))" | grep 'CIFS: VFS:'; }
 traced_round_trips() {
 	grep -c 'smb3_krb5_leg: .*dir=recv' "$trace"
 }
-
-# No positive cifs.spnego key and no helper or agent left: the helper's
-# agent exits on its own within its deadline; give it a moment.
-no_leftovers() {
-	local i
-	for i in $(seq 30); do
-		[ -z "$(ktest_spnego_keys)" ] && ! pgrep -f "$helper" >/dev/null &&
-			return 0
-		sleep 0.2
-	done
-	ktest_spnego_keys
-	pgrep -af "$helper"
-	return 1
-}

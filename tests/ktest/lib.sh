@@ -42,10 +42,22 @@ expect_fail() {
 	fi
 }
 
-# Positive cifs.spnego keys still in the kernel.  Negative keys left by a
-# failed construction expire by themselves and are not listed.
-ktest_spnego_keys() {
-	awk '$8 == "cifs.spnego" && $2 !~ /N/' /proc/keys
+# ktest_cifs_keys [FILE]: the live keys of cifs' two upcall key types, as
+# /proc/keys lines: cifs.spnego (description "ver=0x...") and
+# cifs.iakerb_cred, the password key ("xid=...").  /proc/keys prints the
+# type with %-9.9s (security/keys/proc.c), so it reads "cifs.spne" and
+# "cifs.iake"; the description's shape pins the type.  Live: positive, under construction, or negative
+# and not yet expired (a negative key makes request_key fail at once, with
+# no helper run, for the same description until it expires: the kernel
+# leaves 60 s when a helper exits without answering).  Not live, and kept
+# listed until the garbage collector reaps them 5 min later: revoked (R),
+# dead (D), invalidated (i, what cifs does with every key it used) and
+# expired ("expd" in the timeout column).  FILE: a saved copy of
+# /proc/keys instead.
+ktest_cifs_keys() {
+	awk '(($8 == "cifs.spne" && $9 ~ /^ver=0x/) ||
+	      ($8 == "cifs.iake" && $9 ~ /^xid=/)) &&
+	     $2 !~ /[RDi]/ && $4 != "expd"' "${1:-/proc/keys}"
 }
 
 # Request-key helpers (stock or ours) and their agents still running.
@@ -53,12 +65,23 @@ ktest_helper_procs() {
 	pgrep -a -f 'cifs\.upcall|cifs-upcall-iakerb|request-key' || true
 }
 
-# After each scenario the runner calls this; scenarios may call it too.
+# ktest_leftovers [SECONDS]: the live cifs keys and helper processes that
+# are still there after up to SECONDS (default 6): an agent ends on its own
+# once its exchange is over, and cifs-upcall-iakerb rejects a leg it
+# refuses with a 1 s timeout (IAKERB_REJECT_TIMEOUT_SEC), so neither is a
+# leftover.  A 60 s negative key is: request-key's answer when a helper
+# exits without instantiating or rejecting (a crash, a kill, or stock
+# cifs.upcall, whose keyctl_negate is behind "rc != 0 && key == 0").
+# Prints one line per leftover; the runner calls it after each scenario
+# (out/<scenario>.leftovers), scenarios check it.
 ktest_leftovers() {
-	local keys procs
-	keys=$(ktest_spnego_keys)
-	procs=$(ktest_helper_procs)
-	[ -z "$keys$procs" ] && return 0
+	local keys procs i
+	for i in $(seq $((${1:-6} * 5))); do
+		keys=$(ktest_cifs_keys)
+		procs=$(ktest_helper_procs)
+		[ -z "$keys$procs" ] && return 0
+		sleep 0.2
+	done
 	[ -n "$keys" ] && echo "$keys" | sed 's/^/  leftover key: /'
 	[ -n "$procs" ] && echo "$procs" | sed 's/^/  leftover process: /'
 	return 1
@@ -142,6 +165,21 @@ ktest_kdc_ktadd() {
 	shift
 	export KRB5_KDC_PROFILE=$KTEST_WORK/kdc/kdc.conf
 	kadmin.local -q "ktadd -k $kt $*" >/dev/null
+}
+
+# ktest_samba_krb5 REALM: the krb5 set-up of the Samba scenarios: the KDC,
+# alice (password Alice-pass-1) and cifs/srv.test with Samba's keytab, the
+# unix user alice, smbd.  Prints the kdc-start and samba-start lines.
+ktest_samba_krb5() {
+	local realm=$1
+	check kdc-start ktest_ensure_kdc "$realm"
+	ktest_kdc_addprinc alice 'Alice-pass-1'
+	ktest_kdc_addprinc cifs/srv.test
+	rm -f "$KTEST_WORK/samba/smb.keytab"
+	mkdir -p "$KTEST_WORK/samba"
+	ktest_kdc_ktadd "$KTEST_WORK/samba/smb.keytab" cifs/srv.test
+	ktest_ensure_user alice
+	check samba-start ktest_ensure_samba "$realm"
 }
 
 # --- Real Samba -------------------------------------------------------------
@@ -251,6 +289,10 @@ ktest_catch_syslog() {
 	    while True:
 	        f.write(s.recv(65536) + b"\n")
 	EOF
-	for _ in $(seq 50); do [ -S /dev/log ] && return 0; sleep 0.1; done
+	for _ in $(seq 50); do
+		# as a real /dev/log: any user may log
+		[ -S /dev/log ] && chmod 666 /dev/log && return 0
+		sleep 0.1
+	done
 	return 1
 }

@@ -27,6 +27,8 @@
  *                            (the next helper must time out)
  *   --probe-agent-as UID     after leg 1, try pidfd_getfd on the agent as
  *                            UID (must fail)
+ *   --later-creduid UID      legs >= 2 say creduid=UID: the agent (made
+ *                            as leg 1's creduid) is not that user's
  *   --recon                  a reconnect: recon=1, upcall_target=mount
  *   --expect ok|ERRNO_NAME   what the exchange must end with
  * Exit: 0 if the expectation held.
@@ -62,11 +64,12 @@ static struct {
 	bool legacy, recon;
 	int kill_agent_after, kill_caller_after, replay_leg, stop_agent_after;
 	int term_agent_after;
-	int probe_uid;
+	int probe_uid, later_creduid;
 } opt = {
 	.host = "srv.test", .uid = 0, .creduid = 0, .tmo = 30,
 	.target = IAKERB_TARGET_MOUNT, .sec = IAKERB_SEC_IAKERB,
 	.mechs = IAKERB_MECH_IAKERB, .expect = "ok", .probe_uid = -1,
+	.later_creduid = -1,
 };
 
 static int to_acc = -1, from_acc = -1;
@@ -326,6 +329,7 @@ int main(int argc, char **argv)
 		{ "stop-agent-after", 1, NULL, 'S' },
 		{ "term-agent-after", 1, NULL, 'G' },
 		{ "probe-agent-as", 1, NULL, 'x' },
+		{ "later-creduid", 1, NULL, 'c' },
 		{ "expect", 1, NULL, 'e' }, { "recon", 0, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -368,6 +372,7 @@ int main(int argc, char **argv)
 		case 'S': opt.stop_agent_after = atoi(optarg); break;
 		case 'G': opt.term_agent_after = atoi(optarg); break;
 		case 'x': opt.probe_uid = atoi(optarg); break;
+		case 'c': opt.later_creduid = atoi(optarg); break;
 		case 'e': opt.expect = optarg; break;
 		case 'R': opt.recon = true; break;
 		default: die("bad option %s", argv[optind - 1]);
@@ -443,6 +448,9 @@ int main(int argc, char **argv)
 			if (leg > 1) {
 				d.have |= IAKERB_F_AGENT;
 				d.agent = agent;
+				if (opt.later_creduid >= 0)
+					d.creduid =
+					    (unsigned int)opt.later_creduid;
 			}
 			n = iakerb_callout_build(callout, sizeof(callout),
 						 (uint32_t)leg, secret,
@@ -493,6 +501,10 @@ int main(int argc, char **argv)
 
 				printf("leg %d: helper rejected the key: %s\n",
 				       leg, errno_name(e));
+				/* the kernel ends the exchange: the agent that
+				 * was not this user's is told so (§6.4) */
+				if (opt.later_creduid >= 0 && agent)
+					kill((pid_t)agent, SIGTERM);
 				rc = finish("", e);
 				break;
 			}

@@ -22,6 +22,16 @@
 #        IAKERB_HARNESS_FILTER=glob runs only the flows it matches.
 
 set -u
+# The harness's users are users the host knows, as real ones are: passwd
+# and group entries for uids 1000-1070 but 1041, one it does not know,
+# bound over /etc/passwd and /etc/group in a mount namespace of our own.
+# (In a chroot "/" is no mount point: "private" fails there, and the
+# image's mounts are private already.)
+if [ -z "${IAKERB_HARNESS_NS:-}" ]; then
+	p=private
+	unshare -m --propagation private true 2>/dev/null || p=unchanged
+	exec env IAKERB_HARNESS_NS=1 unshare -m --propagation $p "$0" "$@"
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 B=$(cd "${1:-$here/../../build}" && pwd)
 HELPER=$B/cifs-upcall-iakerb-test
@@ -70,6 +80,14 @@ done
 
 mkdir -p "$W/srv" "$W/client" "$W/cc" "$W/log" "$W/d" "$W/pw" "$W/direct"
 chmod 711 "$W/cc"
+cp /etc/passwd "$W/passwd" && cp /etc/group "$W/group"
+for u in $(seq 1000 1040) $(seq 1042 1070); do
+	echo "hu$u:x:$u:$u:harness user:/nonexistent:/usr/sbin/nologin" >>"$W/passwd"
+	echo "hu$u:x:$u:" >>"$W/group"
+done
+chmod 644 "$W/passwd" "$W/group"
+mount --bind "$W/passwd" /etc/passwd && mount --bind "$W/group" /etc/group ||
+	{ fail setup "cannot put the harness's users in passwd"; exit 1; }
 
 # --- the server side: a mount namespace with a private tmpfs ------------
 # (in a chroot "/" is no mount point: "private" fails there, and our
@@ -226,6 +244,14 @@ chown -R 1001:1001 "$W/cc/1001"
 srvexec env KRB5CCNAME="FILE:$W/cc/file-1014" sh -c \
 	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
 chown 1014:1014 "$W/cc/file-1014"
+# ... and one of uid 1041, a user the host's passwd does not know
+srvexec env KRB5CCNAME="DIR:$W/cc/1041" sh -c \
+	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
+chown -R 1041:1041 "$W/cc/1041"
+# ... and one of uid 1038, for a caller that is a thread
+srvexec env KRB5CCNAME="FILE:$W/cc/file-1038" sh -c \
+	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
+chown 1038:1038 "$W/cc/file-1038"
 # ... and one for uid 1024, for Windows' dialect from a TGT
 srvexec env KRB5CCNAME="DIR:$W/cc/1024" sh -c \
 	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
@@ -256,7 +282,7 @@ chmod 644 "$W/client/krb5-windows.conf"
 #   runs the acceptor and kharness; the caller (pid=) is a sleep as UID,
 #   or as CALLER_UID (uid=) for a mount made by another uid (cruid=UID)
 flow() {
-	local name=$1 uid=$2 accopts=$3 out caller rc t0 t1 st d cuid
+	local name=$1 uid=$2 accopts=$3 out caller callpid rc t0 t1 st d cuid
 	cuid=${CALLER_UID:-$2}
 	shift 3
 	# shellcheck disable=SC2053
@@ -274,19 +300,41 @@ flow() {
 			"mount --bind '$W/client/evil-nsswitch.conf' /etc/nsswitch.conf &&
 			 exec setpriv --reuid $cuid --regid $cuid --clear-groups \
 			 env KRB5CCNAME='${CALLER_CCNAME:-}' sleep 600" &
+	elif [ -n "${CALLER_THREAD:-}" ]; then
+		# pid= is a thread that is not its process's leader (the
+		# kernel writes current->pid): a thread of python3's
+		rm -f "$d/tid"
+		setpriv --reuid "$uid" --regid "$uid" --clear-groups \
+			env KRB5CCNAME="${CALLER_CCNAME:-}" python3 -c '
+import os, sys, threading, time
+def run():
+    sys.stdout.write("%d\n" % threading.get_native_id())
+    sys.stdout.flush()
+    time.sleep(600)
+threading.Thread(target=run).start()' >"$d/tid" &
 	else
 		setpriv --reuid "$cuid" --regid "$cuid" --clear-groups \
 			env KRB5CCNAME="${CALLER_CCNAME:-}" sleep 600 &
 	fi
 	caller=$!
+	callpid=$caller
 	sleep 0.05
+	if [ -n "${CALLER_THREAD:-}" ]; then
+		for _ in $(seq 100); do [ -s "$d/tid" ] && break; sleep 0.05; done
+		callpid=$(cat "$d/tid")
+		if [ -z "$callpid" ] || [ "$callpid" = "$caller" ]; then
+			fail "$name" "no thread to call from"
+			kill "$caller"
+			return
+		fi
+	fi
 	out=$W/log/$name.out
 	st=$W/log/strace.$name
 	t0=$(date +%s%N)
 	env -i PATH="$PATH" strace -f -qq -o "$st" \
 		-e trace=socket,connect,sendto,setns,setresuid,openat \
 		"$KH" --helper "$HELPER" --dir "$d" --to "$d/to" --from "$d/from" \
-		--creduid "$uid" --uid "$cuid" --pid "$caller" \
+		--creduid "$uid" --uid "$cuid" --pid "$callpid" \
 		--helper-arg -k --helper-arg "${CLIENT_CONF:-$W/client/krb5.conf}" \
 		--helper-arg -s --helper-arg -d \
 		"$@" >"$out" 2>"$W/log/$name.err"
@@ -567,6 +615,13 @@ flow replayed-leg 1010 "" --user "erin@$R" --password-file "$W/pw/erin" \
 # 16. non-root, even the agent's own uid, cannot take the agent's socket
 flow agent-probe 1011 "" --user "erin@$R" --password-file "$W/pw/erin" \
 	--probe-agent-as 1011
+#     ... nor may a leg of a user's exchange talk to an agent that made
+#     its socket as root (another exchange's agent at that pid): leg 1 as
+#     uid 0, leg 2 says creduid 1040
+mkdir -p "$W/cc/0"
+flow agent-not-owners 0 "" --user "erin@$R" --password-file "$W/pw/erin" \
+	--later-creduid 1040 --expect ECONNRESET
+expect_log agent-not-owners peer-uid 'socket was made by pid [0-9]+ as uid 0, not as uid 1040'
 # 17. upcall_target=app, the caller in a mount namespace of its own (with
 #     an NSS module no root process may load): the helper enters it and
 #     drops to the user before it opens anything there
@@ -575,6 +630,28 @@ CALLER_NS=1 flow app-own-namespace 1016 "" --user "bob@$R" \
 if [[ app-own-namespace == $FILTER ]] &&
 	! grep -q ' setns(' "$W/log/strace.app-own-namespace"; then
 	fail app-own-namespace-entered "the helper did not enter the caller's namespace"
+fi
+#     ... and a caller that is a thread, not its process's leader (pid=
+#     is the thread's id): its pidfd, /proc and namespaces are the
+#     thread's; the ccache is found through the process's KRB5CCNAME
+CALLER_THREAD=1 CALLER_CCNAME=FILE:$W/cc/file-1038 flow app-thread-caller \
+	1038 "" --user "dave@$R" --target app
+#     ... and its agent ends when that thread does (its pidfd polls
+#     readable when the thread exits, here with its process)
+CALLER_THREAD=1 CALLER_CCNAME=FILE:$W/cc/file-1038 flow caller-thread-gone \
+	1038 "" --user "dave@$R" --target app --kill-caller-after 1
+#     ... but not for root: creduid 0 in a mount namespace of its own is
+#     refused before anything of that namespace is opened (its NSS
+#     modules and krb5 plugins would run as global uid 0)
+CALLER_NS=1 flow root-own-namespace 0 "" --user "erin@$R" --target app \
+	--expect EPERM
+expect_log root-own-namespace refused 'NOT_PERMITTED \(Operation not permitted\): creduid 0 in another mount namespace'
+if [[ root-own-namespace == $FILTER ]]; then
+	if grep -q ' setns(' "$W/log/strace.root-own-namespace"; then
+		fail root-own-namespace-not-entered "the helper entered the caller's namespace"
+	else
+		pass root-own-namespace-not-entered
+	fi
 fi
 # 18. the caller's KRB5CCNAME (a FILE cache with a TGT) is found (env probe)
 CALLER_CCNAME=FILE:$W/cc/file-1014 flow env-probe-file 1014 "" \
@@ -653,6 +730,11 @@ OWN_KDC=1 CLIENT_CONF=$W/client/krb5-kdc.conf flow sec-iakerb-fallback 1008 \
 	--password-file "$W/pw/bob" --helper-arg --iakerb-password=fallback
 # 26. a reconnect (recon=1): nothing of pid= is used; the stored ticket is
 flow reconnect 1000 "" --user "alice@$R" --recon --target app
+#     ... and a user the host does not know has no group to run as (the
+#     kernel sends none, pid= is not the user's): refused, not run with
+#     the uid's number as its gid
+flow reconnect-unknown-user 1041 "" --user "dave@$R" --recon --expect ENOKEY
+expect_log reconnect-unknown-user no-gid 'uid 1041 has no passwd entry on the host'
 
 # --- Windows' dialect --------------------------------------------------------
 # The acceptor answers as Windows does (--windows): realm "." and

@@ -44,5 +44,6 @@ int kpure_run_desc(void);
 int kpure_run_callout(void);
 int kpure_run_payload(void);
 int kpure_run_secbuf(void);
+int kpure_run_outcome(void);
 
 #endif /* _KPURE_TEST_H */

@@ -20,5 +20,6 @@ int main(void)
 	failed += kpure_run_callout();
 	failed += kpure_run_payload();
 	failed += kpure_run_secbuf();
+	failed += kpure_run_outcome();
 	return failed ? 1 : 0;
 }

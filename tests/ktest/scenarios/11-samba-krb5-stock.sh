@@ -10,14 +10,7 @@ realm=KTEST.LAN
 mnt=$KTEST_WORK/mnt-krb5
 mkdir -p "$mnt"
 
-check kdc-start ktest_ensure_kdc "$realm"
-ktest_kdc_addprinc alice 'Alice-pass-1'
-ktest_kdc_addprinc cifs/srv.test
-rm -f "$KTEST_WORK/samba/smb.keytab"
-mkdir -p "$KTEST_WORK/samba"
-ktest_kdc_ktadd "$KTEST_WORK/samba/smb.keytab" cifs/srv.test
-ktest_ensure_user alice
-check samba-start ktest_ensure_samba "$realm"
+ktest_samba_krb5 "$realm"
 ktest_use_upcall stock
 
 export KRB5CCNAME=FILE:/tmp/krb5cc_0

@@ -23,14 +23,7 @@ helper_lines() { grep -a 'cifs-upcall-iakerb' "$syslog" 2>/dev/null | sed 's/^/ 
 check helper-built test -x "$helper"
 check helper-version sh -c "'$helper' --version | grep -q 'cifs-upcall-iakerb version'"
 check syslog-catcher ktest_catch_syslog
-check kdc-start ktest_ensure_kdc "$realm"
-ktest_kdc_addprinc alice 'Alice-pass-1'
-ktest_kdc_addprinc cifs/srv.test
-rm -f "$KTEST_WORK/samba/smb.keytab"
-mkdir -p "$KTEST_WORK/samba"
-ktest_kdc_ktadd "$KTEST_WORK/samba/smb.keytab" cifs/srv.test
-ktest_ensure_user alice
-check samba-start ktest_ensure_samba "$realm"
+ktest_samba_krb5 "$realm"
 ktest_use_upcall "$helper"
 
 export KRB5CCNAME=FILE:/tmp/krb5cc_0

@@ -65,5 +65,5 @@ expect_fail injected-user mount -t cifs "//$SRV_NAME/share" "$mnt" \
 	-o "sec=iakerb,username=bob;creduid=0x0,password=bobpw,$opts"
 check injected-user-logged sh -c "dmesg | tail -n +$((m + 1)) | grep -q \"user name contains ';'\""
 
-check no-leftovers no_leftovers
+check no-leftovers ktest_leftovers
 [ -z "${KTEST_FAILED:-}" ]

@@ -65,7 +65,7 @@ must_fail() {
 	else
 		fail "$name-logged" "no '$line' in: $(dmesg_since "$m" | head -n 2 | tr '\n' ' ')"
 	fi
-	check "$name-no-leftovers" no_leftovers
+	check "$name-no-leftovers" ktest_leftovers
 }
 
 # a wrong password: the KDC says PREAUTH_FAILED through the server
@@ -134,5 +134,5 @@ rm -f /tmp/krb5cc_0
 if iakerb_up; then pass up-again; else fail up-again "topology or smbsrv"; fi
 check clean-mount mount -t cifs "//$SRV_NAME/share" "$mnt" -o "$pw,$opts"
 mountpoint -q "$mnt" && umount "$mnt"
-check no-leftovers-at-end no_leftovers
+check no-leftovers-at-end ktest_leftovers
 [ -z "${KTEST_FAILED:-}" ]

@@ -135,5 +135,5 @@ check cruid-ticket-reconnect-as-alice grep -q 'SESSION .*user=alice@' "$after"
 check cruid-ticket-reconnect-no-kdc sh -c "[ \$(grep -c '_REQ' '$KDC_LOG') = $kdc3 ]"
 check cruid-ticket-umount umount "$mnt"
 rm -f "/tmp/krb5cc_$auid"
-check no-leftovers no_leftovers
+check no-leftovers ktest_leftovers
 [ -z "${KTEST_FAILED:-}" ]

@@ -76,7 +76,7 @@ dialect_refused() {
 	info "$name: $out / $(dmesg_since "$m0" | tr '\n' ' ')"
 	check "$name-dmesg" sh -c "dmesg | tail -n +$((m0 + 1)) |
 		grep -q 'Kerberos upcall leg [0-9]* failed: malformed or out-of-order'"
-	check "$name-no-leftovers" no_leftovers
+	check "$name-no-leftovers" ktest_leftovers
 	helper_args --dialect=auto
 }
 
@@ -110,5 +110,5 @@ dialect_mount mit-password mit 4 "$pw"
 MOUNT_I=-i dialect_mount mit-cached mit 1 "sec=iakerb,username=alice"
 dialect_refused mit-forced-windows windows "$pw"
 
-check no-leftovers no_leftovers
+check no-leftovers ktest_leftovers
 [ -z "${KTEST_FAILED:-}" ]

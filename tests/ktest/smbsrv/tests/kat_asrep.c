@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kat_asrep: a known-answer test of the password -> key -> AS-REP path
- * against the real Windows IAKerb exchange (vectors/windows-iakerb, issue 7
- * item 3).  No KDC and no network: the salt and etype come from the
+ * against the real Windows IAKerb exchange (tests/vectors/windows-iakerb,
+ * issue 7 item 3).  No KDC and no network: the salt and etype come from the
  * PA-ETYPE-INFO2 of the KRB-ERROR in vector 01 (cross-checked against the
  * AS-REP's own padata in 02), the key from MIT's string-to-key, and the
  * AS-REP enc-part of vector 02 must then decrypt (key usage 3) to an
  * EncASRepPart with the session key, nonce, realm and krbtgt sname.  The
  * wrong password must fail with an integrity error, not decrypt to junk.
  *
- * Usage: kat_asrep VECTOR_DIR.  Prints PASS/FAIL kat/<name> lines; exit 0
- * only if all pass.
+ * Usage: kat_asrep VECTORS_DIR.  Prints PASS/FAIL kat/<name> lines; exit 0
+ * only if all pass.  A missing or empty vector is "FAIL kat/vectors"
+ * naming the file.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -22,9 +23,9 @@
 #include <krb5/krb5.h>
 
 #include "der.h"
-#include "hexfile.h"
 #include "iakerb_token.h"
 #include "spnego.h"
+#include "vectors.h"
 
 #define PASSWORD "Password123!"
 #define WRONG_PASSWORD "Password123?"
@@ -55,12 +56,15 @@ static void result(bool ok, const char *name, const char *fmt, ...)
 		nfail++;
 }
 
-static uint8_t *read_hex(const char *dir, const char *name, size_t *len)
+/* Vector @id of @dir; a FAIL line naming the file if it is unusable. */
+static uint8_t *read_vector(const char *dir, enum vector_id id, size_t *len)
 {
-	char path[4096];
+	char err[VEC_ERR_LEN];
+	uint8_t *buf = vector_read(dir, id, len, err);
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return hexfile_read(path, len);
+	if (!buf)
+		result(false, "vectors", "%s", err);
+	return buf;
 }
 
 /* The KDC message inside the IAKerb token of a server negTokenResp. */
@@ -265,7 +269,7 @@ static void check_enc_part(const krb5_data *plain, int32_t etype)
 
 int main(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : ".";
+	const char *dir = argc > 1 ? argv[1] : NULL;
 	uint8_t *v01, *v02;
 	size_t l01, l02;
 	struct der_blob err_msg, rep_msg, err_seq, rep_seq, edata, padata;
@@ -285,10 +289,12 @@ int main(int argc, char **argv)
 		result(false, "setup", "krb5_init_context");
 		return 1;
 	}
-	v01 = read_hex(dir, "01-server-krb-error-preauth-required.hex", &l01);
-	v02 = read_hex(dir, "02-server-as-rep.hex", &l02);
+	v01 = read_vector(dir, VEC_KRB_ERROR, &l01);
+	v02 = v01 ? read_vector(dir, VEC_AS_REP, &l02) : NULL;
 	if (!v01 || !v02) {
-		result(false, "setup", "vectors not found in %s", dir);
+		free(v01);
+		free(v02);
+		krb5_free_context(kc);
 		return 1;
 	}
 

@@ -2,7 +2,7 @@
 /*
  * vecshape: the framing of server SPNEGO blobs, one line per hex file, so
  * that smbsrv's replies can be compared field by field with the Windows
- * vectors (/shared/vectors/windows-iakerb) without comparing bytes that
+ * vectors (tests/vectors/windows-iakerb) without comparing bytes that
  * must differ (keys, times, nonces, realm names):
  *
  *   negState=accept-incomplete supportedMech=IAKerb token=IAKerb/0501
@@ -16,10 +16,10 @@
 #include <string.h>
 
 #include "gss_token.h"
-#include "hexfile.h"
 #include "iakerb_token.h"
 #include "oid.h"
 #include "spnego.h"
+#include "vectors.h"
 
 static const char *name_or(const struct der_blob *oid)
 {
@@ -33,15 +33,15 @@ static int shape(const char *path)
 	struct spnego_token t;
 	struct gtok_krb5 k;
 	struct iakerb_proxy ip;
+	char err[VEC_ERR_LEN];
 	uint8_t *buf;
 	size_t len;
 	uint32_t flags;
 	int rc = 0;
 
-	buf = hexfile_read(path, &len);
-	if (!buf || !len) {
-		printf("%s: unreadable\n", path);
-		free(buf);
+	buf = hex_file_read(path, &len, err);
+	if (!buf) {
+		printf("%s\n", err);
 		return -1;
 	}
 	if (spnego_parse(buf, len, &t) || t.kind != SPNEGO_NEG_TOKEN_RESP) {
