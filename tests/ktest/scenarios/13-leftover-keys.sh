@@ -7,11 +7,13 @@
 # which the kernel prints as "cifs.spne" (%-9.9s, security/keys/proc.c),
 # so it matched nothing.  No userspace program can make a cifs.spnego key
 # (its vet_description refuses every credential but cifs' own), so one is
-# left the way the kernel leaves it: a request-key handler that exits
-# without answering.  request_key then negates the key for 60 s, and the
-# same description fails at once, with no helper run, until it expires.
-# The check must list that key, and must stop listing it once it expired
-# (it stays in /proc/keys as "expd" until the garbage collector runs).
+# made the way the kernel makes it: a mount whose request-key handler
+# takes its time.  While it runs, the key is under construction, and the
+# check must list it.  The patched module kills the handler when the
+# leg's time (tmo=30) is up and invalidates the key: from then on the
+# check must not list it (the garbage collector reaps it soon; until then
+# /proc/keys shows it invalidated).  The stock module leaves a 60 s
+# negative key instead; the check lists those too.
 . "$KTEST_SRC/tests/ktest/lib.sh"
 
 realm=KTEST.LAN
@@ -33,19 +35,34 @@ mkdir -p "$KTEST_WORK/samba"
 ktest_kdc_ktadd "$KTEST_WORK/samba/smb.keytab" cifs/srv.test
 check samba-start ktest_ensure_samba "$realm"
 
-# The handler: runs, exits 0, neither instantiates nor rejects the key.
-ktest_use_upcall /bin/true
-expect_fail mount-with-silent-handler mount -t cifs //srv.test/share "$mnt" \
-	-o "sec=krb5,username=$user,vers=3.1.1"
-ktest_use_upcall stock
+# The handler: never answers (exec: the kernel kills this very process).
+slow=$KTEST_WORK/slow-handler.sh
+printf '#!/bin/sh\nexec sleep 120\n' >"$slow"
+chmod +x "$slow"
+ktest_use_upcall "$slow"
+t0=$(date +%s)
+timeout -k 5 100 mount -t cifs //srv.test/share "$mnt" \
+	-o "sec=krb5,username=$user,vers=3.1.1" >"$KTEST_WORK/leftover-mount.out" 2>&1 &
+mpid=$!
+
+key_seen() {
+	local i
+	for i in $(seq 50); do
+		grep -q " cifs\.spne ver=0x2;host=srv\.test;.*;user=$user;" /proc/keys &&
+			return 0
+		sleep 0.2
+	done
+	return 1
+}
+check key-under-construction key_seen
 
 # What the kernel prints, and why "$8 == cifs.spnego" never matched.
 check proc-keys-type-truncated sh -c \
 	"grep -q ' cifs\.spne ver=0x2;host=srv\.test;.*;user=$user;' /proc/keys &&
 	 ! grep -q ' cifs\.spnego ' /proc/keys"
 
-# The check lists the live negative key (flags I...-N-, timeout in s/m).
-sees_negative_key() {
+# The check lists the key under construction (U) and the handler.
+sees_live_key() {
 	local out
 	if out=$(ktest_leftovers 1); then
 		echo "ktest_leftovers found nothing"
@@ -53,25 +70,32 @@ sees_negative_key() {
 		return 1
 	fi
 	echo "$out"
-	echo "$out" | grep -Eq "leftover key: [0-9a-f]{8} I...-N- +[0-9]+ +[0-9]+[sm] .* cifs\.spne ver=0x2;host=srv\.test;.*;user=$user;"
+	echo "$out" | grep -Eq "leftover key: [0-9a-f]{8} [-I]...U.. .* cifs\.spne ver=0x2;host=srv\.test;.*;user=$user;"
 }
-check leftover-check-sees-negative-key sees_negative_key
+check leftover-check-sees-live-key sees_live_key
 info "$(grep " cifs\.spne .*;user=$user;" /proc/keys)"
 
-# Dead after 60 s: no longer a leftover, though /proc/keys still lists
-# it, as expired, until the garbage collector reaps it.
-drops_expired_key() {
-	local i
-	for i in $(seq 75); do
-		ktest_cifs_keys | grep -q ";user=$user;" || break
-		sleep 1
-	done
-	if ktest_cifs_keys | grep ";user=$user;"; then
-		echo "still listed after 75 s"
+# The kernel gives up at tmo: the mount fails with ETIMEDOUT, the handler
+# is gone, and the key is invalidated, which the check must not list.
+wait "$mpid"
+t1=$(date +%s)
+info "mount: $(cat "$KTEST_WORK/leftover-mount.out") after $((t1 - t0)) s"
+check mount-timed-out grep -q 'mount error(110)' "$KTEST_WORK/leftover-mount.out"
+check mount-ended-in-time test $((t1 - t0)) -le 45
+drops_dead_key() {
+	if ! ktest_leftovers 6 >/dev/null; then
+		ktest_leftovers 0
 		return 1
 	fi
-	grep -Eq "^[0-9a-f]{8} I...-N- +[0-9]+ +expd .* cifs\.spne ver=0x2;host=srv\.test;.*;user=$user;" /proc/keys ||
-		{ echo "not in /proc/keys as expired:"; grep ' cifs\.' /proc/keys; return 1; }
+	# the garbage collector reaps an invalidated key soon; until then
+	# /proc/keys must show it invalidated
+	if grep " cifs\.spne .*;user=$user;" /proc/keys |
+			grep -Evq "^[0-9a-f]{8} [-I].....i "; then
+		echo "listed, not invalidated:"
+		grep " cifs\.spne .*;user=$user;" /proc/keys
+		return 1
+	fi
 }
-check leftover-check-drops-expired-key drops_expired_key
+check leftover-check-drops-invalidated-key drops_dead_key
+ktest_use_upcall stock
 [ -z "${KTEST_FAILED:-}" ]
