@@ -100,9 +100,8 @@ ktest_ensure_user() {
 # added with ktest_kdc_addprinc.
 ktest_ensure_kdc() {
 	local realm=$1 d=$KTEST_WORK/kdc
-	if [ -S "$d/kdc.sock" ] && pgrep -x krb5kdc >/dev/null; then
-		return 0
-	fi
+	# Written every time: a scenario before this one (the IAKerb ones)
+	# may have left a client krb5.conf that names no KDC.
 	mkdir -p "$d"
 	cat >/etc/krb5.conf <<-EOF
 	[libdefaults]
@@ -119,6 +118,9 @@ ktest_ensure_kdc() {
 	    .test = $realm
 	    srv.test = $realm
 	EOF
+	if [ -S "$d/kdc.sock" ] && pgrep -x krb5kdc >/dev/null; then
+		return 0
+	fi
 	cat >"$d/kdc.conf" <<-EOF
 	[kdcdefaults]
 	    kdc_listen = $d/kdc.sock
