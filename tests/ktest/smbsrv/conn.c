@@ -108,6 +108,8 @@ static void sign_response(struct smb2_ctx *x, uint8_t *msg, size_t len)
 	memset(msg + 48, 0, 16);
 	if (smb3_sign(x->sign_key, msg, len, sig) == 0)
 		memcpy(msg + 48, sig, 16);
+	if (x->bad_sig)
+		msg[48 + 7] ^= 0x01;
 }
 
 /* Queue one NBSS frame (takes ownership of a talloc'ed frame). */

@@ -20,6 +20,7 @@
 #include <talloc.h>
 
 #include "auth.h"
+#include "kdcpad.h"
 #include "smbsrv.h"
 
 static int sig_pipe[2] = { -1, -1 };
@@ -56,6 +57,7 @@ static void usage(FILE *f)
 "  --fault KNOB[=VALUE]   garble=LEG truncate=LEG oversize=LEG[:LEN]\n"
 "                         endless bad-mic bad-aprep close=LEG kdc-delay=MS\n"
 "                         krb-error=CODE[@LEG] expire-after=N\n"
+"                         kdc-pad=BYTES bad-final-sig\n"
 "  --config FILE          read options from FILE, one per line, without --\n"
 "signals: SIGUSR1 expires every session (STATUS_NETWORK_SESSION_EXPIRED\n"
 "         until it re-authenticates); SIGTERM/SIGINT stop the server.\n");
@@ -98,6 +100,14 @@ static int parse_fault(struct faults *f, const char *s)
 			return -1;
 	} else if (IS("expire-after"))
 		f->expire_after = val;
+	else if (IS("kdc-pad")) {
+		/* a KDC message of at least a few hundred bytes, at most
+		 * what MIT's stream transport takes (1 MiB) */
+		f->kdc_pad = val;
+		if (val < 512 || val > 1024 * 1024)
+			return -1;
+	} else if (IS("bad-final-sig"))
+		f->bad_final_sig = true;
 	else
 		return -1;
 #undef IS
@@ -452,6 +462,13 @@ int main(int argc, char **argv)
 				strerror(errno));
 			return 1;
 		}
+	}
+	/* before any krb5 or GSS use: it points KRB5_CONFIG elsewhere */
+	if (cfg->faults.kdc_pad &&
+	    kdcproxy_start(srv, (size_t)cfg->faults.kdc_pad, err,
+			   sizeof(err))) {
+		fprintf(stderr, "smbsrv: %s\n", err);
+		return 1;
 	}
 	if (auth_init(cfg, err, sizeof(err))) {
 		fprintf(stderr, "smbsrv: %s\n", err);

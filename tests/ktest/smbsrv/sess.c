@@ -130,10 +130,8 @@ void job_complete(struct server *srv, struct auth_job *job)
 	s->job = NULL;
 	c->pending_jobs--;
 	apply_token_faults(srv, s, res);
-	if (res->out_len > 65535) {
-		res->out_len = 0;
-		res->status = STATUS_INTERNAL_ERROR;
-	}
+	if (res->status == STATUS_SUCCESS && srv->cfg->faults.bad_final_sig)
+		snprintf(res->fault, sizeof(res->fault), "bad-final-sig");
 	slog(srv, "SESSLEG conn=%u sess=0x%llx leg=%d in=%u out=%zu "
 	     "status=0x%08x mech=%s what=%s kdc=%d major=0x%x minor=0x%x "
 	     "user=%s fault=%s dialect=%s err=\"%s\"", c->id,
@@ -174,6 +172,7 @@ void job_complete(struct server *srv, struct auth_job *job)
 			     res->user, reauth ? "reauth" : "new", s->signing);
 			/* the final response is always signed */
 			x.sign = true;
+			x.bad_sig = srv->cfg->faults.bad_final_sig;
 			memcpy(x.key, s->signing_key, 16);
 			x.sign_key = x.key;
 		}
@@ -194,10 +193,16 @@ void job_complete(struct server *srv, struct auth_job *job)
 		x.status = res->status;
 		smb2_rsp_header(&x, 9);
 		body = buf_push(x.rsp, 6);
+		/*
+		 * A token longer than SecurityBufferLength can say (kdc-pad)
+		 * still goes out whole: the length field says 65535, the
+		 * message carries every byte.
+		 */
 		if (body) {
 			put16(body, 0);			/* SessionFlags */
 			put16(body + 2, SMB2_HDR_LEN + 8);
-			put16(body + 4, (uint16_t)res->out_len);
+			put16(body + 4, res->out_len > 65535 ? 65535 :
+					(uint16_t)res->out_len);
 		}
 		buf_append(x.rsp, res->out, res->out_len);
 		if (res->status == STATUS_MORE_PROCESSING_REQUIRED &&

@@ -88,6 +88,10 @@ struct faults {
 	int krb_error_leg;	/* ... on this leg (0: the first proxy leg) */
 	int expire_after;	/* STATUS_NETWORK_SESSION_EXPIRED after N
 				 * requests on a session (0: off) */
+	int kdc_pad;		/* grow KDC replies to this many bytes
+				 * (kdcpad.h; 0: off) */
+	bool bad_final_sig;	/* flip a byte of the final SESSION_SETUP
+				 * response's signature */
 };
 
 struct srv_config {
@@ -214,6 +218,7 @@ struct smb2_ctx {
 	uint32_t status;
 	bool no_response;		/* CANCEL */
 	bool sign;			/* sign the response */
+	bool bad_sig;			/* ... and flip a signature byte */
 	const uint8_t *sign_key;	/* points at key below */
 	uint8_t key[16];
 	bool deferred;			/* answered later (GSS job) */

@@ -127,8 +127,9 @@ static void leg(const uint8_t *tok, size_t len, struct spnego_token *resp,
 		die(EXIT_LEGS, "more than %d legs", opt.max_legs);
 	if (smb2cli_sess_leg(&cli, tok, len, &out, &olen))
 		die(EXIT_PROTO, "leg %d: transport error", legs);
-	printf("LEG %d out=%zu in=%zu status=0x%08x\n", legs, len, olen,
-	       cli.status);
+	/* msg: the whole SMB2 response, which may hold more than in= */
+	printf("LEG %d out=%zu in=%zu msg=%zu status=0x%08x\n", legs, len,
+	       olen, cli.rsp_len, cli.status);
 	fflush(stdout);
 	if (opt.dump_dir)
 		dump_blob(out, olen);

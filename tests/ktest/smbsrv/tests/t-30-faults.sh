@@ -82,6 +82,42 @@ f_expire_signal() {
 	echo "$ICOUT" | grep -q "tree connect: status=0xc000035c" || { echo "$ICOUT"; return 1; }
 	log_since | grep -q "FAULT expire .*on-demand" || { log_since; return 1; }
 }
+# kdc-pad: every proxied KDC reply (KRB-ERROR PREAUTH_REQUIRED, AS-REP,
+# TGS-REP) grows to BYTES inside the acceptor, the tokens to a little more,
+# and the client (MIT's initiator, or krb5_init_creds_step and
+# krb5_tkt_creds_step in the Windows style) still takes them
+f_kdc_pad() {
+	local style=$1 bytes=$2 mode=() n
+	[ "$style" = windows ] && mode=(--mode windows)
+	srv_restart "${mode[@]}" --fault "kdc-pad=$bytes" || return 1
+	log_mark
+	ic_ok --user alice --password alicepw --style "$style" || return 1
+	n=$(log_since | grep -cE "KDCPAD reply=(KRB-ERROR|AS-REP|TGS-REP) in=[0-9]+ out=$bytes\$")
+	[ "$n" = 3 ] || { echo "$n padded replies:"; log_since | grep KDCPAD; return 1; }
+	# each KDC leg's token: BYTES plus the IAKerb and SPNEGO framing
+	log_since | grep 'SESSLEG .*kdc=1' | grep -o ' out=[0-9]*' |
+		awk -F= -v b="$bytes" '$2 < b || $2 > b + 200 { bad = 1 }
+			END { exit bad }' || { log_since | grep SESSLEG; return 1; }
+}
+# kdc-pad beyond a security buffer: the response carries the whole token
+# (msg= counts the SMB2 message), SecurityBufferLength says 65535, and
+# the client sees a cut token
+f_kdc_pad_over() {
+	srv_restart --fault kdc-pad=70000 || return 1
+	log_mark
+	ic_fail 2 "leg 2: bad negTokenResp (65535 bytes)" \
+		--user alice --password alicepw || return 1
+	echo "$ICOUT" | grep -Eq '^LEG 2 out=[0-9]+ in=65535 msg=7[0-9]{4} ' ||
+		{ echo "$ICOUT"; return 1; }
+	log_since | grep -Eq 'SESSLEG .*leg=2 .*out=700[0-9]{2} .*kdc=1' ||
+		{ log_since | grep SESSLEG; return 1; }
+}
+# bad-final-sig: everything as usual but one byte of the final response's
+# signature
+f_bad_final_sig() {
+	fault_case bad-final-sig 2 "final SESSION_SETUP response has a bad signature" \
+		'leg=5 .*status=0x00000000 .*fault=bad-final-sig'
+}
 f_restart() {
 	local d=$W/client/restart
 	mkdir -p "$d" && head -c 100000 /dev/urandom > "$d/f"
@@ -105,6 +141,12 @@ t fault-krb-error-preauth-failed f_krb_error 24@3 "Preauthentication failed" 1
 t fault-krb-error-skew f_krb_error 37 "Clock skew" 0
 t fault-krb-error-iakerb-kdc-not-found f_krb_error 85 "init_sec_context" 0
 t fault-krb-error-on-tgs-leg f_krb_error_tgs
+t fault-kdc-pad-20000-mit f_kdc_pad mit 20000
+t fault-kdc-pad-60000-mit f_kdc_pad mit 60000
+t fault-kdc-pad-20000-windows f_kdc_pad windows 20000
+t fault-kdc-pad-60000-windows f_kdc_pad windows 60000
+t fault-kdc-pad-70000-beyond-a-security-buffer f_kdc_pad_over
+t fault-bad-final-signature f_bad_final_sig
 t fault-session-expired-after f_expire_after
 t fault-session-expired-on-demand f_expire_signal
 t fault-restart-keeps-files f_restart
