@@ -119,6 +119,7 @@ void job_complete(struct server *srv, struct auth_job *job)
 	struct smb2_ctx x = { 0 };
 	void *tmp;
 	uint8_t *body;
+	bool bad_sig = false;
 
 	if (!s) {
 		slog(srv, "SESSLEG orphaned leg=%d status=0x%08x", job->leg,
@@ -130,8 +131,12 @@ void job_complete(struct server *srv, struct auth_job *job)
 	s->job = NULL;
 	c->pending_jobs--;
 	apply_token_faults(srv, s, res);
-	if (res->status == STATUS_SUCCESS && srv->cfg->faults.bad_final_sig)
+	if (res->status == STATUS_SUCCESS && srv->cfg->faults.bad_final_sig) {
+		bad_sig = true;
+		if (srv->cfg->faults.bad_final_sig > 0)
+			srv->cfg->faults.bad_final_sig--;
 		snprintf(res->fault, sizeof(res->fault), "bad-final-sig");
+	}
 	slog(srv, "SESSLEG conn=%u sess=0x%llx leg=%d in=%u out=%zu "
 	     "status=0x%08x mech=%s what=%s kdc=%d major=0x%x minor=0x%x "
 	     "user=%s fault=%s dialect=%s err=\"%s\"", c->id,
@@ -172,7 +177,7 @@ void job_complete(struct server *srv, struct auth_job *job)
 			     res->user, reauth ? "reauth" : "new", s->signing);
 			/* the final response is always signed */
 			x.sign = true;
-			x.bad_sig = srv->cfg->faults.bad_final_sig;
+			x.bad_sig = bad_sig;
 			memcpy(x.key, s->signing_key, 16);
 			x.sign_key = x.key;
 		}

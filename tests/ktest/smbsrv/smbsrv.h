@@ -90,8 +90,9 @@ struct faults {
 				 * requests on a session (0: off) */
 	int kdc_pad;		/* grow KDC replies to this many bytes
 				 * (kdcpad.h; 0: off) */
-	bool bad_final_sig;	/* flip a byte of the final SESSION_SETUP
-				 * response's signature */
+	int bad_final_sig;	/* flip a byte of the signature of this
+				 * many final SESSION_SETUP responses
+				 * (-1: every one; counts down) */
 };
 
 struct srv_config {

@@ -118,6 +118,15 @@ f_bad_final_sig() {
 	fault_case bad-final-sig 2 "final SESSION_SETUP response has a bad signature" \
 		'leg=5 .*status=0x00000000 .*fault=bad-final-sig'
 }
+# bad-final-sig=1: only the first session's; the next one is signed well
+f_bad_final_sig_once() {
+	fault_case bad-final-sig=1 2 "final SESSION_SETUP response has a bad signature" \
+		'leg=5 .*status=0x00000000 .*fault=bad-final-sig' || return 1
+	log_mark
+	ic_ok --user alice --password alicepw || return 1
+	log_since | grep 'SESSLEG .*status=0x00000000 ' | grep -q 'fault=- ' ||
+		{ log_since | grep SESSLEG; return 1; }
+}
 f_restart() {
 	local d=$W/client/restart
 	mkdir -p "$d" && head -c 100000 /dev/urandom > "$d/f"
@@ -147,6 +156,7 @@ t fault-kdc-pad-20000-windows f_kdc_pad windows 20000
 t fault-kdc-pad-60000-windows f_kdc_pad windows 60000
 t fault-kdc-pad-70000-beyond-a-security-buffer f_kdc_pad_over
 t fault-bad-final-signature f_bad_final_sig
+t fault-bad-final-signature-once f_bad_final_sig_once
 t fault-session-expired-after f_expire_after
 t fault-session-expired-on-demand f_expire_signal
 t fault-restart-keeps-files f_restart
