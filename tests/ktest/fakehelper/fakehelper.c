@@ -17,7 +17,7 @@
  *                       leg 1: fork a sleeper (SECONDS, default 120;
  *                       SIGTERM ends it) and answer CONTINUE naming it;
  *                       leg 2: fork another and name that one; later
- *                       legs: EPROTO
+ *                       legs: ECONNRESET
  * Wrapping modes (every other leg: exec PROG ARGS KEY):
  *   stop-at-leg N -- PROG ARGS...   on leg N: SIGSTOP ourselves first
  *   exit-at-leg N -- PROG ARGS...   on leg N: exit(0), no answer
@@ -213,8 +213,9 @@ static int answer(TALLOC_CTX *mem, const struct opts *o, struct fkey *k)
 		     (int)pid);
 		return -answer_continue(mem, k, pid);
 	case M_CHANGES:
+		/* not EPROTO: the kernel's own refusal must be told apart */
 		if (leg > 2)
-			return EPROTO;
+			return ECONNRESET;
 		pid = spawn_sleeper(o->arg ? o->arg : 120);
 		if (pid < 0)
 			return errno;
