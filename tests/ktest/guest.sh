@@ -8,7 +8,9 @@
 # Usage: guest.sh OUTDIR SCENARIO...
 # Env:   KTEST_MODULE   cifs.ko to insmod; "none" when cifs is built in or
 #                       installed for the running kernel (modprobe cifs)
-#        KTEST_TIMEOUT  seconds one scenario may take (default 300)
+#        KTEST_TIMEOUT  seconds one scenario may take (default 300); a
+#                       scenario that needs more says so in a line
+#                       "# ktest-timeout: SECONDS" (the larger one wins)
 #        KTEST_TAG      prefix of the scenario names (a second run of the
 #                       same scenarios, e.g. with the stock module)
 
@@ -57,13 +59,16 @@ for scenario in "$@"; do
 	name=${KTEST_TAG:-}$(basename "$scenario" .sh)
 	log "running $name"
 	start=$(date +%s)
-	KTEST_NAME=$name timeout -k 10 "${KTEST_TIMEOUT:-300}" \
+	tmo=${KTEST_TIMEOUT:-300}
+	own=$(sed -n 's/^# ktest-timeout: *\([0-9][0-9]*\)$/\1/p' "$scenario" | head -n 1)
+	[ -n "$own" ] && [ "$own" -gt "$tmo" ] && tmo=$own
+	KTEST_NAME=$name timeout -k 10 "$tmo" \
 		bash "$scenario" >"$out/$name.log" 2>&1
 	rc=$?
 	cat "$out/$name.log"
 	grep -E '^(PASS|FAIL) ' "$out/$name.log" >>"$out/results"
 	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-		echo "FAIL $name: timed out after ${KTEST_TIMEOUT:-300} s" | tee -a "$out/results"
+		echo "FAIL $name: timed out after $tmo s" | tee -a "$out/results"
 	elif [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$out/$name.log"; then
 		echo "FAIL $name: exited $rc" | tee -a "$out/results"
 	elif ! grep -qE '^(PASS|FAIL) ' "$out/$name.log"; then

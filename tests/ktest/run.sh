@@ -11,7 +11,8 @@
 #        KTEST_MODULE   cifs.ko for the guest (default build/cifs.ko), or
 #                       "none" to modprobe the kernel's own cifs
 #        KTEST_KVM      1 or 0 to force; default: probe once, then cache
-#        KTEST_TIMEOUT  seconds per scenario (default 300)
+#        KTEST_TIMEOUT  seconds per scenario (default 300; a scenario may
+#                       ask for more: "# ktest-timeout: N", see guest.sh)
 #        KTEST_MEMORY   guest memory (default 2G)
 #        KTEST_TAG      prefix for the scenario names in the results
 #

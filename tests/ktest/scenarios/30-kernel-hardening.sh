@@ -1,0 +1,456 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# ktest-timeout: 900
+#
+# The kernel's side of issue 11, section 1: what cifs.ko does when a
+# helper or a server breaks the rules.  A misbehaving helper
+# (tests/ktest/fakehelper) answers LEGACY to sec=iakerb, names an agent
+# that is not its child or another agent on leg 2, stops, exits or
+# crashes on leg 2; smbsrv pads the KDC replies it proxies (kdc-pad),
+# spoils the final signature (bad-final-sig) or speaks SMB 3.0 only; and
+# the stock cifs.upcall reconnects a sec=krb5 mount with
+# upcall_target=app.  Each failing case pins the mount's errno and the
+# kernel's line, and checks that nothing is left behind: no key, no
+# helper, no stopped task and no task in D state.
+#
+# Every mount runs in the background under timeout(1), and a mount still
+# waiting for a stopped helper after its budget is freed by killing that
+# helper, so that a kernel without a bounded upcall wait fails the checks
+# instead of hanging the run.
+. "$KTEST_SRC/tests/ktest/lib.sh"
+. "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
+
+fake=$KTEST_SRC/tests/ktest/fakehelper/build/fakehelper
+flog=$KTEST_WORK/$KTEST_NAME-fakehelper.log
+mount_cifs=$(command -v mount.cifs)
+pw="sec=iakerb,username=alice,password=alicepw"
+: >"$flog"
+
+[ -x "$fake" ] || { fail build "no $fake (make -C tests/ktest)"; exit 1; }
+# not through check: it runs its command in a subshell
+if iakerb_up; then pass up; else fail up "topology or smbsrv"; exit 1; fi
+
+# --- the request-key line --------------------------------------------------
+
+# fake_line ARGS...: every cifs.spnego key goes to the fakehelper
+fake_line() {
+	echo "create cifs.spnego * * $fake --log $flog $* %k" \
+		>/etc/request-key.d/cifs.spnego.conf
+}
+real_line() { ktest_use_upcall "$helper"; }
+
+flog_mark() { wc -l <"$flog"; }
+flog_since() { tail -n "+$(($1 + 1))" "$flog"; }
+# fake_pids MARK WHAT: the pids the fakehelper logged as "WHAT pid=N"
+fake_pids() {
+	flog_since "$1" | sed -n "s/.* $2 pid=\\([0-9]*\\).*/\\1/p" | sort -u
+}
+# is_fake PID: PID is still one of this scenario's fakehelper processes
+# (request-key gives it argv[0] "fakehelper"; --log names our log)
+is_fake() {
+	{ tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null |
+		grep -q -- "--log $flog "
+}
+fake_procs() { pgrep -af -- "--log $flog " || true; }
+# reap MARK: end, by pid, the stopped helpers and sleepers the fakehelper
+# left since MARK (the scenario's cleaning up, not a check)
+reap() {
+	local p
+	for p in $(fake_pids "$1" stopping) $(fake_pids "$1" sleeper); do
+		is_fake "$p" && kill -9 "$p" 2>/dev/null
+	done
+}
+
+srvlog_mark() { wc -l <"$LOG_DIR/smbsrv.log"; }
+srvlog_since() { tail -n "+$(($1 + 1))" "$LOG_DIR/smbsrv.log"; }
+kdclog_mark() { wc -l <"$KDC_LOG"; }
+kdclog_since() { tail -n "+$(($1 + 1))" "$KDC_LOG"; }
+
+# --- what is left ------------------------------------------------------------
+
+# Tasks whose state starts with $1 (D: uninterruptible, T: stopped).
+tasks_in() { ps -eo stat,pid,comm | awk -v s="$1" 'substr($1, 1, 1) == s'; }
+# Keys of the exchange: cifs.spnego and the password key cifs.iakerb_cred
+# (/proc/keys cuts the type to 9 characters), neither negative nor
+# invalidated.
+exchange_keys() { awk '$8 ~ /^cifs\.(spne|iake)/ && $2 !~ /[Ni]/' /proc/keys; }
+# No key, helper, agent or fakehelper process, and no task stopped or in
+# D state (kworkers may pass through D: wait a little for it to clear).
+nothing_left() {
+	local i d t k f
+	no_leftovers || return 1
+	for i in $(seq 25); do
+		d=$(tasks_in D)
+		t=$(tasks_in T)
+		k=$(exchange_keys)
+		f=$(fake_procs)
+		[ -z "$d$t$k$f" ] && return 0
+		sleep 0.2
+	done
+	[ -n "$d" ] && echo "in D state: $d"
+	[ -n "$t" ] && echo "stopped: $t"
+	[ -n "$k" ] && echo "keys: $k"
+	[ -n "$f" ] && echo "fakehelper: $f"
+	return 1
+}
+
+# --- a mount that cannot hang the scenario -----------------------------------
+
+# proc_live PID: PID exists and is not a zombie
+proc_live() {
+	local s
+	s=$(ps -o stat= -p "$1" 2>/dev/null)
+	[ -n "$s" ] && [ "${s:0:1}" != Z ]
+}
+# wait_gone PID SECONDS (by the clock: ps is slow under TCG)
+wait_gone() {
+	local end=$((SECONDS + $2))
+	while [ $SECONDS -lt $end ]; do
+		proc_live "$1" || return 0
+		sleep 0.2
+	done
+	! proc_live "$1"
+}
+# A mount.cifs process in this guest: the mounts here run one at a time,
+# and timeout(1) cannot end one stuck in D state (mount(8) goes, it stays).
+mounts_running() { pgrep -x mount.cifs >/dev/null; }
+mounts_state() {
+	ps -eo stat,pid,wchan:32,comm | awk '$4 == "mount.cifs"' |
+		tr -s ' ' | tr '\n' ';'
+}
+# settle NAME: before a case, no mount of an earlier one may be left;
+# one that stays stuck after its stopped helpers are killed would hang
+# every later mount of the server, so the scenario stops there
+settle() {
+	local end=$((SECONDS + 60))
+	mounts_running || return 0
+	reap 0
+	while mounts_running && [ $SECONDS -lt $end ]; do sleep 0.2; done
+	mounts_running || return 0
+	fail "$1-not-started" "an earlier mount is stuck: $(mounts_state)"
+	exit 1
+}
+
+# bmount BUDGET OPTIONS [keep]: mount in the background; if it has not
+# returned after BUDGET seconds, note the state of mount.cifs in $hung and
+# free it by killing what the fakehelper stopped.  Sets $rc, $out and
+# $secs (the wall time until it returned by itself, or the budget).
+# Unmounts at once unless told to keep the mount.
+bmount() {
+	local budget=$1 o=$2 keep=${3:-} pid t0 fm end
+	settle mount
+	fm=$(flog_mark)
+	hung=
+	t0=$SECONDS
+	timeout -k 5 90 mount -t cifs "//$SRV_NAME/share" "$mnt" \
+		-o "$o,$opts" >"$KTEST_WORK/mount.out" 2>&1 &
+	pid=$!
+	while proc_live "$pid" || mounts_running; do
+		if [ $((SECONDS - t0)) -ge "$budget" ]; then
+			hung=$(mounts_state)
+			[ -z "$hung" ] && hung="mount(8) itself"
+			reap "$fm"
+			break
+		fi
+		sleep 0.2
+	done
+	secs=$((SECONDS - t0))
+	if [ -n "$hung" ]; then
+		end=$((SECONDS + 60))
+		while { proc_live "$pid" || mounts_running; } &&
+			[ $SECONDS -lt $end ]; do
+			sleep 0.2
+		done
+	fi
+	wait "$pid"
+	rc=$?
+	out=$(tr '\n' ' ' <"$KTEST_WORK/mount.out")
+	[ -z "$keep" ] && mountpoint -q "$mnt" && umount "$mnt"
+	return 0
+}
+
+# report NAME DMESG_MARK: what happened, for the log
+report() {
+	info "$1: rc=$rc ${secs}s${hung:+ HUNG [$hung]}: $out"
+	info "$1: kernel: $(dmesg | tail -n "+$(($2 + 1))" | grep CIFS |
+		head -n 4 | tr '\n' ' ')"
+}
+
+# expect_errno NAME ERRNO: the last bmount failed with mount error(ERRNO)
+expect_errno() {
+	if [ -n "$hung" ]; then
+		fail "$1-errno" "still in mount(2) after ${secs}s ($hung); freed by killing the stopped helper, then: $out"
+	elif [ "$rc" = 0 ]; then
+		fail "$1-errno" "mounted (wanted error($2))"
+	elif echo "$out" | grep -q "mount error($2)"; then
+		pass "$1-errno"
+	else
+		fail "$1-errno" "wanted error($2), got: $out"
+	fi
+}
+
+# expect_dmesg NAME MARK TEXT...: one kernel log line since MARK holds
+# every TEXT
+expect_dmesg() {
+	local name=$1 m=$2 lines t
+	shift 2
+	lines=$(dmesg | tail -n "+$((m + 1))")
+	for t in "$@"; do
+		lines=$(echo "$lines" | grep -F -- "$t")
+	done
+	if [ -n "$lines" ]; then
+		pass "$name-dmesg"
+	else
+		fail "$name-dmesg" "no kernel line with '$*'; it said: $(dmesg |
+			tail -n "+$((m + 1))" | grep CIFS | head -n 3 | tr '\n' ' ')"
+	fi
+}
+
+# helper_case NAME ERRNO BUDGET TEXT...: the fakehelper line is set;
+# a password mount fails with ERRNO within BUDGET s and the kernel says
+# TEXT; nothing is left
+helper_case() {
+	local name=$1 errno=$2 budget=$3 m fm p
+	shift 3
+	rm -f /tmp/krb5cc_0
+	m=$(dmesg_mark)
+	fm=$(flog_mark)
+	bmount "$budget" "$pw"
+	report "$name" "$m"
+	info "$name: helper: $(flog_since "$fm" | grep -v ': leg [0-9]*: ver=' |
+		sed 's/^fakehelper//' | tr '\n' ' ')"
+	expect_errno "$name" "$errno"
+	expect_dmesg "$name" "$m" "$@"
+	# the sleepers stand in for agents the kernel never took (or took
+	# and then refused): not the kernel's to end
+	for p in $(fake_pids "$fm" sleeper); do
+		info "$name: sleeper $p $(is_fake "$p" && echo alive || echo gone)"
+		is_fake "$p" && kill -9 "$p" 2>/dev/null
+	done
+	if [ -n "$hung" ]; then
+		fail "$name-nothing-left" "the scenario had to free the mount: [$hung]"
+	else
+		check "$name-nothing-left" nothing_left
+	fi
+	reap "$fm"
+}
+
+# --- 1. a one-leg answer to sec=iakerb ---------------------------------------
+fake_line legacy
+helper_case legacy-for-iakerb 71 100 "a one-leg answer cannot complete IAKerb"
+
+# --- 2. an agent that is not the helper's child ------------------------------
+sleep 300 &
+innocent=$!
+fake_line agent-not-child "$innocent"
+helper_case agent-not-child 71 100 "not its child"
+# the kernel must not signal a process it cannot prove is the agent
+if proc_live "$innocent"; then
+	pass agent-not-child-not-signalled
+else
+	fail agent-not-child-not-signalled "pid $innocent, named by the helper, was killed"
+fi
+kill "$innocent" 2>/dev/null
+{ wait "$innocent"; } 2>/dev/null
+
+# --- 3. another agent on leg 2 -----------------------------------------------
+fake_line agent-changes 60
+helper_case agent-changes 71 100 "named agent" "not"
+
+# --- 4. a helper that stops on leg 2 -----------------------------------------
+# The leg's budget is tmo=30 s: the mount fails by 45 s of wall time.
+fake_line stop-at-leg 2 -- "$helper"
+helper_case stop-at-leg-2 110 45 "did not answer within"
+if [ -z "$hung" ] && [ "$secs" -le 45 ]; then
+	pass stop-at-leg-2-within-45s
+else
+	fail stop-at-leg-2-within-45s "${secs}s${hung:+, and still waiting}"
+fi
+
+# kill -9 of the mount process, waiting for the stopped helper of leg 2
+settle stop-kill-9
+rm -f /tmp/krb5cc_0
+fm=$(flog_mark)
+"$mount_cifs" "//$SRV_NAME/share" "$mnt" -o "$pw,$opts" \
+	>"$KTEST_WORK/mount.out" 2>&1 &
+mpid=$!
+end=$((SECONDS + 60))
+while [ $SECONDS -lt $end ]; do
+	fake_pids "$fm" stopping | grep -q . && break
+	sleep 0.2
+done
+sleep 3
+info "stop-kill-9: mount.cifs $mpid: $(ps -o stat=,wchan:32= -p "$mpid")"
+kill -9 "$mpid" $(pgrep -P "$mpid") 2>/dev/null
+if wait_gone "$mpid" 5; then
+	pass stop-kill-9-mount-gone
+	freed=
+else
+	freed=$(ps -o stat=,wchan:32= -p "$mpid")
+	fail stop-kill-9-mount-gone "mount.cifs still there 5 s after kill -9: $freed"
+	# free it: the stopped helper goes, request_key returns
+	reap "$fm"
+	wait_gone "$mpid" 60
+fi
+{ wait "$mpid"; } 2>/dev/null
+mountpoint -q "$mnt" && umount "$mnt"
+if [ -n "$freed" ]; then
+	fail stop-kill-9-nothing-left "the scenario had to free the mount: [$freed]"
+else
+	check stop-kill-9-nothing-left nothing_left
+fi
+reap "$fm"
+
+# --- 5. a helper that ends without answering on leg 2 ------------------------
+fake_line exit-at-leg 2 -- "$helper"
+helper_case exit-at-leg-2 5 100 "ended without answering"
+fake_line segv-at-leg 2 -- "$helper"
+helper_case segv-at-leg-2 5 100 "killed by signal 11"
+
+# --- 6. KDC replies of 20 and 60 KB, and one beyond a security buffer -------
+real_line
+# pad_mount NAME BYTES SMBSRV-OPTIONS...: a password mount through KDC
+# replies of BYTES each, the file round trip, nothing left
+pad_mount() {
+	local name=$1 bytes=$2 s0 m n
+	shift 2
+	iakerb_restart --fault "kdc-pad=$bytes" "$@"
+	rm -f /tmp/krb5cc_0
+	s0=$(srvlog_mark)
+	m=$(dmesg_mark)
+	bmount 100 "$pw" keep
+	report "$name" "$m"
+	n=$(srvlog_since "$s0" | grep -cE "KDCPAD reply=.* out=$bytes\$")
+	# the knob works: the first reply (KRB-ERROR PREAUTH_REQUIRED) grew
+	check "$name-padded" test "$n" -ge 1
+	if mountpoint -q "$mnt"; then
+		pass "$name-mount"
+		# through all three: PREAUTH_REQUIRED, AS-REP, TGS-REP
+		check "$name-three-padded-replies" test "$n" -ge 3
+		ktest_file_roundtrip "$name" "$mnt"
+		check "$name-umount" umount "$mnt"
+	else
+		fail "$name-mount" "rc=$rc${hung:+ hung}: $out"
+	fi
+	check "$name-nothing-left" nothing_left
+}
+pad_mount kdc-pad-20000-mit 20000
+pad_mount kdc-pad-60000-mit 60000
+pad_mount kdc-pad-20000-windows 20000 --mode windows --mechs windows
+pad_mount kdc-pad-60000-windows 60000 --mode windows --mechs windows
+
+iakerb_restart --fault kdc-pad=70000
+rm -f /tmp/krb5cc_0
+m=$(dmesg_mark)
+bmount 100 "$pw"
+report kdc-pad-70000 "$m"
+if [ -n "$hung" ]; then
+	fail kdc-pad-70000-fails "hung: $hung"
+elif [ "$rc" = 0 ]; then
+	fail kdc-pad-70000-fails "mounted"
+elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	fail kdc-pad-70000-fails "the mount took more than 90 s"
+else
+	pass kdc-pad-70000-fails
+fi
+expect_dmesg kdc-pad-70000 "$m" "SESSION_SETUP response too long"
+check kdc-pad-70000-nothing-left nothing_left
+
+# --- 7. a bad signature on the final response --------------------------------
+iakerb_restart --fault bad-final-sig=1
+rm -f /tmp/krb5cc_0
+m=$(dmesg_mark)
+bmount 100 "$pw"
+report bad-final-sig "$m"
+expect_errno bad-final-sig 13
+expect_dmesg bad-final-sig "$m" "has a bad signature"
+check bad-final-sig-nothing-left nothing_left
+# the same server process signs the next session well: the failed session
+# left nothing that this mount could trip over
+settle bad-final-sig-next-mount
+check bad-final-sig-next-mount timeout -k 5 90 mount -t cifs "//$SRV_NAME/share" "$mnt" \
+	-o "$pw,$opts"
+if mountpoint -q "$mnt"; then
+	check bad-final-sig-next-io sh -c "echo ok >'$mnt/after-bad-sig' &&
+		grep -q ok '$mnt/after-bad-sig' && rm '$mnt/after-bad-sig'"
+	umount "$mnt"
+fi
+
+# --- 8. SMB 3.0: IAKerb refused before leg 1, krb5 still mounts --------------
+iakerb_restart --smb30
+rm -f /tmp/krb5cc_0
+m=$(dmesg_mark)
+s0=$(srvlog_mark)
+k0=$(kdclog_mark)
+opts="vers=3.0,ip=$SRV_ADDR" bmount 100 "$pw"
+report smb30-iakerb "$m"
+expect_errno smb30-iakerb 95
+expect_dmesg smb30-iakerb "$m" "IAKerb needs SMB 3.1.1"
+# decided before any leg: the password never crossed the server
+check smb30-iakerb-no-leg-sent sh -c "! tail -n +$((s0 + 1)) '$LOG_DIR/smbsrv.log' |
+	grep 'SESSLEG '"
+check smb30-iakerb-no-as-req sh -c "! tail -n +$((k0 + 1)) '$KDC_LOG' | grep -q AS_REQ"
+check smb30-iakerb-nothing-left nothing_left
+# sec=krb5 with a ticket (obtained on the server side: the client has no
+# line of sight to the KDC) over 3.0
+"$topo/srvexec.sh" "$w" sh -c "echo alicepw | KRB5CCNAME=FILE:$SRV_DIR/cc \
+	kinit alice >/dev/null && KRB5CCNAME=FILE:$SRV_DIR/cc kvno -q \
+	cifs/$SRV_NAME && cat $SRV_DIR/cc" >/tmp/krb5cc_0
+chmod 600 /tmp/krb5cc_0
+cp "$CLI_KRB5_CONFIG" /etc/krb5.conf
+settle smb30-krb5-mount
+check smb30-krb5-mount timeout -k 5 90 mount -t cifs "//$SRV_NAME/share" "$mnt" \
+	-o "sec=krb5,username=alice,ip=$SRV_ADDR,vers=3.0"
+if mountpoint -q "$mnt"; then
+	check smb30-krb5-dialect grep -q 'Dialect 0x300' /proc/fs/cifs/DebugData
+	ktest_file_roundtrip smb30-krb5 "$mnt"
+	check smb30-krb5-umount umount "$mnt"
+fi
+check smb30-krb5-nothing-left nothing_left
+
+# --- 9. stock cifs.upcall: a sec=krb5 reconnect keeps upcall_target=app ----
+# the ticket of case 8 is still in /tmp/krb5cc_0, krb5.conf names the realm
+iakerb_restart
+fake_line log -- /usr/sbin/cifs.upcall
+fm=$(flog_mark)
+settle stock-app-mount
+check stock-app-mount timeout -k 5 90 mount -t cifs "//$SRV_NAME/share" \
+	"$mnt" -o "sec=krb5,username=alice,upcall_target=app,cache=none,$opts"
+if mountpoint -q "$mnt"; then
+	check stock-app-mount-upcall sh -c "tail -n +$((fm + 1)) '$flog' |
+		grep -q 'leg 1: .*upcall_target=app'"
+	src=$KTEST_WORK/stock-app.src
+	ktest_random_file "$src" 262144
+	check stock-app-write cp "$src" "$mnt/stock-app.bin"
+	fm=$(flog_mark)
+	s0=$(srvlog_mark)
+	iakerb_restart
+	# I/O (cache=none: every read and write goes to the server) until
+	# the session is back
+	for _ in $(seq 30); do
+		timeout -k 5 60 cp "$src" "$mnt/stock-app-after.bin" 2>/dev/null &&
+			break
+		sleep 1
+	done
+	check stock-app-reconnected-write timeout -k 5 60 cmp "$src" \
+		"$mnt/stock-app-after.bin"
+	check stock-app-reconnected-read timeout -k 5 60 cmp "$src" \
+		"$mnt/stock-app.bin"
+	info "stock-app: reconnect upcalls: $(flog_since "$fm" |
+		sed -n 's/.*: leg [0-9]*: \(ver=.*\)/\1/p' | tr '\n' ' ')"
+	check stock-app-reconnect-upcalled sh -c "tail -n +$((fm + 1)) '$flog' |
+		grep -q ': leg [0-9]*: ver='"
+	check stock-app-reconnect-target-app sh -c "! tail -n +$((fm + 1)) '$flog' |
+		grep ': leg [0-9]*: ver=' | grep -v 'upcall_target=app'"
+	check stock-app-reauthenticated sh -c "tail -n +$((s0 + 1)) '$LOG_DIR/smbsrv.log' |
+		grep -q 'SESSION .*user=alice@'"
+	check stock-app-umount umount "$mnt"
+fi
+cp "$CLI_KRB5_CONFIG_NOREALM" /etc/krb5.conf
+rm -f /tmp/krb5cc_0
+check stock-app-nothing-left nothing_left
+
+real_line
+cp "$flog" "$KTEST_OUT/$KTEST_NAME.fakehelper.log" 2>/dev/null
+cp "$LOG_DIR/smbsrv.log" "$KTEST_OUT/$KTEST_NAME.smbsrv.log" 2>/dev/null
+[ -z "${KTEST_FAILED:-}" ]
