@@ -208,7 +208,7 @@ ktest_ensure_samba() {
 	    bind interfaces only = yes
 	    smb ports = 445
 	    disable netbios = yes
-	    server min protocol = SMB3
+	    server min protocol = ${KTEST_SAMBA_MIN_PROTOCOL:-SMB3}
 	    log level = 1
 	    log file = $d/log.smbd
 	    private dir = $d/private

@@ -9,6 +9,9 @@
  * Answering modes (the leg is read from the description):
  *   legacy              leg 1: a LEGACY answer (16 random key bytes and
  *                       a krb5 negTokenInit), whatever sec= says
+ *   legacy-short        leg 1: a LEGACY header that claims a 4096-byte
+ *                       blob, followed by 16 key bytes and 32 blob bytes
+ *                       only (the kernel must not read past them)
  *   agent-not-child [PID]
  *                       leg 1: CONTINUE with an IAKerb realm-discovery
  *                       token, naming PID (default 2), a live process
@@ -22,7 +25,9 @@
  *   stop-at-leg N -- PROG ARGS...   on leg N: SIGSTOP ourselves first
  *   exit-at-leg N -- PROG ARGS...   on leg N: exit(0), no answer
  *   segv-at-leg N -- PROG ARGS...   on leg N: die of SIGSEGV (no core)
- *   log -- PROG ARGS...             log the description, then exec
+ *   log -- PROG ARGS...             log the description and, for a
+ *                                   multi-leg one, the callout's record
+ *                                   types, then exec
  *
  * Every decision is logged (log.c), with the pids the scenario may have
  * to clean up after ("sleeper pid=N", "stopping pid=N").
@@ -40,8 +45,8 @@
 
 #include "fakehelper.h"
 
-enum mode { M_LEGACY, M_NOT_CHILD, M_CHANGES, M_STOP, M_EXIT, M_SEGV,
-	    M_LOG };
+enum mode { M_LEGACY, M_SHORT, M_NOT_CHILD, M_CHANGES, M_STOP, M_EXIT,
+	    M_SEGV, M_LOG };
 
 static const struct {
 	const char *name;
@@ -49,6 +54,7 @@ static const struct {
 	bool wraps;		/* execs PROG on the other legs */
 } modes[] = {
 	{ "legacy", M_LEGACY, false },
+	{ "legacy-short", M_SHORT, false },
 	{ "agent-not-child", M_NOT_CHILD, false },
 	{ "agent-changes", M_CHANGES, false },
 	{ "stop-at-leg", M_STOP, true },
@@ -68,7 +74,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 "usage: fakehelper [--log FILE] MODE [ARG] [-- PROG [ARGS...]] KEY\n"
-"  legacy | agent-not-child [PID] | agent-changes [SECONDS]\n"
+"  legacy | legacy-short | agent-not-child [PID] | agent-changes [SECONDS]\n"
 "  stop-at-leg N -- PROG... | exit-at-leg N -- PROG... |\n"
 "  segv-at-leg N -- PROG... | log -- PROG...\n");
 	exit(2);
@@ -193,6 +199,20 @@ static int answer_legacy(TALLOC_CTX *mem, struct fkey *k)
 	return ret;
 }
 
+/* Lengths in the header that the payload does not have */
+static int answer_short(struct fkey *k)
+{
+	uint32_t hdr[4] = { IAKERB_UPCALL_VERSION, IAKERB_MSG_LEGACY, 16,
+			    4096 };
+	uint8_t buf[sizeof(hdr) + 16 + 32];
+
+	memcpy(buf, hdr, sizeof(hdr));
+	if (getrandom(buf + sizeof(hdr), sizeof(buf) - sizeof(hdr), 0) !=
+	    (ssize_t)(sizeof(buf) - sizeof(hdr)))
+		return -EIO;
+	return fkey_answer_raw(k, buf, sizeof(buf));
+}
+
 /* The answering modes; returns the errno to reject with, or 0. */
 static int answer(TALLOC_CTX *mem, const struct opts *o, struct fkey *k)
 {
@@ -205,6 +225,11 @@ static int answer(TALLOC_CTX *mem, const struct opts *o, struct fkey *k)
 			return EPROTO;
 		flog("leg 1: answering LEGACY (sec=%u)", k->d.sec);
 		return -answer_legacy(mem, k);
+	case M_SHORT:
+		if (leg != 1)
+			return EPROTO;
+		flog("leg 1: answering LEGACY with lengths past its end");
+		return -answer_short(k);
 	case M_NOT_CHILD:
 		if (leg != 1)
 			return ECONNRESET;
@@ -268,8 +293,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	flog("leg %u: %s", k.d.leg, k.desc);
-	if (o.mode == M_LOG)
+	if (o.mode == M_LOG) {
+		/* the callout's records: is there a password key, a blob? */
+		if (k.parsed && (k.d.have & IAKERB_F_XID))
+			fkey_claim(&k);
 		run_prog(&o, &k);
+	}
 	if (o.prog) {
 		if (k.d.leg == o.arg)
 			fault(&o, &k);

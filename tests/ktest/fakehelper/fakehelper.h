@@ -33,6 +33,7 @@ int fkey_describe(TALLOC_CTX *mem, key_serial_t key, struct fkey *k);
 int fkey_claim(struct fkey *k);
 /* Instantiate with the payload @p, or reject with @err. */
 int fkey_answer(struct fkey *k, const struct iakerb_payload *p);
+int fkey_answer_raw(struct fkey *k, const void *buf, size_t len);
 int fkey_reject(struct fkey *k, int err);
 
 /* tokens.c: security blobs the kernel sends to the server */

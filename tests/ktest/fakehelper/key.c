@@ -62,8 +62,14 @@ int fkey_claim(struct fkey *k)
 	ret = iakerb_msg_parse(data, (size_t)n, &m);
 	if (!ret)
 		ret = iakerb_callout_check(&m, k->d.leg);
-	flog("leg %u: callout of %ld bytes %s (records 0x%x)", k->d.leg, n,
-	     ret ? "refused" : "ok", ret ? 0 : m.have);
+	flog("leg %u: callout of %ld bytes %s (records 0x%x:%s%s%s%s%s)",
+	     k->d.leg, n, ret ? "refused" : "ok", ret ? 0 : m.have,
+	     !ret && (m.have & (1u << IAKERB_T_SECRET)) ? " SECRET" : "",
+	     !ret && (m.have & (1u << IAKERB_T_NEG_BLOB)) ? " NEG_BLOB" : "",
+	     !ret && (m.have & (1u << IAKERB_T_CRED_KEY)) ? " CRED_KEY" : "",
+	     !ret && (m.have & (1u << IAKERB_T_SMB_STATUS)) ? " SMB_STATUS" : "",
+	     !ret && (m.have & (1u << IAKERB_T_SERVER_BLOB)) ?
+	     " SERVER_BLOB" : "");
 	/* it holds the exchange secret */
 	iakerb_wipe(data, (size_t)n);
 	free(data);
@@ -89,6 +95,18 @@ int fkey_answer(struct fkey *k, const struct iakerb_payload *p)
 	     ret ? strerror(-ret) : "instantiated");
 	iakerb_wipe(buf, IAKERB_PAYLOAD_MAX);
 	free(buf);
+	return ret;
+}
+
+/* Instantiate with bytes the codec would refuse to build */
+int fkey_answer_raw(struct fkey *k, const void *buf, size_t len)
+{
+	int ret = 0;
+
+	if (keyctl_instantiate(k->key, buf, len, 0) < 0)
+		ret = -errno;
+	flog("leg %u: raw payload of %zu bytes: %s", k->d.leg, len,
+	     ret ? strerror(-ret) : "instantiated");
 	return ret;
 }
 
