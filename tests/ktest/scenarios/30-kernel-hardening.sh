@@ -513,7 +513,9 @@ candidates() {
 password_readable() {
 	local k
 	for k in $(candidates | sort -u); do
-		if keyctl pipe "$((16#$k))" 2>/dev/null | grep -aq alicepw; then
+		# reading a key under construction waits for it: not the leg's
+		if timeout 2 keyctl pipe "$((16#$k))" 2>/dev/null |
+				grep -aq alicepw; then
 			echo "key $k: $(grep "^$k " /proc/keys)"
 			return 0
 		fi
@@ -522,6 +524,8 @@ password_readable() {
 }
 expect_fail secret-key-not-readable-by-root password_readable
 for p in $stopped; do is_fake "$p" && kill -CONT "$p"; done
+info "secret-key: let $stopped go"
+
 wait "$mpid"
 info "secret-key: $(tr '\n' ' ' <"$KTEST_WORK/mount.out")"
 if mountpoint -q "$mnt"; then
