@@ -21,9 +21,11 @@ helper_args() {
 }
 
 # The helper, slow to exit after it said no, as on a loaded machine: the
-# kernel reads the rejected key again only once request-key has exited,
-# and takes a key that has expired by then for ENOKEY (PROTOCOL.md §3).
-# 1.2 s is past a 1 s reject timeout whatever the phase of the clock.
+# keys core's own actor reads the rejected key again only once
+# request-key has exited, and takes a key that has expired by then for
+# ENOKEY (PROTOCOL.md §3).  1.2 s is past a 1 s reject timeout whatever
+# the phase of the clock.  (Scenario 24's slow-exit-rejection: the same
+# with a handler that rejects for 1 s, for the kernel's actor alone.)
 slow_exit=$KTEST_WORK/helper-slow-exit.sh
 cat >"$slow_exit" <<EOF
 #!/bin/sh
