@@ -182,10 +182,11 @@ static int f_instantiate(struct upcall_io *io, const void *data, size_t len,
 	return put_result(fio(io), 'P', data, len);
 }
 
-static int f_reject(struct upcall_io *io, int err)
+static int f_reject(struct upcall_io *io, int err, unsigned int timeout)
 {
 	char num[16];
 
+	(void)timeout;
 	snprintf(num, sizeof(num), "%d", err);
 	return put_result(fio(io), 'R', num, strlen(num));
 }

@@ -85,9 +85,9 @@ static int k_instantiate(struct upcall_io *io, const void *data, size_t len,
 	return 0;
 }
 
-static int k_reject(struct upcall_io *io, int err)
+static int k_reject(struct upcall_io *io, int err, unsigned int timeout)
 {
-	if (keyctl_reject(io_key(io), IAKERB_REJECT_TIMEOUT_SEC, err, 0) < 0)
+	if (keyctl_reject(io_key(io), timeout, err, 0) < 0)
 		return -errno;
 	return 0;
 }

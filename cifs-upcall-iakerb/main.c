@@ -26,13 +26,14 @@
 #include "upcall.h"
 
 static struct upcall_io *alarm_io;
+static unsigned int alarm_reject_sec;
 
 /* The kernel stops waiting at tmo=: answer before it, even if only no */
 static void on_alarm(int sig)
 {
 	(void)sig;
 	if (alarm_io)
-		alarm_io->reject(alarm_io, ETIMEDOUT);
+		alarm_io->reject(alarm_io, ETIMEDOUT, alarm_reject_sec);
 	_exit(1);
 }
 
@@ -43,6 +44,7 @@ static void arm_deadline(struct upcall_io *io, const struct upcall_req *r)
 	if (!r->multileg)
 		return;
 	alarm_io = io;
+	alarm_reject_sec = reject_timeout(r);
 	sigaction(SIGALRM, &sa, NULL);
 	alarm(r->d.tmo - IAKERB_HELPER_MARGIN_SEC);
 }
@@ -195,7 +197,7 @@ int upcall_main(struct upcall_io *io, const struct upcall_opts *o)
 		 * agent failed, its own line says why: ours is a debug one) */
 		ulog(u.res.logged ? LOG_DEBUG : LOG_ERR, "%s (%s): %s",
 		     outcome_name(u.res.outcome), strerror(err), u.res.why);
-		io->reject(io, err);
+		io->reject(io, err, reject_timeout(&r));
 	}
 	alarm(0);
 	secret_wipe(r.callout, r.callout_len);	/* the exchange secret */

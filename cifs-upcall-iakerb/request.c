@@ -89,3 +89,24 @@ int request_read(struct upcall_io *io, TALLOC_CTX *mem,
 	return request_parse(r->desc, r->desc_len, r->callout, r->callout_len,
 			     o->legacy_uid, r, res);
 }
+
+/*
+ * The keys core's own actor (call_sbin_request_key, which runs us on a
+ * kernel without patch 5's actor) looks at the key once more after we and
+ * request-key have exited and, if it has expired by then, fails the
+ * request with ENOKEY instead of our errno.  The expiry counts whole
+ * seconds of the real-time clock, so with 1 s a reject made late in a
+ * second loses its errno whenever those exits take longer than the rest
+ * of the second: under TCG they took 5-190 ms, and one forced-dialect
+ * mount in 50 said "no Kerberos credentials" instead of EPROTO.
+ *
+ * A multi-leg description names its exchange and leg (xid=, leg=): no
+ * request will ever match it again, so its negative key may outlive the
+ * exits by far: the leg's own budget, tmo=.  A 7.2 description repeats
+ * (the same host, user and pid on a retry): 1 s, as cifs.upcall, so that
+ * a retry is not answered from the negative key.
+ */
+unsigned int reject_timeout(const struct upcall_req *r)
+{
+	return r->multileg ? r->d.tmo : IAKERB_REJECT_TIMEOUT_SEC;
+}

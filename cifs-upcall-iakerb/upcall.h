@@ -169,7 +169,8 @@ struct upcall_io {
 			 void *buf, size_t cap, struct iakerb_cred *c);
 	int (*instantiate)(struct upcall_io *io, const void *data, size_t len,
 			   unsigned int expire);
-	int (*reject)(struct upcall_io *io, int err);
+	/* the negative key lives @timeout seconds (reject_timeout()) */
+	int (*reject)(struct upcall_io *io, int err, unsigned int timeout);
 	void *priv;
 };
 
@@ -196,6 +197,8 @@ int request_parse(const char *desc, size_t desc_len, const uint8_t *callout,
 int request_read(struct upcall_io *io, TALLOC_CTX *mem,
 		 const struct upcall_opts *o, struct upcall_req *r,
 		 struct result *res);
+/* Seconds the key we reject stays negative (PROTOCOL.md §3) */
+unsigned int reject_timeout(const struct upcall_req *r);
 
 /* ---- privileges and namespaces (privs.c) ---------------------------- */
 

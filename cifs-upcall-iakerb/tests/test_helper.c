@@ -231,6 +231,33 @@ static void request_multileg(void **state)
 	assert_int_equal(payload_expect(&r), IAKERB_EXPECT_FINAL);
 }
 
+/*
+ * The kernel reads a rejected key again after the helper has exited and
+ * takes an expired one for ENOKEY (PROTOCOL.md §3): a multi-leg key stays
+ * negative for the leg's budget, a 7.2 one for 1 s, as with cifs.upcall.
+ */
+static void reject_timeouts(void **state)
+{
+	uint8_t buf[512];
+	struct upcall_req r;
+	struct result res;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(req(D72, (const uint8_t *)"", 0, false, &r, &res), 0);
+	assert_int_equal(reject_timeout(&r), IAKERB_REJECT_TIMEOUT_SEC);
+	n = callout(buf, sizeof(buf), 2, "\xa1\x00", 2,
+		    IAKERB_STATUS_MORE_PROCESSING, 0);
+	assert_int_equal(req(ML ";leg=2;agent=77", buf, n, false, &r, &res), 0);
+	assert_int_equal(reject_timeout(&r), 30);
+	assert_int_equal(req("ver=0x2;host=srv.test;ip4=10.0.0.1;sec=iakerb;"
+			     "uid=0x3e8;creduid=0x3e9;user=alice;pid=0x1234;"
+			     "upcall_target=mount;mechs=iakerb;"
+			     "xid=0123456789abcdef;tmo=5;leg=2;agent=77", buf,
+			     n, false, &r, &res), 0);
+	assert_int_equal(reject_timeout(&r), 5);
+}
+
 static void request_callout_mismatch(void **state)
 {
 	uint8_t buf[512];
@@ -1064,6 +1091,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(request_refused),
 	cmocka_unit_test(request_multileg),
 	cmocka_unit_test(request_callout_mismatch),
+	cmocka_unit_test(reject_timeouts),
 	cmocka_unit_test(payloads),
 	cmocka_unit_test(agent_identity),
 	cmocka_unit_test(outcomes),

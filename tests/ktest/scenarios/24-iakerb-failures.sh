@@ -101,6 +101,21 @@ must_fail fault-bad-mic 74 "$MUTUAL_AUTH" "$pw"
 iakerb_restart --fault close=3
 must_fail fault-close 11 'failed to create a new SMB session with IAKerb: -11' "$pw"
 
+# A rejection outlives its handler: one that rejects leg 1 with EPROTO
+# for 1 s and then takes 1.2 s to exit, as on a loaded machine.  The keys
+# core's own actor reads the key again once the handler has exited and
+# takes the expired rejection for ENOKEY, "no Kerberos credentials"
+# (PROTOCOL.md §3); the cifs.spnego actor returns the handler's EPROTO.
+# (Our helper rejects for tmo= anyway: unit test reject_timeouts.)
+slow_reject=$KTEST_WORK/slow-reject-handler.sh
+printf '#!/bin/sh\nkeyctl reject "$1" 1 71 "$2" >/dev/null || exit 2\nsleep 1.2\nexit 1\n' \
+	>"$slow_reject"
+chmod +x "$slow_reject"
+echo "create cifs.spnego * * $slow_reject %k %S" \
+	>/etc/request-key.d/cifs.spnego.conf
+must_fail slow-exit-rejection 71 "$PROTOCOL" "$pw"
+ktest_use_upcall "$helper"
+
 # the server's KDC is gone
 iakerb_restart
 "$topo/srvexec.sh" "$w" sh -c "kill \$(cat $SRV_DIR/kdc.pid)"
