@@ -7,7 +7,8 @@
 # (tests/ktest/fakehelper) answers LEGACY to sec=iakerb, names an agent
 # that is not its child or another agent on leg 2, stops, exits or
 # crashes on leg 2; smbsrv pads the KDC replies it proxies (kdc-pad),
-# spoils the final signature (bad-final-sig) or speaks SMB 3.0 only; and
+# spoils the final signature (bad-final-sig), answers a reconnect's
+# NEGOTIATE without a security buffer or speaks SMB 3.0 only; and
 # the stock cifs.upcall reconnects a sec=krb5 mount with
 # upcall_target=app.  Each failing case pins the mount's errno and the
 # kernel's line, and checks that nothing is left behind: no key, no
@@ -594,6 +595,46 @@ expect_dmesg smb1-short "$m" "cifs.upcall answer shorter than its lengths say"
 check smb1-samba-back ktest_ensure_samba "$realm"
 cp "$CLI_KRB5_CONFIG_NOREALM" /etc/krb5.conf
 check smb1-nothing-left nothing_left
+
+# --- 13. a NEGOTIATE without a security buffer drops the kept one ------------
+# The kernel keeps the server's NEGOTIATE security buffer for the helper
+# (NEG_BLOB, leg 1).  When the server that answers a reconnect's
+# NEGOTIATE sends none (it may), the reconnect's leg 1 must not carry the
+# old server's list.
+# leg1_records MARK: the records of the first leg 1 callout since MARK
+leg1_records() {
+	flog_since "$1" | grep -o 'leg 1: callout of .*' | head -n 1
+}
+iakerb_restart
+fake_line log -- "$helper" -d
+settle negblob-mount
+fm=$(flog_mark)
+check negblob-mount timeout -k 5 90 mount -t cifs "//$SRV_NAME/share" \
+	"$mnt" -o "$pw,cache=none,$opts"
+if mountpoint -q "$mnt"; then
+	info "negblob: first mount: $(leg1_records "$fm")"
+	check negblob-first-leg1-has-it sh -c "tail -n +$((fm + 1)) '$flog' |
+		grep 'leg 1: callout of' | head -n 1 | grep -q NEG_BLOB"
+	src=$KTEST_WORK/negblob.src
+	ktest_random_file "$src" 65536
+	fm=$(flog_mark)
+	iakerb_restart --fault no-neg-blob
+	for _ in $(seq 30); do
+		timeout -k 5 60 cp "$src" "$mnt/negblob.bin" 2>/dev/null &&
+			break
+		sleep 1
+	done
+	check negblob-reconnected timeout -k 5 60 cmp "$src" "$mnt/negblob.bin"
+	info "negblob: reconnect: $(leg1_records "$fm")"
+	check negblob-reconnect-upcalled sh -c "tail -n +$((fm + 1)) '$flog' |
+		grep -q 'leg 1: callout of .* ok'"
+	expect_fail negblob-reconnect-leg1-without-it sh -c "tail -n +$((fm + 1)) '$flog' |
+		grep 'leg 1: callout of' | head -n 1 | grep -q NEG_BLOB"
+	check negblob-umount umount "$mnt"
+fi
+iakerb_restart
+rm -f /tmp/krb5cc_0
+check negblob-nothing-left nothing_left
 
 real_line
 cp "$flog" "$KTEST_OUT/$KTEST_NAME.fakehelper.log" 2>/dev/null

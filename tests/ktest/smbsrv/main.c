@@ -57,7 +57,7 @@ static void usage(FILE *f)
 "  --fault KNOB[=VALUE]   garble=LEG truncate=LEG oversize=LEG[:LEN]\n"
 "                         endless bad-mic bad-aprep close=LEG kdc-delay=MS\n"
 "                         krb-error=CODE[@LEG] expire-after=N\n"
-"                         kdc-pad=BYTES bad-final-sig[=N]\n"
+"                         kdc-pad=BYTES bad-final-sig[=N] no-neg-blob\n"
 "  --config FILE          read options from FILE, one per line, without --\n"
 "signals: SIGUSR1 expires every session (STATUS_NETWORK_SESSION_EXPIRED\n"
 "         until it re-authenticates); SIGTERM/SIGINT stop the server.\n");
@@ -110,7 +110,8 @@ static int parse_fault(struct faults *f, const char *s)
 		f->bad_final_sig = v ? val : -1;
 		if (v && val <= 0)
 			return -1;
-	}
+	} else if (IS("no-neg-blob"))
+		f->no_neg_blob = true;
 	else
 		return -1;
 #undef IS

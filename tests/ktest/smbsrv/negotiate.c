@@ -43,7 +43,7 @@ void smb2_negotiate(struct smb2_ctx *x)
 	bool preauth_ok = false, signing_ctx = false, cmac_ok = true;
 	uint16_t dialect, secmode;
 	uint8_t *body;
-	size_t ctx_off_pos;
+	size_t ctx_off_pos, hints_len;
 	int nctx = 0;
 
 	if (c->negotiated) {
@@ -94,10 +94,13 @@ void smb2_negotiate(struct smb2_ctx *x)
 	put32(body + 34, SMB2_MAX_IO);
 	put64(body + 38, now_filetime());
 	put64(body + 46, 0);
-	put16(body + 54, SMB2_HDR_LEN + 64);
-	put16(body + 56, (uint16_t)srv->neg_hints_len);
+	/* a server may send no security buffer (MS-SMB2 2.2.4): the
+	 * client then picks a mechanism itself (fault no-neg-blob) */
+	hints_len = srv->cfg->faults.no_neg_blob ? 0 : srv->neg_hints_len;
+	put16(body + 54, hints_len ? SMB2_HDR_LEN + 64 : 0);
+	put16(body + 56, (uint16_t)hints_len);
 	ctx_off_pos = SMB2_HDR_LEN + 60;
-	buf_append(x->rsp, srv->neg_hints, srv->neg_hints_len);
+	buf_append(x->rsp, srv->neg_hints, hints_len);
 
 	if (dialect == SMB2_DIALECT_311) {
 		uint8_t pa[4 + 2 + 32];

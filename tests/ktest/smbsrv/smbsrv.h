@@ -93,6 +93,7 @@ struct faults {
 	int bad_final_sig;	/* flip a byte of the signature of this
 				 * many final SESSION_SETUP responses
 				 * (-1: every one; counts down) */
+	bool no_neg_blob;	/* NEGOTIATE without a security buffer */
 };
 
 struct srv_config {
