@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The two configuration files setup writes:
+ * The configuration files setup writes:
  *
  *  - kdc.conf (state_dir, read by krb5kdc and kadmin.local through
  *    KRB5_KDC_PROFILE): the KDC listens on the UNIX socket only, with no
  *    UDP or TCP port at all, and keeps its database in state_dir/db;
  *  - the krb5.conf.d snippet: the realm's KDC is the socket.  It names no
  *    default realm and changes nothing else of the host's configuration.
+ *
+ *  - kdc.env, the environment of localkdc.service (the realm for -r).
  *
  * The socket path is given to krb5kdc even when it is socket-activated:
  * it takes a passed socket only for an address it is configured with.
@@ -51,4 +53,14 @@ char *lkdc_snippet_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		"\t%s = {\n"
 		"\t\tkdc = %s\n"
 		"\t}\n", realm, p->sock);
+}
+
+char *lkdc_kdc_env_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
+			const char *realm)
+{
+	return talloc_asprintf(mem,
+		"# localkdc: environment of localkdc.service\n"
+		"LOCALKDC_REALM=%s\n"
+		"KRB5_KDC_PROFILE=%s\n"
+		"KRB5_CONFIG=%s\n", realm, p->kdc_conf, p->snippet);
 }

@@ -50,6 +50,7 @@ struct lkdc_paths {
 	char *trusts;		/* state_dir/trusts (item 4: one trust a line) */
 	char *kdc_conf;		/* state_dir/kdc.conf */
 	char *kdc_log;		/* state_dir/kdc.log */
+	char *kdc_env;		/* state_dir/kdc.env, for localkdc.service */
 	char *db_dir;		/* state_dir/db (0700) */
 	char *db_name;		/* db_dir/principal */
 	char *stash;
@@ -160,6 +161,8 @@ bool lkdc_kdb_exists(const struct lkdc_paths *p);
 
 char *lkdc_kdc_conf_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
 			 const char *realm);
+char *lkdc_kdc_env_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
+			const char *realm);
 char *lkdc_snippet_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
 			const char *realm);
 

@@ -68,6 +68,7 @@ int lkdc_paths_init(TALLOC_CTX *mem, const struct localkdc_where *w,
 	p->trusts = talloc_asprintf(mem, "%s/trusts", p->state_dir);
 	p->kdc_conf = talloc_asprintf(mem, "%s/kdc.conf", p->state_dir);
 	p->kdc_log = talloc_asprintf(mem, "%s/kdc.log", p->state_dir);
+	p->kdc_env = talloc_asprintf(mem, "%s/kdc.env", p->state_dir);
 	p->db_dir = talloc_asprintf(mem, "%s/db", p->state_dir);
 	p->db_name = talloc_asprintf(mem, "%s/db/principal", p->state_dir);
 	p->stash = talloc_asprintf(mem, "%s/db/stash", p->state_dir);
@@ -82,7 +83,7 @@ int lkdc_paths_init(TALLOC_CTX *mem, const struct localkdc_where *w,
 	p->kadmin_local = prog(mem, "LOCALKDC_KADMIN_LOCAL",
 			       "/usr/sbin/kadmin.local");
 	if (!p->state_file || !p->manifest || !p->trusts || !p->kdc_conf ||
-	    !p->kdc_log || !p->db_dir || !p->db_name || !p->stash || !p->acl ||
+	    !p->kdc_log || !p->kdc_env || !p->db_dir || !p->db_name || !p->stash || !p->acl ||
 	    !p->keytab_dir || !p->users_dir || !p->sock || !p->pid_file ||
 	    !p->snippet || !p->krb5kdc || !p->kdb5_util || !p->kadmin_local)
 		goto oom;

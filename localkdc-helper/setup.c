@@ -236,6 +236,10 @@ static int fresh_realm(struct setup *s)
 	if (!rc)
 		rc = lkdc_write_file(&s->m, p->kdc_log, 0600, "", s->e);
 	if (!rc)
+		rc = lkdc_write_file(&s->m, p->kdc_env, 0644,
+				     lkdc_kdc_env_text(s->mem, p, s->st.realm),
+				     s->e);
+	if (!rc)
 		rc = lkdc_manifest_add(&s->m, 'f', p->state_file, s->e);
 	if (!rc)
 		rc = lkdc_state_save(p, &s->st, s->e);
