@@ -273,6 +273,9 @@ static int tgt_as(struct ens *x, const struct passwd *pw)
 	if (pid == 0) {
 		close(fds[0]);
 		memset(&msg, 0, sizeof(msg));
+		/* the caller's cache is not the account's */
+		if (!x->a->ccache)
+			unsetenv("KRB5CCNAME");
 		if (setgroups(0, NULL) < 0 || setresgid(pw->pw_gid, pw->pw_gid,
 							pw->pw_gid) < 0 ||
 		    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0) {

@@ -300,6 +300,7 @@ static int spawn_activator(const struct lkdc_paths *p, const char *realm,
 int lkdc_kdc_start(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		   const char *realm, bool now, struct lkdc_err *e)
 {
+	struct lkdc_kdc_info k;
 	struct stat st;
 	int rc, i;
 
@@ -314,6 +315,10 @@ int lkdc_kdc_start(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		return lkdc_fail(e, LOCALKDC_NOKDC,
 				 "the local KDC does not answer on %s, and only "
 				 "uid %u may start it", p->sock, st.st_uid);
+	/* ours but deaf (its socket file was removed): replace it */
+	lkdc_kdc_probe(p, &k);
+	if (k.pid && lkdc_kdc_stop(p, e))
+		return e->rc;
 	if (mkdir(p->run_dir, 0755) < 0 && errno != EEXIST)
 		return lkdc_fail(e, LOCALKDC_ERR, "cannot create %s: %s",
 				 p->run_dir, strerror(errno));

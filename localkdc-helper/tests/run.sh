@@ -257,6 +257,27 @@ test_setup_foreign_db() {
 	[ "$before" = "$(tree "$r")" ] || { echo "refused setup changed files"; return 1; }
 }
 
+# Passwords typed at a terminal: asked twice, not echoed, must match
+test_setup_prompt() {
+	local r
+	r=$(newroot prompt)
+	{ sleep 0.5; echo "$PW1"; sleep 0.3; echo "$PW1"; } |
+		script -qec "$L --root $r setup --user $U1" /dev/null >"$WORK/out" 2>&1 ||
+		{ echo "setup on a terminal failed: $(tail -n 2 "$WORK/out")"; return 1; }
+	grep -q "Password for $U1@LOCALKDC" "$WORK/out" && grep -q "Again, password for $U1@" "$WORK/out" ||
+		{ echo "no prompts: $(head -c 200 "$WORK/out")"; return 1; }
+	grep -qF "$PW1" "$WORK/out" && { echo "the password was echoed"; return 1; }
+	echo "$PW1" | KRB5_CONFIG="$r/etc/krb5.conf.d/localkdc.conf" \
+		kinit -c "FILE:$WORK/cc-prompt" "$U1@$(realm_of "$r")" >/dev/null ||
+		{ echo "kinit with the typed password failed"; return 1; }
+	"$L" --root "$r" teardown >/dev/null || return 1
+	{ sleep 0.5; echo "$PW1"; sleep 0.3; echo "$PW2"; } |
+		script -qec "$L --root $r setup --user $U1" /dev/null >"$WORK/out" 2>&1
+	[ $? = 2 ] || { echo "different passwords not refused with 2"; return 1; }
+	grep -q "differ" "$WORK/out" || { echo "unclear: $(tail -n 1 "$WORK/out")"; return 1; }
+	[ -z "$(ls -A "$r")" ] || { echo "left: $(cd "$r" && find . | head -3)"; return 1; }
+}
+
 # Teardown removes what setup made and only that; twice is fine
 test_teardown_exact() {
 	local r before
@@ -455,6 +476,7 @@ t setup-exists-no-force test_setup_exists_no_force
 t setup-force test_setup_force
 t setup-foreign-db test_setup_foreign_db
 t setup-bad-input test_setup_bad_input
+t setup-prompt test_setup_prompt
 t teardown-exact test_teardown_exact
 t no-secret-stored test_no_secret_stored
 t ensure-obtain test_ensure_obtain
