@@ -54,7 +54,6 @@ struct lkdc_paths {
 	char *db_dir;		/* state_dir/db (0700) */
 	char *db_name;		/* db_dir/principal */
 	char *stash;
-	char *acl;
 	char *keytab_dir;	/* state_dir/keytabs: cifs.keytab, host.keytab */
 	char *users_dir;	/* state_dir/users: <account>.keytab */
 	char *run_dir;

@@ -7,6 +7,7 @@
  * The MIT programs can be replaced (LOCALKDC_KRB5KDC, ..._KDB5_UTIL,
  * ..._KADMIN_LOCAL), for tests.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,18 +31,38 @@ static char *dir_of(TALLOC_CTX *mem, const char *given, const char *env,
 	return v ? talloc_strdup(mem, v) : talloc_asprintf(mem, "%s%s", root, std);
 }
 
-static char *prog(TALLOC_CTX *mem, const char *env, const char *std)
-{
-	const char *v = pick(NULL, env);
+#define AT(member)	offsetof(struct lkdc_paths, member)
 
-	return talloc_strdup(mem, v ? v : std);
-}
+/* Each file: the member it goes to, the directory member it is in */
+static const struct { size_t field, dir; const char *leaf; } files[] = {
+	{ AT(state_file),	AT(state_dir),	LKDC_STATE_FILE },
+	{ AT(manifest),		AT(state_dir),	"manifest" },
+	{ AT(trusts),		AT(state_dir),	"trusts" },
+	{ AT(kdc_conf),		AT(state_dir),	"kdc.conf" },
+	{ AT(kdc_log),		AT(state_dir),	"kdc.log" },
+	{ AT(kdc_env),		AT(state_dir),	"kdc.env" },
+	{ AT(db_dir),		AT(state_dir),	"db" },
+	{ AT(db_name),		AT(state_dir),	"db/principal" },
+	{ AT(stash),		AT(state_dir),	"db/stash" },
+	{ AT(keytab_dir),	AT(state_dir),	"keytabs" },
+	{ AT(users_dir),	AT(state_dir),	"users" },
+	{ AT(sock),		AT(run_dir),	"kdc.sock" },
+	{ AT(pid_file),		AT(run_dir),	"kdc.pid" },
+	{ AT(snippet),		AT(conf_dir),	LKDC_SNIPPET },
+};
+
+static const struct { size_t field; const char *env, *std; } progs[] = {
+	{ AT(krb5kdc),		"LOCALKDC_KRB5KDC",	"/usr/sbin/krb5kdc" },
+	{ AT(kdb5_util),	"LOCALKDC_KDB5_UTIL",	"/usr/sbin/kdb5_util" },
+	{ AT(kadmin_local),	"LOCALKDC_KADMIN_LOCAL", "/usr/sbin/kadmin.local" },
+};
 
 int lkdc_paths_init(TALLOC_CTX *mem, const struct localkdc_where *w,
 		    struct lkdc_paths *p, struct lkdc_err *e)
 {
 	const char *root = pick(w ? w->root : NULL, "LOCALKDC_ROOT");
-	char *s;
+	char *s, *dir, *f;
+	size_t i;
 
 	memset(p, 0, sizeof(*p));
 	p->root = talloc_strdup(mem, root ? root : "");
@@ -63,30 +84,20 @@ int lkdc_paths_init(TALLOC_CTX *mem, const struct localkdc_where *w,
 	if (!p->state_dir || !p->run_dir || !p->conf_dir)
 		goto oom;
 
-	p->state_file = talloc_asprintf(mem, "%s/" LKDC_STATE_FILE, p->state_dir);
-	p->manifest = talloc_asprintf(mem, "%s/manifest", p->state_dir);
-	p->trusts = talloc_asprintf(mem, "%s/trusts", p->state_dir);
-	p->kdc_conf = talloc_asprintf(mem, "%s/kdc.conf", p->state_dir);
-	p->kdc_log = talloc_asprintf(mem, "%s/kdc.log", p->state_dir);
-	p->kdc_env = talloc_asprintf(mem, "%s/kdc.env", p->state_dir);
-	p->db_dir = talloc_asprintf(mem, "%s/db", p->state_dir);
-	p->db_name = talloc_asprintf(mem, "%s/db/principal", p->state_dir);
-	p->stash = talloc_asprintf(mem, "%s/db/stash", p->state_dir);
-	p->acl = talloc_asprintf(mem, "%s/db/kadm5.acl", p->state_dir);
-	p->keytab_dir = talloc_asprintf(mem, "%s/keytabs", p->state_dir);
-	p->users_dir = talloc_asprintf(mem, "%s/users", p->state_dir);
-	p->sock = talloc_asprintf(mem, "%s/kdc.sock", p->run_dir);
-	p->pid_file = talloc_asprintf(mem, "%s/kdc.pid", p->run_dir);
-	p->snippet = talloc_asprintf(mem, "%s/" LKDC_SNIPPET, p->conf_dir);
-	p->krb5kdc = prog(mem, "LOCALKDC_KRB5KDC", "/usr/sbin/krb5kdc");
-	p->kdb5_util = prog(mem, "LOCALKDC_KDB5_UTIL", "/usr/sbin/kdb5_util");
-	p->kadmin_local = prog(mem, "LOCALKDC_KADMIN_LOCAL",
-			       "/usr/sbin/kadmin.local");
-	if (!p->state_file || !p->manifest || !p->trusts || !p->kdc_conf ||
-	    !p->kdc_log || !p->kdc_env || !p->db_dir || !p->db_name || !p->stash || !p->acl ||
-	    !p->keytab_dir || !p->users_dir || !p->sock || !p->pid_file ||
-	    !p->snippet || !p->krb5kdc || !p->kdb5_util || !p->kadmin_local)
-		goto oom;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		dir = *(char **)((char *)p + files[i].dir);
+		f = talloc_asprintf(mem, "%s/%s", dir, files[i].leaf);
+		if (!f)
+			goto oom;
+		*(char **)((char *)p + files[i].field) = f;
+	}
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		f = talloc_strdup(mem, pick(NULL, progs[i].env) ?
+				  pick(NULL, progs[i].env) : progs[i].std);
+		if (!f)
+			goto oom;
+		*(char **)((char *)p + progs[i].field) = f;
+	}
 	return LOCALKDC_OK;
 oom:
 	return lkdc_fail(e, LOCALKDC_ERR, "out of memory");

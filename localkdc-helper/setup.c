@@ -107,6 +107,24 @@ static char *princ(struct setup *s, const char *fmt, const char *name)
 	return n ? talloc_asprintf_append(n, "@%s", s->st.realm) : NULL;
 }
 
+/* A principal (random keys if no password), recorded for a rollback */
+static int new_principal(struct setup *s, const char *pn, const char *password)
+{
+	int rc = lkdc_kdb_addprinc(s->mem, s->p, s->st.realm, pn, password, s->e);
+
+	return rc ? rc : lkdc_manifest_add(&s->m, 'p', pn, s->e);
+}
+
+/* Its keys into a new keytab file (recorded before it exists) */
+static int export_keytab(struct setup *s, const char *kt, const char *pn,
+			 bool keep_keys)
+{
+	int rc = lkdc_manifest_add(&s->m, 'f', kt, s->e);
+
+	return rc ? rc : lkdc_kdb_ktadd(s->mem, s->p, s->st.realm, kt, pn,
+					keep_keys, s->e);
+}
+
 static int service_keytab(struct setup *s, const char *svc, const char *owner)
 {
 	char *kt = talloc_asprintf(s->mem, "%s/%s.keytab", s->p->keytab_dir, svc);
@@ -126,15 +144,10 @@ static int service_keytab(struct setup *s, const char *svc, const char *owner)
 	rc = lkdc_kdb_list(s->mem, s->p, s->st.realm, &list, s->e);
 	for (i = 0; !rc && list[i]; i++)
 		have |= strcmp(list[i], pn) == 0;
-	if (!rc && !have) {
-		rc = lkdc_kdb_addprinc(s->mem, s->p, s->st.realm, pn, NULL, s->e);
-		if (!rc)
-			rc = lkdc_manifest_add(&s->m, 'p', pn, s->e);
-	}
+	if (!rc && !have)
+		rc = new_principal(s, pn, NULL);
 	if (!rc)
-		rc = lkdc_manifest_add(&s->m, 'f', kt, s->e);
-	if (!rc)
-		rc = lkdc_kdb_ktadd(s->mem, s->p, s->st.realm, kt, pn, false, s->e);
+		rc = export_keytab(s, kt, pn, false);
 	if (rc)
 		return rc;
 	pw = owner ? getpwnam(owner) : NULL;
@@ -161,13 +174,9 @@ static int add_user(struct setup *s, const char *user, const char *password)
 	if (!pw)
 		return lkdc_fail(s->e, LOCALKDC_USAGE, "no local account \"%s\"",
 				 user);
-	rc = lkdc_kdb_addprinc(s->mem, s->p, s->st.realm, pn, password, s->e);
+	rc = new_principal(s, pn, password);
 	if (!rc)
-		rc = lkdc_manifest_add(&s->m, 'p', pn, s->e);
-	if (!rc)
-		rc = lkdc_manifest_add(&s->m, 'f', kt, s->e);
-	if (!rc)
-		rc = lkdc_kdb_ktadd(s->mem, s->p, s->st.realm, kt, pn, true, s->e);
+		rc = export_keytab(s, kt, pn, true);
 	if (rc)
 		return rc;
 	if (chown(kt, pw->pw_uid, pw->pw_gid) < 0 || chmod(kt, 0600) < 0)
