@@ -339,7 +339,7 @@ static int ensure(struct ens *x)
 		if (a->flags & LOCALKDC_NO_START)
 			return lkdc_fail(&x->e, LOCALKDC_NOKDC, "the local KDC "
 					 "does not answer on %s", x->p.sock);
-		rc = lkdc_kdc_start(x->mem, &x->p, x->st.realm, false, &x->e);
+		rc = lkdc_kdc_start(x->mem, &x->p, &x->st, false, &x->e);
 		if (rc)
 			return rc;
 		x->res->kdc_started = true;

@@ -10,7 +10,8 @@
  *   spawn.c     run kdb5_util/kadmin.local, secrets on stdin only
  *   kdb.c       the KDC database and its principals and keytabs
  *   conf.c      kdc.conf and the krb5.conf.d snippet
- *   kdc.c       the socket: probe, ownership check, start (activator), stop
+ *   kdc.c       the socket: probe, ownership check, start, stop
+ *   activator.c holds the socket and runs krb5kdc on demand (no systemd)
  *   ensure.c    localkdc_ensure(): the KDC answering, the user's TGT
  *   password.c  reading a password from the terminal or stdin
  *   setup.c, teardown.c, status.c, json.c, main.c: the tool's commands
@@ -58,7 +59,8 @@ struct lkdc_paths {
 	char *users_dir;	/* state_dir/users: <account>.keytab */
 	char *run_dir;
 	char *sock;		/* run_dir/kdc.sock */
-	char *pid_file;		/* run_dir/kdc.pid: activator, then krb5kdc */
+	char *pid_file;		/* run_dir/kdc.pid: krb5kdc */
+	char *act_pid_file;	/* run_dir/activator.pid */
 	char *conf_dir;		/* krb5.conf.d */
 	char *snippet;		/* conf_dir/localkdc.conf */
 	/* the MIT programs (LOCALKDC_KRB5KDC, ..._KDB5_UTIL, ..._KADMIN_LOCAL) */
@@ -79,6 +81,7 @@ char *lkdc_user_keytab(TALLOC_CTX *mem, const struct lkdc_paths *p,
 struct lkdc_state {
 	char *realm;
 	char *host;		/* host name of cifs/ and host/ */
+	unsigned int idle_exit;	/* seconds; 0: the KDC runs until stopped */
 	long long created;
 	unsigned int n_users;
 	char *users[LKDC_MAX_USERS];
@@ -174,20 +177,29 @@ enum lkdc_kdc_state {
 };
 
 struct lkdc_kdc_info {
-	bool listening;		/* connect() on the socket succeeds */
+	bool listening;		/* a listener on the socket (not connected to) */
 	enum lkdc_kdc_state state;
-	pid_t pid;
+	pid_t pid;		/* krb5kdc's, else the activator's, else 0 */
+	pid_t act_pid;
+	pid_t kdc_pid;
 };
+
+#define LKDC_ACT_COMM	"localkdc-act"
 
 /* LOCALKDC_UNSAFE if the run dir or socket belongs to someone else */
 int lkdc_kdc_check_owner(const struct lkdc_paths *p, struct lkdc_err *e);
 void lkdc_kdc_probe(const struct lkdc_paths *p, struct lkdc_kdc_info *k);
-/* Hold the socket and start krb5kdc on the first request */
+/* Hold the socket and start krb5kdc on the first request (or @now) */
 int lkdc_kdc_start(TALLOC_CTX *mem, const struct lkdc_paths *p,
-		   const char *realm, bool now, struct lkdc_err *e);
+		   const struct lkdc_state *rs, bool now, struct lkdc_err *e);
 int lkdc_kdc_stop(const struct lkdc_paths *p, struct lkdc_err *e);
 bool lkdc_sock_connects(const char *path);
 bool lkdc_sock_listening(const char *path);
+
+/* ---- activator.c ------------------------------------------------------ */
+
+int lkdc_activator_spawn(const struct lkdc_paths *p, const char *realm,
+			 bool now, unsigned int idle, struct lkdc_err *e);
 
 /* ---- password.c -------------------------------------------------------- */
 
@@ -207,6 +219,7 @@ struct lkdc_setup_opts {
 	const char *realm;		/* NULL: keep or make LOCALKDC.<UUID> */
 	const char *host;		/* NULL: gethostname() */
 	const char *cifs_owner;		/* account owning cifs.keytab, NULL root */
+	long idle_exit;			/* seconds, -1: keep (0 on a new realm) */
 	const char **users;
 	unsigned int n_users;
 	bool force;

@@ -27,6 +27,8 @@ static const char usage_text[] =
 "                                its password is read from the terminal, or one\n"
 "                                line per new account from stdin\n"
 "              --cifs-owner ACCOUNT  owner of cifs.keytab (default root)\n"
+"              --idle-exit S     stop the KDC after S idle seconds (0: never);\n"
+"                                where systemd is not PID 1\n"
 "              --force           replace an existing realm\n"
 "  teardown  stop the KDC and remove exactly what setup made\n"
 "  status    realm, socket, KDC, principals, trusts   [--json]\n"
@@ -50,7 +52,7 @@ static const char usage_text[] =
 "had, 7 unsafe ownership of the socket or run directory.\n";
 
 enum { O_ROOT = 256, O_STATE, O_RUN, O_CONF, O_REALM, O_HOST, O_USER,
-       O_CIFS_OWNER, O_FORCE, O_JSON, O_NOW, O_CCACHE, O_MIN, O_NO_START };
+       O_CIFS_OWNER, O_IDLE, O_FORCE, O_JSON, O_NOW, O_CCACHE, O_MIN, O_NO_START };
 
 static const struct option longopts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
@@ -63,6 +65,7 @@ static const struct option longopts[] = {
 	{ "host",		required_argument,	NULL, O_HOST },
 	{ "user",		required_argument,	NULL, O_USER },
 	{ "cifs-owner",		required_argument,	NULL, O_CIFS_OWNER },
+	{ "idle-exit",		required_argument,	NULL, O_IDLE },
 	{ "force",		no_argument,		NULL, O_FORCE },
 	{ "json",		no_argument,		NULL, O_JSON },
 	{ "now",		no_argument,		NULL, O_NOW },
@@ -86,7 +89,7 @@ struct cli {
 #define BIT(o)		(1u << ((o) - O_REALM))
 static const struct { const char *name; unsigned int opts; } commands[] = {
 	{ "setup",	BIT(O_REALM) | BIT(O_HOST) | BIT(O_USER) |
-			BIT(O_CIFS_OWNER) | BIT(O_FORCE) },
+			BIT(O_CIFS_OWNER) | BIT(O_IDLE) | BIT(O_FORCE) },
 	{ "teardown",	0 },
 	{ "status",	BIT(O_JSON) },
 	{ "start",	BIT(O_NOW) },
@@ -135,6 +138,12 @@ static int parse(int argc, char **argv, struct cli *c)
 			if (c->setup.n_users == LKDC_MAX_USERS)
 				return usage_error("too many --user%s", "");
 			c->users[c->setup.n_users++] = optarg;
+			break;
+		case O_IDLE:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 0 || v > 7 * 24 * 3600)
+				return usage_error("bad --idle-exit %s", optarg);
+			c->setup.idle_exit = v;
 			break;
 		case O_MIN:
 			v = strtol(optarg, &end, 10);
@@ -202,7 +211,7 @@ static int run(TALLOC_CTX *mem, const char *cmd, const struct cli *c)
 	} else if (strcmp(cmd, "start") == 0 || strcmp(cmd, "stop") == 0) {
 		rc = lkdc_state_load(mem, &p, &st, &e);
 		if (!rc && cmd[2] == 'a')
-			rc = lkdc_kdc_start(mem, &p, st.realm, c->now, &e);
+			rc = lkdc_kdc_start(mem, &p, &st, c->now, &e);
 		else if (!rc)
 			rc = lkdc_kdc_stop(&p, &e);
 	}
@@ -217,7 +226,7 @@ fail:
 
 int main(int argc, char **argv)
 {
-	struct cli c = { 0 };
+	struct cli c = { .setup.idle_exit = -1 };
 	TALLOC_CTX *mem;
 	const char *cmd;
 	unsigned int i;

@@ -48,6 +48,7 @@ static const struct { size_t field, dir; const char *leaf; } files[] = {
 	{ AT(users_dir),	AT(state_dir),	"users" },
 	{ AT(sock),		AT(run_dir),	"kdc.sock" },
 	{ AT(pid_file),		AT(run_dir),	"kdc.pid" },
+	{ AT(act_pid_file),	AT(run_dir),	"activator.pid" },
 	{ AT(snippet),		AT(conf_dir),	LKDC_SNIPPET },
 };
 

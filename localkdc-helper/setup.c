@@ -8,7 +8,8 @@
  * (0600, cifs.keytab owned by --cifs-owner), and a principal plus a
  * keytab of its password's keys (0600, owned by the account, for
  * "localkdc ensure") for each --user.  Then the socket is armed: the KDC
- * starts on the first request.
+ * starts on the first request (and with --idle-exit stops after that
+ * many seconds without a request).
  *
  * With a realm already there: the same command only adds what is
  * missing (new users, a removed snippet or keytab); asking for another
@@ -212,9 +213,8 @@ static int fresh_realm(struct setup *s)
 	const struct lkdc_paths *p = s->p;
 	int rc;
 
-	s->st.realm = s->o->realm ? talloc_strdup(s->mem, s->o->realm) :
-		lkdc_new_realm(s->mem);
 	s->st.created = (long long)time(NULL);
+	s->st.idle_exit = s->o->idle_exit > 0 ? (unsigned int)s->o->idle_exit : 0;
 	if (!s->st.realm)
 		return lkdc_fail(s->e, LOCALKDC_ERR, "cannot make a realm name");
 	rc = lkdc_mkdirs(&s->m, p->state_dir, 0755, s->e);
@@ -283,6 +283,12 @@ static int complete_realm(struct setup *s)
 				     s->e);
 	if (!rc)
 		say(s, "realm %s (already set up)\n", s->st.realm);
+	if (!rc && s->o->idle_exit >= 0 &&
+	    (unsigned int)s->o->idle_exit != s->st.idle_exit) {
+		s->st.idle_exit = (unsigned int)s->o->idle_exit;
+		rc = lkdc_state_save(p, &s->st, s->e);
+		say(s, "idle exit changed: %s\n", "from the next start on");
+	}
 	return rc;
 }
 
@@ -362,11 +368,7 @@ int lkdc_setup(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		goto out;
 	from = s.m.n;
 	if (fresh) {
-		const char *realm = s.st.realm;
-
-		s.o = &(struct lkdc_setup_opts){ .realm = realm };
 		rc = fresh_realm(&s);
-		s.o = o;
 	} else {
 		rc = complete_realm(&s);
 	}
@@ -380,7 +382,7 @@ int lkdc_setup(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		else
 			say(&s, "user %s (already there)\n", o->users[i]);
 	if (!rc)
-		rc = lkdc_kdc_start(mem, p, s.st.realm, false, e);
+		rc = lkdc_kdc_start(mem, p, &s.st, false, e);
 	if (rc && fresh)
 		lkdc_kdc_stop(p, NULL);
 	if (rc)

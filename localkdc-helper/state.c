@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The realm's state file, state_dir/localkdc.state: what setup made, in
- * "key value" lines (realm, host, created, one "user" line per account).
+ * "key value" lines (realm, host, created, idle_exit, one "user" line per
+ * account).
  * Trusts (issue 12 item 4) get their own file beside it.
  */
 #include <errno.h>
@@ -79,6 +80,8 @@ static int parse_line(TALLOC_CTX *mem, struct lkdc_state *st, char *line)
 		st->realm = talloc_strdup(mem, val);
 	else if (strcmp(line, "host") == 0 && lkdc_name_ok(val))
 		st->host = talloc_strdup(mem, val);
+	else if (strcmp(line, "idle_exit") == 0)
+		st->idle_exit = (unsigned int)strtoul(val, NULL, 10);
 	else if (strcmp(line, "created") == 0)
 		st->created = strtoll(val, NULL, 10);
 	else if (strcmp(line, "user") == 0 && lkdc_name_ok(val) &&
@@ -135,8 +138,9 @@ int lkdc_state_save(const struct lkdc_paths *p, const struct lkdc_state *st,
 	size_t len;
 
 	text = talloc_asprintf(tmp, "# written by localkdc setup; "
-			       "do not edit\nrealm %s\nhost %s\ncreated %lld\n",
-			       st->realm, st->host, st->created);
+			       "do not edit\nrealm %s\nhost %s\ncreated %lld\n"
+			       "idle_exit %u\n", st->realm, st->host,
+			       st->created, st->idle_exit);
 	for (i = 0; text && i < st->n_users; i++)
 		text = talloc_asprintf_append(text, "user %s\n", st->users[i]);
 	tmpname = talloc_asprintf(tmp, "%s.new", p->state_file);

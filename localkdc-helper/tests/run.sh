@@ -126,17 +126,43 @@ test_setup() {
 # The first request starts the KDC: setup armed the socket only
 test_socket_activation() {
 	export_main
-	local pid before after
+	local act kdc
 	[ "$("$L" status --json | json 'd["kdc"]')" = waiting ] ||
 		{ echo "kdc is $("$L" status --json | json 'd["kdc"]') before any request"; return 1; }
-	pid=$(cat "$R1/run/localkdc/kdc.pid")
-	before=$(cat "/proc/$pid/comm")
+	[ -e "$R1/run/localkdc/kdc.pid" ] && { echo "a KDC pid file before any request"; return 1; }
+	act=$(cat "$R1/run/localkdc/activator.pid")
+	[ "$(cat "/proc/$act/comm")" = localkdc-act ] || { echo "no activator"; return 1; }
 	echo "$PW1" | kinit -c "FILE:$WORK/cc-act" "$U1@$(realm_of "$R1")" >/dev/null ||
 		{ echo "kinit failed"; return 1; }
-	after=$(cat "/proc/$pid/comm")
-	[ "$before/$after" = "localkdc-act/krb5kdc" ] ||
-		{ echo "pid $pid was $before, then $after"; return 1; }
+	kdc=$(cat "$R1/run/localkdc/kdc.pid")
+	[ "$(cat "/proc/$kdc/comm")" = krb5kdc ] || { echo "no krb5kdc after the request"; return 1; }
+	[ "$(awk '{print $4}' "/proc/$kdc/stat")" = "$act" ] ||
+		{ echo "krb5kdc is not the activator's child"; return 1; }
 	[ "$("$L" status --json | json 'd["kdc"]')" = running ] || { echo "status does not say running"; return 1; }
+}
+
+# With --idle-exit the KDC stops when unused and comes back on demand
+test_idle_exit() {
+	local r realm kdc1 kdc2 i state
+	r=$(newroot idle)
+	echo "$PW1" | "$L" --root "$r" setup --user $U1 --idle-exit 2 >/dev/null 2>&1 || { echo "setup failed"; return 1; }
+	realm=$(realm_of "$r")
+	export KRB5_CONFIG=$r/etc/krb5.conf.d/localkdc.conf
+	echo "$PW1" | kinit -c "FILE:$WORK/cc-idle" "$U1@$realm" >/dev/null || { echo "first kinit failed"; return 1; }
+	kdc1=$(cat "$r/run/localkdc/kdc.pid")
+	for i in $(seq 40); do
+		state=$("$L" --root "$r" status --json | json 'd["kdc"]')
+		[ "$state" = waiting ] && break
+		sleep 0.25
+	done
+	[ "$state" = waiting ] || { echo "KDC still $state after 10 s idle"; return 1; }
+	[ -e "/proc/$kdc1" ] && [ "$(cat "/proc/$kdc1/comm" 2>/dev/null)" = krb5kdc ] &&
+		{ echo "krb5kdc $kdc1 still runs"; return 1; }
+	echo "$PW1" | kinit -c "FILE:$WORK/cc-idle" "$U1@$realm" >/dev/null || { echo "kinit after idle exit failed"; return 1; }
+	kdc2=$(cat "$r/run/localkdc/kdc.pid")
+	[ "$kdc2" != "$kdc1" ] && [ "$(cat "/proc/$kdc2/comm")" = krb5kdc ] ||
+		{ echo "no new KDC after the idle exit"; return 1; }
+	"$L" --root "$r" teardown >/dev/null || { echo "teardown failed"; return 1; }
 }
 
 test_kinit_socket() {
@@ -467,6 +493,7 @@ test_teardown_main() {
 t help test_help
 t setup test_setup
 t socket-activation test_socket_activation
+t idle-exit test_idle_exit
 t kinit-socket test_kinit_socket
 t status-human test_status_human
 t status-json test_status_json
