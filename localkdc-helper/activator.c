@@ -12,10 +12,13 @@
  *     /proc/PID/io counters) for that long, and goes back to waiting:
  *     connections made meanwhile wait in the socket's backlog;
  *   - runs krb5kdc again on the next connection when it exits for any
- *     reason, backing off while it keeps failing at once.
+ *     reason; while it keeps failing at once (a broken kdc.conf, no
+ *     database), it closes the waiting connections, so that clients fail
+ *     at once instead of hanging, and backs off.
  *
  * run_dir/activator.pid names it (comm "localkdc-act"), run_dir/kdc.pid
- * the krb5kdc it runs.
+ * the krb5kdc it runs.  SIGTERM stops both: the activator ends its
+ * krb5kdc and waits for it before it exits.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +37,16 @@
 
 #include "lkdc.h"
 
-#define MAX_BACKOFF	30
+#define MAX_BACKOFF	5
+
+/* SIGTERM: stop krb5kdc, then exit (so it is never left orphaned) */
+static volatile sig_atomic_t stopping;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
 
 static int bind_socket(const char *path)
 {
@@ -134,6 +146,10 @@ static void supervise(const struct lkdc_paths *p, pid_t kdc, unsigned int idle)
 	for (;;) {
 		if (waitpid(kdc, NULL, WNOHANG) == kdc)
 			break;
+		if (stopping) {
+			stop_kdc(kdc);
+			break;
+		}
 		if (idle) {
 			now_io = io_count(kdc);
 			if (now_io != last) {
@@ -149,6 +165,18 @@ static void supervise(const struct lkdc_paths *p, pid_t kdc, unsigned int idle)
 	unlink(p->pid_file);
 }
 
+/* Close the connections waiting in the backlog: their clients fail now */
+static void refuse_waiting(void)
+{
+	int flags = fcntl(3, F_GETFL), c;
+
+	if (flags < 0 || fcntl(3, F_SETFL, flags | O_NONBLOCK) < 0)
+		return;
+	while ((c = accept4(3, NULL, NULL, SOCK_CLOEXEC)) >= 0)
+		close(c);
+	fcntl(3, F_SETFL, flags);
+}
+
 static void serve(const struct lkdc_paths *p, const char *realm, bool now,
 		  unsigned int idle)
 {
@@ -157,10 +185,9 @@ static void serve(const struct lkdc_paths *p, const char *realm, bool now,
 	time_t started;
 	pid_t kdc;
 
-	for (;;) {
-		if (!now)
-			while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
-				;
+	while (!stopping) {
+		if (!now && poll(&pfd, 1, -1) < 0)
+			continue;	/* EINTR: SIGTERM, or go on waiting */
 		now = false;
 		started = time(NULL);
 		kdc = run_kdc(p, realm);
@@ -170,6 +197,7 @@ static void serve(const struct lkdc_paths *p, const char *realm, bool now,
 		}
 		/* a KDC that dies at once must not spin on the waiting client */
 		if (kdc < 0 || time(NULL) - started < 2) {
+			refuse_waiting();
 			backoff = backoff ? backoff * 2 : 1;
 			if (backoff > MAX_BACKOFF)
 				backoff = MAX_BACKOFF;
@@ -178,15 +206,20 @@ static void serve(const struct lkdc_paths *p, const char *realm, bool now,
 			backoff = 0;
 		}
 	}
+	unlink(p->act_pid_file);
+	_exit(0);
 }
 
 /* In the detached grandchild: never returns */
 static void activator(const struct lkdc_paths *p, const char *realm,
 		      bool now, unsigned int idle, int sync)
 {
+	struct sigaction sa = { .sa_handler = on_term };	/* no SA_RESTART */
 	int fd, null;
 
 	prctl(PR_SET_NAME, LKDC_ACT_COMM, 0, 0, 0);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
 	fd = bind_socket(p->sock);
 	if (fd < 0 || write_pid(p->act_pid_file, getpid()) < 0)
 		goto fail;

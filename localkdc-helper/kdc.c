@@ -132,16 +132,17 @@ static pid_t read_pid(const char *file)
 	return v > 0 && v < (1L << 22) ? (pid_t)v : 0;
 }
 
-/* @pid if it runs the program called @comm, else 0 */
+/* @pid if it runs the program called @comm and is not a zombie, else 0
+ * (orphans may never be reaped where PID 1 does not wait for them) */
 static pid_t alive_as(pid_t pid, const char *comm)
 {
-	char path[64], buf[32] = "";
+	char path[64], buf[256] = "", *open_p, *close_p;
 	ssize_t n;
 	int fd;
 
 	if (pid <= 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
@@ -150,8 +151,14 @@ static pid_t alive_as(pid_t pid, const char *comm)
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return strcmp(buf, comm) == 0 ? pid : 0;
+	/* "PID (COMM) STATE ...": COMM may hold ')' itself */
+	open_p = strchr(buf, '(');
+	close_p = strrchr(buf, ')');
+	if (!open_p || !close_p || close_p < open_p || close_p[1] != ' ' ||
+	    close_p[2] == 'Z' || close_p[2] == 'X')
+		return 0;
+	*close_p = '\0';
+	return strcmp(open_p + 1, comm) == 0 ? pid : 0;
 }
 
 void lkdc_kdc_probe(const struct lkdc_paths *p, struct lkdc_kdc_info *k)

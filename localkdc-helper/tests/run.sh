@@ -79,6 +79,13 @@ expect_rc() {	# expect_rc WANT CMD...: run, check the exit code
 		return 1
 	fi
 }
+# running_as PID COMM: PID runs COMM and is not a zombie (PID 1 here may
+# never reap orphans)
+running_as() {
+	local st
+	st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	[[ $st == *"($2) "[^ZX]* ]]
+}
 as_user() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --clear-groups -- "$@"; }
 # endtime of the TGT in a cache, as klist prints it ("Expires" column)
 tgt_line() { klist -c "$1" 2>/dev/null | grep -m1 krbtgt/; }
@@ -156,12 +163,34 @@ test_idle_exit() {
 		sleep 0.25
 	done
 	[ "$state" = waiting ] || { echo "KDC still $state after 10 s idle"; return 1; }
-	[ -e "/proc/$kdc1" ] && [ "$(cat "/proc/$kdc1/comm" 2>/dev/null)" = krb5kdc ] &&
-		{ echo "krb5kdc $kdc1 still runs"; return 1; }
+	running_as "$kdc1" krb5kdc && { echo "krb5kdc $kdc1 still runs"; return 1; }
 	echo "$PW1" | kinit -c "FILE:$WORK/cc-idle" "$U1@$realm" >/dev/null || { echo "kinit after idle exit failed"; return 1; }
 	kdc2=$(cat "$r/run/localkdc/kdc.pid")
 	[ "$kdc2" != "$kdc1" ] && [ "$(cat "/proc/$kdc2/comm")" = krb5kdc ] ||
 		{ echo "no new KDC after the idle exit"; return 1; }
+	"$L" --root "$r" teardown >/dev/null || { echo "teardown failed"; return 1; }
+}
+
+# A KDC that cannot start (no database) must not leave clients hanging
+test_broken_kdc_no_hang() {
+	local r realm t0 rc
+	r=$(newroot broken)
+	echo "$PW1" | "$L" --root "$r" setup --user $U1 >/dev/null 2>&1 || { echo "setup failed"; return 1; }
+	realm=$(realm_of "$r")
+	mv "$r/var/lib/localkdc/db/principal" "$r/var/lib/localkdc/db/principal.away"
+	t0=$(date +%s)
+	echo "$PW1" | KRB5_CONFIG="$r/etc/krb5.conf.d/localkdc.conf" timeout 30 \
+		kinit -c "FILE:$WORK/cc-broken" "$U1@$realm" >/dev/null 2>&1
+	rc=$?
+	mv "$r/var/lib/localkdc/db/principal.away" "$r/var/lib/localkdc/db/principal"
+	[ $rc = 124 ] && { echo "kinit hung for 30 s"; return 1; }
+	[ $rc = 0 ] && { echo "kinit worked without a database"; return 1; }
+	[ $(($(date +%s) - t0)) -le 10 ] || { echo "kinit took $(($(date +%s) - t0)) s to fail"; return 1; }
+	# with the database back, the next request (after the back-off) is served
+	sleep 3
+	echo "$PW1" | KRB5_CONFIG="$r/etc/krb5.conf.d/localkdc.conf" timeout 30 \
+		kinit -c "FILE:$WORK/cc-broken" "$U1@$realm" >/dev/null 2>&1 ||
+		{ echo "kinit failed once the database was back"; return 1; }
 	"$L" --root "$r" teardown >/dev/null || { echo "teardown failed"; return 1; }
 }
 
@@ -319,7 +348,7 @@ test_teardown_exact() {
 	[ "$(cat "/proc/$pid/comm")" = krb5kdc ] || { echo "no KDC running"; return 1; }
 	"$L" --root "$r" teardown >/dev/null || { echo "teardown failed"; return 1; }
 	[ "$before" = "$(tree "$r")" ] || { echo "left: $(diff <(echo "$before") <(tree "$r") | grep '^>' | head -3)"; return 1; }
-	[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = krb5kdc ] && { echo "the KDC survived teardown"; return 1; }
+	running_as "$pid" krb5kdc && { echo "the KDC survived teardown"; return 1; }
 	expect_rc 0 "$L" --root "$r" teardown || return 1
 	grep -q "nothing to do" "$WORK/out" || { echo "second teardown did not say nothing to do"; return 1; }
 }
@@ -494,6 +523,7 @@ t help test_help
 t setup test_setup
 t socket-activation test_socket_activation
 t idle-exit test_idle_exit
+t broken-kdc-no-hang test_broken_kdc_no_hang
 t kinit-socket test_kinit_socket
 t status-human test_status_human
 t status-json test_status_json
