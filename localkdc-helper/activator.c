@@ -95,6 +95,9 @@ static pid_t run_kdc(const struct lkdc_paths *p, const char *realm)
 
 	if (kdc != 0)
 		return kdc;
+	/* nothing of whoever started the activator (KRB5_TRACE, ...) */
+	clearenv();
+	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	setenv("LISTEN_FDS", "1", 1);
 	setenv("LISTEN_PID", pid, 1);
@@ -215,11 +218,20 @@ static void activator(const struct lkdc_paths *p, const char *realm,
 		      bool now, unsigned int idle, int sync)
 {
 	struct sigaction sa = { .sa_handler = on_term };	/* no SA_RESTART */
+	sigset_t none;
 	int fd, null;
 
+	/* a clean process, whatever the caller (the upcall helper) had */
 	prctl(PR_SET_NAME, LKDC_ACT_COMM, 0, 0, 0);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	umask(022);
+	if (chdir("/") < 0)
+		goto fail;
 	fd = bind_socket(p->sock);
 	if (fd < 0 || write_pid(p->act_pid_file, getpid()) < 0)
 		goto fail;

@@ -74,6 +74,7 @@ static int talk(TALLOC_CTX *mem, struct lkdc_run *r, int in, int out)
 int lkdc_spawn(TALLOC_CTX *mem, struct lkdc_run *r, struct lkdc_err *e)
 {
 	int in[2], out[2], status;
+	void (*old_pipe)(int);
 	pid_t pid;
 
 	r->output = NULL;
@@ -94,9 +95,11 @@ int lkdc_spawn(TALLOC_CTX *mem, struct lkdc_run *r, struct lkdc_err *e)
 		child(r, in[0], out[1]);
 	close(in[0]);
 	close(out[1]);
-	/* a program that exits before reading its stdin must not kill us */
-	signal(SIGPIPE, SIG_IGN);
+	/* a program that exits before reading its stdin must not kill us;
+	 * the caller's own disposition comes back after */
+	old_pipe = signal(SIGPIPE, SIG_IGN);
 	talk(mem, r, in[1], out[0]);
+	signal(SIGPIPE, old_pipe);
 	close(out[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)

@@ -109,13 +109,13 @@ test_setup() {
 	local realm r=$R1
 	printf '%s\n%s\n' "$PW1" "$PW2" |
 		"$L" --root "$r" setup --host srv.test --user $U1 --user $U2 \
-		>"$WORK/setup.out" 2>&1 || { cat "$WORK/setup.out"; return 1; }
+		--cifs-owner $U2 >"$WORK/setup.out" 2>&1 || { cat "$WORK/setup.out"; return 1; }
 	realm=$(realm_of "$r")
 	[[ $realm =~ ^LOCALKDC\.[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$ ]] ||
 		{ echo "realm $realm is not LOCALKDC.<UUID>"; return 1; }
 	local s=$r/var/lib/localkdc
 	[ "$(stat -c '%a %U' "$s/db")" = "700 root" ] || { echo "db dir not 0700 root"; return 1; }
-	[ "$(stat -c '%a %U' "$s/keytabs/cifs.keytab")" = "600 root" ] || { echo "cifs.keytab not 0600 root"; return 1; }
+	[ "$(stat -c '%a %U' "$s/keytabs/cifs.keytab")" = "600 $U2" ] || { echo "cifs.keytab not 0600 $U2 (--cifs-owner)"; return 1; }
 	[ "$(stat -c '%a %U' "$s/keytabs/host.keytab")" = "600 root" ] || { echo "host.keytab not 0600 root"; return 1; }
 	[ "$(stat -c '%a %U' "$s/users/$U1.keytab")" = "600 $U1" ] || { echo "$U1.keytab not 0600 $U1"; return 1; }
 	klist -k "$s/keytabs/cifs.keytab" | grep -q "cifs/srv.test@$realm" || { echo "no cifs/ key"; return 1; }
