@@ -113,21 +113,30 @@ int lkdc_kdc_check_owner(const struct lkdc_paths *p, struct lkdc_err *e)
 	return LOCALKDC_OK;
 }
 
-static pid_t read_pid(const char *file)
+/* The start of a small file as a string; false if empty or unreadable */
+static bool read_small(const char *path, char *buf, size_t size)
 {
-	char buf[32] = "";
 	ssize_t n;
-	long v;
 	int fd;
 
-	fd = open(file, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return false;
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return false;
 	buf[n] = '\0';
+	return true;
+}
+
+static pid_t read_pid(const char *file)
+{
+	char buf[32];
+	long v;
+
+	if (!read_small(file, buf, sizeof(buf)))
+		return 0;
 	v = strtol(buf, NULL, 10);
 	return v > 0 && v < (1L << 22) ? (pid_t)v : 0;
 }
@@ -136,21 +145,13 @@ static pid_t read_pid(const char *file)
  * (orphans may never be reaped where PID 1 does not wait for them) */
 static pid_t alive_as(pid_t pid, const char *comm)
 {
-	char path[64], buf[256] = "", *open_p, *close_p;
-	ssize_t n;
-	int fd;
+	char path[64], buf[256], *open_p, *close_p;
 
 	if (pid <= 0)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!read_small(path, buf, sizeof(buf)))
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	/* "PID (COMM) STATE ...": COMM may hold ')' itself */
 	open_p = strchr(buf, '(');
 	close_p = strrchr(buf, ')');

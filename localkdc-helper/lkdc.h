@@ -161,12 +161,9 @@ bool lkdc_kdb_exists(const struct lkdc_paths *p);
 
 /* ---- conf.c ------------------------------------------------------------ */
 
-char *lkdc_kdc_conf_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
-			 const char *realm);
-char *lkdc_kdc_env_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
-			const char *realm);
-char *lkdc_snippet_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
-			const char *realm);
+/* kdc.conf, snippet, trusts, kdc.log, kdc.env; only those not there */
+int lkdc_write_confs(TALLOC_CTX *mem, struct lkdc_manifest *m,
+		     const char *realm, bool missing_only, struct lkdc_err *e);
 
 /* ---- kdc.c ------------------------------------------------------------- */
 

@@ -231,23 +231,7 @@ static int fresh_realm(struct setup *s)
 	if (!rc)
 		rc = lkdc_mkdirs(&s->m, p->conf_dir, 0755, s->e);
 	if (!rc)
-		rc = lkdc_write_file(&s->m, p->kdc_conf, 0644,
-				     lkdc_kdc_conf_text(s->mem, p, s->st.realm),
-				     s->e);
-	if (!rc)
-		rc = lkdc_write_file(&s->m, p->snippet, 0644,
-				     lkdc_snippet_text(s->mem, p, s->st.realm),
-				     s->e);
-	if (!rc)
-		rc = lkdc_write_file(&s->m, p->trusts, 0600,
-				     "# localkdc trusts: PEER-REALM DIRECTION "
-				     "EXPIRES (unix time), one a line\n", s->e);
-	if (!rc)
-		rc = lkdc_write_file(&s->m, p->kdc_log, 0600, "", s->e);
-	if (!rc)
-		rc = lkdc_write_file(&s->m, p->kdc_env, 0644,
-				     lkdc_kdc_env_text(s->mem, p, s->st.realm),
-				     s->e);
+		rc = lkdc_write_confs(s->mem, &s->m, s->st.realm, false, s->e);
 	if (!rc)
 		rc = lkdc_manifest_add(&s->m, 'f', p->state_file, s->e);
 	if (!rc)
@@ -273,14 +257,8 @@ static int complete_realm(struct setup *s)
 				 s->st.realm, p->db_name);
 	if (stat(p->conf_dir, &sb) < 0)
 		rc = lkdc_mkdirs(&s->m, p->conf_dir, 0755, s->e);
-	if (!rc && stat(p->snippet, &sb) < 0)
-		rc = lkdc_write_file(&s->m, p->snippet, 0644,
-				     lkdc_snippet_text(s->mem, p, s->st.realm),
-				     s->e);
-	if (!rc && stat(p->kdc_conf, &sb) < 0)
-		rc = lkdc_write_file(&s->m, p->kdc_conf, 0644,
-				     lkdc_kdc_conf_text(s->mem, p, s->st.realm),
-				     s->e);
+	if (!rc)
+		rc = lkdc_write_confs(s->mem, &s->m, s->st.realm, true, s->e);
 	if (!rc)
 		say(s, "realm %s (already set up)\n", s->st.realm);
 	if (!rc && s->o->idle_exit >= 0 &&
