@@ -185,12 +185,23 @@ static void serve(const struct lkdc_paths *p, const char *realm, bool now,
 {
 	struct pollfd pfd = { .fd = 3, .events = POLLIN };
 	unsigned int backoff = 0;
+	sigset_t term, open_mask;
 	time_t started;
 	pid_t kdc;
+	int n;
 
-	while (!stopping) {
-		if (!now && poll(&pfd, 1, -1) < 0)
-			continue;	/* EINTR: SIGTERM, or go on waiting */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	for (;;) {
+		/* SIGTERM is let in only inside ppoll: it cannot slip in
+		 * between the check and the wait and be missed */
+		sigprocmask(SIG_BLOCK, &term, &open_mask);
+		n = stopping || now ? 1 : ppoll(&pfd, 1, NULL, &open_mask);
+		sigprocmask(SIG_SETMASK, &open_mask, NULL);
+		if (stopping)
+			break;
+		if (n < 0)
+			continue;
 		now = false;
 		started = time(NULL);
 		kdc = run_kdc(p, realm);
@@ -198,6 +209,8 @@ static void serve(const struct lkdc_paths *p, const char *realm, bool now,
 			write_pid(p->pid_file, kdc);
 			supervise(p, kdc, idle);
 		}
+		if (stopping)
+			break;
 		/* a KDC that dies at once must not spin on the waiting client */
 		if (kdc < 0 || time(NULL) - started < 2) {
 			refuse_waiting();
