@@ -98,7 +98,7 @@ static int open_cache(struct ens *x)
 {
 	krb5_principal who = NULL;
 	krb5_error_code code;
-	char *name = NULL;
+	char *name = NULL, *type;
 	bool other;
 
 	if (x->a->ccache)
@@ -112,13 +112,14 @@ static int open_cache(struct ens *x)
 		krb5_free_principal(x->k, who);
 		if (other && !x->a->ccache &&
 		    krb5_cc_support_switch(x->k, krb5_cc_get_type(x->k, x->cc))) {
+			type = talloc_strdup(x->mem, krb5_cc_get_type(x->k, x->cc));
 			krb5_cc_close(x->k, x->cc);
 			x->cc = NULL;
+			if (!type)
+				return lkdc_fail(&x->e, LOCALKDC_ERR, "out of memory");
 			code = krb5_cc_cache_match(x->k, x->client, &x->cc);
 			if (code == KRB5_CC_NOTFOUND)
-				code = krb5_cc_new_unique(x->k,
-					krb5_cc_get_type(x->k, NULL), NULL,
-					&x->cc);
+				code = krb5_cc_new_unique(x->k, type, NULL, &x->cc);
 			if (code)
 				return kfail(x, LOCALKDC_ERR, code,
 					     "credential cache collection");

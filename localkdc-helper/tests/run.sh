@@ -474,6 +474,29 @@ test_ensure_as_user() {
 	grep -q "^tgt .* $U2@" "$WORK/out" || { echo "said: $(cat "$WORK/out")"; return 1; }
 }
 
+# A cache holding someone else's tickets is never overwritten: a lone
+# FILE cache is refused, a collection (DIR:) gets a new cache beside it
+test_ensure_other_principal() {
+	export_main
+	local realm d=$WORK/u2/coll
+	realm=$(realm_of "$R1")
+	echo "$PW1" | as_user $U2 kinit -c "FILE:$WORK/u2/cc-other" "$U1@$realm" >/dev/null ||
+		{ echo "kinit $U1 into $U2's file failed"; return 1; }
+	as_user $U2 "$L" ensure --ccache "FILE:$WORK/u2/cc-other" --min-lifetime 60 >"$WORK/out" 2>&1
+	[ $? = 6 ] || { echo "a FILE cache of $U1 was not refused: $(cat "$WORK/out")"; return 1; }
+	grep -q "holds another principal's tickets" "$WORK/out" || { echo "unclear: $(cat "$WORK/out")"; return 1; }
+	klist -c "FILE:$WORK/u2/cc-other" | grep -q "principal: $U1@" || { echo "the FILE cache was changed"; return 1; }
+	as_user $U2 mkdir -p "$d"
+	echo "$PW1" | as_user $U2 env KRB5CCNAME="DIR:$d" kinit "$U1@$realm" >/dev/null ||
+		{ echo "kinit into the collection failed"; return 1; }
+	as_user $U2 env KRB5CCNAME="DIR:$d" "$L" ensure --min-lifetime 60 >"$WORK/out" 2>&1 ||
+		{ echo "ensure in a collection failed: $(cat "$WORK/out")"; return 1; }
+	grep -q "^tgt obtained $U2@" "$WORK/out" || { echo "said: $(cat "$WORK/out")"; return 1; }
+	as_user $U2 env KRB5CCNAME="DIR:$d" klist -A >"$WORK/out" 2>&1
+	grep -q "principal: $U1@$realm" "$WORK/out" && grep -q "principal: $U2@$realm" "$WORK/out" ||
+		{ echo "collection: $(cat "$WORK/out")"; return 1; }
+}
+
 # systemd's own activator hands the socket to krb5kdc as the units do
 test_systemd_socket_activate() {
 	export_main
@@ -540,6 +563,7 @@ t ensure-obtain test_ensure_obtain
 t ensure-renew test_ensure_renew
 t ensure-api test_ensure_api
 t ensure-as-user test_ensure_as_user
+t ensure-other-principal test_ensure_other_principal
 t ensure-starts-kdc test_ensure_starts_kdc
 t socket-other-owner test_socket_other_owner
 t ensure-db-missing test_ensure_db_missing
