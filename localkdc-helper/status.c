@@ -2,13 +2,17 @@
 /*
  * localkdc status: the realm, its socket and whether the KDC runs, its
  * principals (from the database itself) and its trusts, for a person or
- * (--json) for a program.  The exit code says what is wrong, if anything:
+ * (--json) for a program.  Anyone may ask; the principals and trusts are
+ * shown to the realm's owner only (null in JSON for others).  The exit code says what is wrong, if anything:
  * not set up, database missing (LOCALKDC_NOTSETUP), a socket or run
  * directory of another user (LOCALKDC_UNSAFE).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <unistd.h>
 
 #include "lkdc.h"
 
@@ -26,6 +30,7 @@ struct status {
 	char **princs;
 	struct trust *trusts;
 	unsigned int n_trusts;
+	bool hidden;		/* not root: the KDB and trusts are not ours to read */
 	const char *problem;
 	int rc;
 };
@@ -46,6 +51,8 @@ static void load_trusts(struct status *s)
 	struct trust t;
 	FILE *f = fopen(s->p->trusts, "re");
 
+	if (!f && errno == EACCES)
+		s->hidden = true;
 	s->trusts = talloc_array(s->mem, struct trust, 0);
 	while (f && s->trusts && fgets(line, sizeof(line), f)) {
 		if (line[0] == '#' || line[0] == '\n')
@@ -81,23 +88,42 @@ static char *human(struct status *s)
 	o = talloc_asprintf_append(o, "principals:");
 	for (i = 0; s->princs && s->princs[i]; i++)
 		o = talloc_asprintf_append(o, " %s", s->princs[i]);
-	o = talloc_asprintf_append(o, "%s\ntrusts:    ",
+	o = talloc_asprintf_append(o, "%s\ntrusts:    ", s->hidden ?
+				   " (only the realm's owner may list them)" :
 				   s->princs && s->princs[0] ? "" : " (none)");
 	for (i = 0; i < s->n_trusts; i++)
 		o = talloc_asprintf_append(o, " %s (%s, expires %lld)",
 					   s->trusts[i].realm, s->trusts[i].dir,
 					   s->trusts[i].expires);
-	o = talloc_asprintf_append(o, "%s\n", s->n_trusts ? "" : " (none)");
+	o = talloc_asprintf_append(o, "%s\n", s->n_trusts ? "" : s->hidden ?
+				   " (only the realm's owner may list them)" :
+				   " (none)");
 	if (s->problem)
 		o = talloc_asprintf_append(o, "problem:    %s\n", s->problem);
 	return o;
 }
 
+/* , "NAME": [strings] -- or null when hidden */
+static char *json_strings(TALLOC_CTX *m, char *o, const char *name,
+			  char *const *v, unsigned int n, bool hidden)
+{
+	unsigned int i;
+
+	o = talloc_asprintf_append(o, ", \"%s\": %s", name,
+				   hidden ? "null" : "[");
+	if (hidden)
+		return o;
+	for (i = 0; o && i < n; i++)
+		o = talloc_asprintf_append(o, "%s%s", i ? ", " : "",
+					   lkdc_json_str(m, v[i]));
+	return talloc_strdup_append(o, "]");
+}
+
 static char *json(struct status *s)
 {
 	TALLOC_CTX *m = s->mem;
+	unsigned int i, n = 0;
 	char *o;
-	unsigned int i;
 
 	o = talloc_asprintf(m, "{\"set_up\": true, \"realm\": %s, \"host\": %s, "
 			    "\"state_dir\": %s, \"socket\": %s, "
@@ -112,25 +138,22 @@ static char *json(struct status *s)
 		o = talloc_asprintf_append(o, "%d", (int)s->k.pid);
 	else
 		o = talloc_strdup_append(o, "null");
-	o = talloc_strdup_append(o, ", \"principals\": [");
-	for (i = 0; s->princs && s->princs[i]; i++)
-		o = talloc_asprintf_append(o, "%s%s", i ? ", " : "",
-					   lkdc_json_str(m, s->princs[i]));
-	o = talloc_strdup_append(o, "], \"users\": [");
-	for (i = 0; i < s->st.n_users; i++)
-		o = talloc_asprintf_append(o, "%s%s", i ? ", " : "",
-					   lkdc_json_str(m, s->st.users[i]));
-	o = talloc_strdup_append(o, "], \"trusts\": [");
-	for (i = 0; i < s->n_trusts; i++)
+	while (s->princs && s->princs[n])
+		n++;
+	o = json_strings(m, o, "principals", s->princs, n, s->hidden);
+	o = json_strings(m, o, "users", s->st.users, s->st.n_users, false);
+	o = talloc_strdup_append(o, s->hidden ? ", \"trusts\": null" :
+				 ", \"trusts\": [");
+	for (i = 0; !s->hidden && i < s->n_trusts; i++)
 		o = talloc_asprintf_append(o, "%s{\"realm\": %s, \"direction\": "
 					   "%s, \"expires\": %lld}", i ? ", " : "",
 					   lkdc_json_str(m, s->trusts[i].realm),
 					   lkdc_json_str(m, s->trusts[i].dir),
 					   s->trusts[i].expires);
-	o = talloc_asprintf_append(o, "], \"problem\": %s}\n",
-				   s->problem ? lkdc_json_str(m, s->problem) :
-				   "null");
-	return o;
+	return talloc_asprintf_append(o, "%s, \"problem\": %s}\n",
+				      s->hidden ? "" : "]",
+				      s->problem ? lkdc_json_str(m, s->problem) :
+				      "null");
 }
 
 int lkdc_status(TALLOC_CTX *mem, const struct lkdc_paths *p, bool as_json,
@@ -156,7 +179,10 @@ int lkdc_status(TALLOC_CTX *mem, const struct lkdc_paths *p, bool as_json,
 	} else {
 		lkdc_kdc_probe(p, &s.k);
 	}
-	if (!lkdc_kdb_exists(p)) {
+	load_trusts(&s);
+	if (access(p->db_dir, X_OK) < 0 && errno == EACCES) {
+		s.hidden = true;
+	} else if (!lkdc_kdb_exists(p)) {
 		s.rc = s.rc ? s.rc : LOCALKDC_NOTSETUP;
 		s.problem = s.problem ? s.problem :
 			talloc_asprintf(mem, "the KDC database %s is missing",
@@ -165,7 +191,6 @@ int lkdc_status(TALLOC_CTX *mem, const struct lkdc_paths *p, bool as_json,
 		s.rc = s.rc ? s.rc : sub.rc;
 		s.problem = s.problem ? s.problem : talloc_strdup(mem, sub.why);
 	}
-	load_trusts(&s);
 	*out = as_json ? json(&s) : human(&s);
 	if (!*out)
 		return lkdc_fail(e, LOCALKDC_ERR, "out of memory");

@@ -247,6 +247,15 @@ test_status_json() {
 		need(d["trusts"] == [], "trusts %r" % d["trusts"])
 		need(d["problem"] is None, "problem %r" % d["problem"])
 	EOF
+	# any user may ask; the principals are root's to list
+	as_user $U1 "$L" status --json >"$WORK/st-user.json" || { echo "status as $U1 exited $?"; return 1; }
+	python3 - "$WORK/st-user.json" "$realm" <<-'EOF' || return 1
+		import json, sys
+		d = json.load(open(sys.argv[1]))
+		if d["realm"] != sys.argv[2] or d["principals"] is not None or \
+		   d["trusts"] is not None or d["kdc"] != "running":
+		    print("as a user: %r" % d); sys.exit(1)
+	EOF
 }
 
 test_status_not_setup() {
