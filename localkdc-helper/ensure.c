@@ -140,14 +140,24 @@ static int open_cache(struct ens *x)
 	return LOCALKDC_OK;
 }
 
+/* Built in a MEMORY cache, then moved over the user's as kinit does: a
+ * reader never finds the cache emptied half-way */
 static int store(struct ens *x, krb5_creds *c)
 {
-	krb5_error_code code = krb5_cc_initialize(x->k, x->cc, x->client);
+	krb5_ccache mem = NULL;
+	krb5_error_code code = krb5_cc_new_unique(x->k, "MEMORY", NULL, &mem);
 
 	if (!code)
-		code = krb5_cc_store_cred(x->k, x->cc, c);
-	if (code)
+		code = krb5_cc_initialize(x->k, mem, x->client);
+	if (!code)
+		code = krb5_cc_store_cred(x->k, mem, c);
+	if (!code)
+		code = krb5_cc_move(x->k, mem, x->cc);
+	if (code) {
+		if (mem)
+			krb5_cc_destroy(x->k, mem);
 		return kfail(x, LOCALKDC_ERR, code, "storing the TGT");
+	}
 	x->res->endtime = c->times.endtime;
 	return LOCALKDC_OK;
 }
