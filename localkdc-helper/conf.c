@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The files setup writes beside the database, lkdc_write_confs():
+ *
+ *  - kdc.conf (state_dir, read by krb5kdc and kadmin.local through
+ *    KRB5_KDC_PROFILE): the KDC listens on the UNIX socket only, with no
+ *    UDP or TCP port at all, and keeps its database in state_dir/db;
+ *  - the krb5.conf.d snippet: the realm's KDC is the socket.  It names no
+ *    default realm and changes nothing else of the host's configuration.
+ *
+ *  - kdc.env, the environment of localkdc.service (the realm for -r);
+ *  - trusts (empty: item 4 fills it) and kdc.log (0600 from the start).
+ *
+ * The socket path is given to krb5kdc even when it is socket-activated:
+ * it takes a passed socket only for an address it is configured with.
+ */
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "lkdc.h"
+
+static char *kdc_conf_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
+			   const char *realm)
+{
+	return talloc_asprintf(mem,
+		"# localkdc: the local realm's KDC, reachable only through\n"
+		"# its UNIX socket.  Written by localkdc setup.\n"
+		"[kdcdefaults]\n"
+		"\tkdc_listen = %s\n"
+		"\tkdc_tcp_listen = \"\"\n"
+		"\n"
+		"[realms]\n"
+		"\t%s = {\n"
+		"\t\tdatabase_name = %s\n"
+		"\t\tkey_stash_file = %s\n"
+		"\t\tmax_life = 10h 0m 0s\n"
+		"\t\tmax_renewable_life = 7d 0h 0m 0s\n"
+		"\t\tsupported_enctypes = aes256-cts-hmac-sha384-192:normal "
+		"aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal\n"
+		"\t}\n"
+		"\n"
+		"[logging]\n"
+		"\tkdc = FILE:%s\n"
+		"\tdefault = FILE:%s\n",
+		p->sock, realm, p->db_name, p->stash, p->kdc_log, p->kdc_log);
+}
+
+static char *snippet_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
+			  const char *realm)
+{
+	return talloc_asprintf(mem,
+		"# localkdc: the local realm and its KDC's UNIX socket.\n"
+		"# Written by localkdc setup, removed by localkdc teardown.\n"
+		"[realms]\n"
+		"\t%s = {\n"
+		"\t\tkdc = %s\n"
+		"\t}\n", realm, p->sock);
+}
+
+static char *kdc_env_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
+			  const char *realm)
+{
+	return talloc_asprintf(mem,
+		"# localkdc: environment of localkdc.service\n"
+		"LOCALKDC_REALM=%s\n"
+		"KRB5_KDC_PROFILE=%s\n"
+		"KRB5_CONFIG=%s\n", realm, p->kdc_conf, p->snippet);
+}
+
+static char *trusts_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
+			 const char *realm)
+{
+	(void)p;
+	(void)realm;
+	return talloc_strdup(mem, "# localkdc trusts: PEER-REALM DIRECTION "
+			     "EXPIRES (unix time), one a line\n");
+}
+
+static char *empty_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
+			const char *realm)
+{
+	(void)p;
+	(void)realm;
+	return talloc_strdup(mem, "");
+}
+
+#define AT(member)	offsetof(struct lkdc_paths, member)
+
+static const struct {
+	size_t path;
+	mode_t mode;
+	char *(*text)(TALLOC_CTX *, const struct lkdc_paths *, const char *);
+} confs[] = {
+	{ AT(kdc_conf),	0644, kdc_conf_text },
+	{ AT(snippet),	0644, snippet_text },
+	{ AT(trusts),	0600, trusts_text },
+	{ AT(kdc_log),	0600, empty_text },	/* 0600 before krb5kdc opens it */
+	{ AT(kdc_env),	0644, kdc_env_text },
+};
+
+int lkdc_write_confs(TALLOC_CTX *mem, struct lkdc_manifest *m,
+		     const char *realm, bool missing_only, struct lkdc_err *e)
+{
+	const struct lkdc_paths *p = m->p;
+	const char *path;
+	struct stat sb;
+	unsigned int i;
+	char *text;
+	int rc;
+
+	for (i = 0; i < sizeof(confs) / sizeof(confs[0]); i++) {
+		path = *(const char *const *)((const char *)p + confs[i].path);
+		if (missing_only && stat(path, &sb) == 0)
+			continue;
+		text = confs[i].text(mem, p, realm);
+		if (!text)
+			return lkdc_fail(e, LOCALKDC_ERR, "out of memory");
+		rc = lkdc_write_file(m, path, confs[i].mode, text, e);
+		talloc_free(text);
+		if (rc)
+			return rc;
+	}
+	return LOCALKDC_OK;
+}
