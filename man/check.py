@@ -137,7 +137,8 @@ def main():
     keytab = re.search(r'#define UPCALL_DEFAULT_KEYTAB\s+"([^"]+)"',
                        read("cifs-upcall-iakerb", "upcall.h")).group(1)
     block = option_block(r8, "--keytab") or ""
-    report("default-keytab", None if keytab in block else
+    report("default-keytab",
+           None if re.search(re.escape(keytab) + r"(?!\w)", block) else
            f"{keytab} not in the --keytab paragraph")
     ver = subprocess.run([helper, "--version"], capture_output=True,
                          text=True).stdout.split()[-1]
