@@ -19,6 +19,9 @@
 #                 default.  Builds nothing (run make first) and runs where it
 #                 is called: on the host it installs on the host.
 #   make uninstall  remove exactly those files again
+#   make dkms-install  the module's DKMS source tree in /usr/src, then dkms
+#                 builds and installs it for KVER (default: running kernel)
+#   make dkms-uninstall  dkms remove, and the tree goes
 #
 # Userspace parts are subdirectories with a Makefile providing all, check
 # (unit tests, PASS/FAIL lines), fuzz and clean; see USERSPACE_DIRS.
@@ -54,7 +57,15 @@ install:
 uninstall:
 	@$(INSTALL_ENV) scripts/install.sh uninstall $(INSTALL_FILES)
 
-.PHONY: install uninstall
+# The patched cifs.ko through DKMS (scripts/dkms.sh, dkms/README.md), for
+# KVER (default: the running kernel); here too, never in the image.
+dkms-install:
+	@DESTDIR='$(DESTDIR)' KVER='$(KVER)' scripts/dkms.sh install
+
+dkms-uninstall:
+	@DESTDIR='$(DESTDIR)' KVER='$(KVER)' scripts/dkms.sh uninstall
+
+.PHONY: install uninstall dkms-install dkms-uninstall
 
 ifeq ($(IAKERB_IN_IMAGE),)
 
