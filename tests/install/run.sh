@@ -20,16 +20,13 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-npass=0 nfail=0
-pass() { echo "PASS install/$1"; npass=$((npass + 1)); }
-fail() { echo "FAIL install/$1: $2"; nfail=$((nfail + 1)); }
+T_PREFIX=install . "$top/tests/scripts/passfail.sh"
 
 helper=$top/cifs-upcall-iakerb/build/cifs-upcall-iakerb
 for f in "$helper" "$top/man/cifs-upcall-iakerb.8" "$top/man/cifs-iakerb.7"; do
 	if [ ! -f "$f" ]; then
 		fail setup "$f is missing (make userspace first)"
-		echo "$npass passed, $nfail failed"
-		exit 1
+		finish
 	fi
 done
 rk=$(command -v request-key || echo /sbin/request-key)
@@ -230,5 +227,4 @@ else
 	fail install-runs-where-called "host make install would run: $plan"
 fi
 
-echo "$npass passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+finish

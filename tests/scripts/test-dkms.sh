@@ -22,10 +22,7 @@ if [ -z "${IAKERB_DKMS_NS:-}" ]; then
 		env IAKERB_DKMS_NS=1 "$0" "$@"
 fi
 work=$(mktemp -d)
-npass=0 nfail=0
-pass() { echo "PASS dkms/$1"; npass=$((npass + 1)); }
-fail() { echo "FAIL dkms/$1: $2"; nfail=$((nfail + 1)); }
-finish() { echo "$npass passed, $nfail failed"; [ "$nfail" -eq 0 ]; exit; }
+T_PREFIX=dkms . "$top/tests/scripts/passfail.sh"
 
 kver=$(ls /boot/vmlinuz-* | sed 's|.*/vmlinuz-||' | sort -V | tail -n1)
 kbuild=$(readlink -f "/usr/lib/modules/$kver/build/scripts")
@@ -98,15 +95,7 @@ fi
 
 # ---- a series that does not apply --------------------------------------------
 "$top/scripts/dkms.sh" source >/dev/null
-cat >"$tree/fs-smb-client-iakerb/0099-broken.patch" <<'PATCH'
---- a/fs/smb/client/smb2pdu.c
-+++ b/fs/smb/client/smb2pdu.c
-@@ -10,3 +10,4 @@
- this context line
- is not in
-+the kernel
- smb2pdu.c at all
-PATCH
+cp "$top/tests/scripts/broken.patch" "$tree/fs-smb-client-iakerb/0099-broken.patch"
 dkms add -m cifs-iakerb -v "$version" >/dev/null 2>&1
 out=$(dkms build -m cifs-iakerb -v "$version" -k "$kver" 2>&1)
 rc=$?

@@ -23,10 +23,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-npass=0 nfail=0
-pass() { echo "PASS kdir/$1"; npass=$((npass + 1)); }
-fail() { echo "FAIL kdir/$1: $2"; nfail=$((nfail + 1)); }
-finish() { echo "$npass passed, $nfail failed"; [ "$nfail" -eq 0 ]; exit; }
+T_PREFIX=kdir . "$top/tests/scripts/passfail.sh"
 
 kver=$(ls /boot/vmlinuz-* | sed 's|.*/vmlinuz-||' | sort -V | tail -n1)
 headers=$(readlink -f "/lib/modules/$kver/build")
