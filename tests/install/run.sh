@@ -20,7 +20,8 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-T_PREFIX=install . "$top/tests/scripts/passfail.sh"
+T_PREFIX=install
+. "$top/tests/scripts/passfail.sh"
 
 helper=$top/cifs-upcall-iakerb/build/cifs-upcall-iakerb
 for f in "$helper" "$top/man/cifs-upcall-iakerb.8" "$top/man/cifs-iakerb.7"; do

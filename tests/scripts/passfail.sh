@@ -2,7 +2,8 @@
 #
 # PASS/FAIL lines and the closing count for the test scripts that run
 # outside the VM.  Source it with the name prefix set:
-#   T_PREFIX=install . "$top/tests/scripts/passfail.sh"
+#   T_PREFIX=install
+#   . "$top/tests/scripts/passfail.sh"
 # pass NAME, fail NAME WHY; finish prints "N passed, N failed" and exits,
 # non-zero if anything failed.
 npass=0 nfail=0

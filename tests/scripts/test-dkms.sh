@@ -22,7 +22,8 @@ if [ -z "${IAKERB_DKMS_NS:-}" ]; then
 		env IAKERB_DKMS_NS=1 "$0" "$@"
 fi
 work=$(mktemp -d)
-T_PREFIX=dkms . "$top/tests/scripts/passfail.sh"
+T_PREFIX=dkms
+. "$top/tests/scripts/passfail.sh"
 
 kver=$(ls /boot/vmlinuz-* | sed 's|.*/vmlinuz-||' | sort -V | tail -n1)
 kbuild=$(readlink -f "/usr/lib/modules/$kver/build/scripts")

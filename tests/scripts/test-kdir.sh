@@ -23,7 +23,8 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-T_PREFIX=kdir . "$top/tests/scripts/passfail.sh"
+T_PREFIX=kdir
+. "$top/tests/scripts/passfail.sh"
 
 kver=$(ls /boot/vmlinuz-* | sed 's|.*/vmlinuz-||' | sort -V | tail -n1)
 headers=$(readlink -f "/lib/modules/$kver/build")
