@@ -18,8 +18,6 @@
 
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 T_PREFIX=install
 . "$top/tests/scripts/passfail.sh"
 

@@ -5,7 +5,10 @@
 #   T_PREFIX=install
 #   . "$top/tests/scripts/passfail.sh"
 # pass NAME, fail NAME WHY; finish prints "N passed, N failed" and exits,
-# non-zero if anything failed.
+# non-zero if anything failed.  $work is a scratch directory, removed at
+# exit.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 npass=0 nfail=0
 pass() { echo "PASS $T_PREFIX/$1"; npass=$((npass + 1)); }
 fail() { echo "FAIL $T_PREFIX/$1: $2"; nfail=$((nfail + 1)); }

@@ -21,7 +21,6 @@ if [ -z "${IAKERB_DKMS_NS:-}" ]; then
 	exec unshare --mount --propagation unchanged \
 		env IAKERB_DKMS_NS=1 "$0" "$@"
 fi
-work=$(mktemp -d)
 T_PREFIX=dkms
 . "$top/tests/scripts/passfail.sh"
 

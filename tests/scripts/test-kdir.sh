@@ -21,8 +21,6 @@
 
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 T_PREFIX=kdir
 . "$top/tests/scripts/passfail.sh"
 
