@@ -47,7 +47,7 @@ def plain(src):
 
 def render(page):
     env = dict(os.environ, MANWIDTH="80", LANG="C.UTF-8")
-    p = subprocess.run(["man", "--warnings=all", "-E", "UTF-8", "-l",
+    p = subprocess.run(["man", "--warnings=w", "-E", "UTF-8", "-l",
                         os.path.join(HERE, page)], env=env,
                        capture_output=True, text=True)
     text = re.sub(r".\x08", "", p.stdout)
@@ -79,7 +79,8 @@ def main():
     txt = {p: plain(s) for p, s in src.items()}
     rendered = {}
 
-    # 1. man --warnings=all (groff -wall, more than --warnings alone):
+    # 1. man --warnings=w (groff -ww: every warning; -wall would leave
+    # out mac, di and reg, and so an undefined macro):
     # no warning, a NAME section, every page
     for p in PAGES:
         rc, out, err = render(p)
