@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Top-level Makefile.  Every real target runs inside the Debian sid image
-# (scripts/sid-image.sh): on the host, make re-runs itself there.
+# (scripts/sid-image.sh): on the host, make re-runs itself there, except
+# image, clean, install and uninstall, which run where they are called.
 #
 #   make demo     boot the kernel under virtme-ng and mount a share
 #   make check    every test; ends with "N passed, N failed"
@@ -13,15 +14,61 @@
 #   make checkpatch  checkpatch.pl --strict on the kernel patch series
 #   make patches  git format-patch the series from build/series-git
 #                 (scripts/series.sh init makes that tree from the series)
+#   make install  copy the built helper, the man pages and our request-key.d
+#                 file (INSTALL_FILES) under DESTDIR; PREFIX=/usr/local by
+#                 default.  Builds nothing (run make first) and runs where it
+#                 is called: on the host it installs on the host.
+#   make uninstall  remove exactly those files again
+#   make dkms-install  the module's DKMS source tree in /usr/src, then dkms
+#                 builds and installs it for KVER (default: running kernel)
+#   make dkms-uninstall  dkms remove, and the tree goes
 #
 # Userspace parts are subdirectories with a Makefile providing all, check
 # (unit tests, PASS/FAIL lines), fuzz and clean; see USERSPACE_DIRS.
 
-USERSPACE_DIRS := keyutils-glue cifs-upcall-iakerb localkdc-helper tests/ktest tests/kernel-pure
+USERSPACE_DIRS := keyutils-glue cifs-upcall-iakerb localkdc-helper tests/ktest tests/kernel-pure \
+	man tests/install
+
+# make install (scripts/install.sh): MODE:SOURCE:DESTINATION, the
+# destination without DESTDIR.  A source ending in .in gets @PREFIX@,
+# @SBINDIR@, @MANDIR@ and @UNITDIR@ replaced.  The request-key.d file never
+# replaces cifs-utils' cifs.spnego.conf: see its own comments.
+PREFIX		?= /usr/local
+SBINDIR		?= $(PREFIX)/sbin
+MANDIR		?= $(PREFIX)/share/man
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+REQUEST_KEY_DIR	?= /etc/request-key.d
+INSTALL_FILES := \
+	0755:cifs-upcall-iakerb/build/cifs-upcall-iakerb:$(SBINDIR)/cifs-upcall-iakerb \
+	0644:man/cifs-upcall-iakerb.8:$(MANDIR)/man8/cifs-upcall-iakerb.8 \
+	0644:man/cifs-iakerb.7:$(MANDIR)/man7/cifs-iakerb.7 \
+	0644:keyutils-glue/request-key.d/cifs-iakerb.conf.in:$(REQUEST_KEY_DIR)/cifs-iakerb.conf
+# localkdc-helper: its program, man page and systemd units go here, e.g.
+# INSTALL_FILES += 0644:localkdc-helper/localkdc.service.in:$(UNITDIR)/localkdc.service
+INSTALL_ENV = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SBINDIR='$(SBINDIR)' \
+	MANDIR='$(MANDIR)' UNITDIR='$(UNITDIR)'
+
+.DEFAULT_GOAL := all
+
+# Here, in the image or not.
+install:
+	@$(INSTALL_ENV) scripts/install.sh install $(INSTALL_FILES)
+
+uninstall:
+	@$(INSTALL_ENV) scripts/install.sh uninstall $(INSTALL_FILES)
+
+# The patched cifs.ko through DKMS (scripts/dkms.sh, dkms/README.md), for
+# KVER (default: the running kernel); here too, never in the image.
+dkms-install:
+	@DESTDIR='$(DESTDIR)' KVER='$(KVER)' scripts/dkms.sh install
+
+dkms-uninstall:
+	@DESTDIR='$(DESTDIR)' KVER='$(KVER)' scripts/dkms.sh uninstall
+
+.PHONY: install uninstall dkms-install dkms-uninstall
 
 ifeq ($(IAKERB_IN_IMAGE),)
 
-.DEFAULT_GOAL := all
 image:
 	@scripts/sid-image.sh >/dev/null
 	@scripts/sid-image.sh --versions

@@ -5,6 +5,14 @@
 # image's linux-source (once per source version), apply the patch series
 # from fs-smb-client-iakerb/ and build against the image's kernel headers.
 #
+# With KDIR, the build is against that tree instead.  If it is a kernel
+# source tree (configured and prepared: `make olddefconfig modules_prepare`
+# or a full build; in place, or with O= and KDIR the O= directory), fs/smb
+# comes from it too, so the series is applied to that kernel's own
+# fs/smb/client.  A headers-only KDIR must be of the linux-source
+# tarball's version.  From the host, `KDIR=... make module` mounts KDIR
+# into the image at the same path (scripts/in-image.sh).
+#
 # Usage: scripts/build-module.sh [--prepare-only]
 # Env:   KDIR               kernel build tree (default: the image's headers)
 #        IAKERB_PATCH_DIR   where the series is (default fs-smb-client-iakerb)
@@ -31,15 +39,50 @@ die() { echo "build-module: $*" >&2; exit 1; }
 [ -n "${IAKERB_IN_IMAGE:-}" ] || [ -n "${KDIR:-}" ] ||
 	die "run inside the image (make module), or set KDIR"
 
-tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
-[ -n "$tarball" ] || die "no /usr/src/linux-source-*.tar.xz (is linux-source installed?)"
-srcname=$(basename "$tarball" .tar.xz)
-
+kdir_given=${KDIR:-}
 if [ -z "${KDIR:-}" ]; then
 	kver=$(ls /boot/vmlinuz-* | sed 's|.*/vmlinuz-||' | sort -V | tail -n1)
 	KDIR=/lib/modules/$kver/build
 fi
 [ -f "$KDIR/Makefile" ] || die "no kernel build tree at $KDIR"
+
+# KDIR's own source, when it is a source tree (in place, or an O=
+# directory with the "source" link kbuild makes there)
+ksrc=
+if [ -n "$kdir_given" ]; then
+	for d in "$KDIR" "$KDIR/source"; do
+		if [ -f "$d/fs/smb/client/Makefile" ] &&
+				[ -f "$d/scripts/asn1_compiler.c" ]; then
+			ksrc=$(cd "$d" && pwd -P)
+			break
+		fi
+	done
+	[ -n "$prepare_only" ] || [ -f "$KDIR/include/generated/autoconf.h" ] ||
+		die "$KDIR is not configured and prepared (run there: make olddefconfig modules_prepare)"
+fi
+
+if [ -n "$ksrc" ]; then
+	tarball=
+	srcname=kdir-$(cd "$ksrc" && find fs/smb fs/nls/nls_ucs2_utils.h \
+		fs/nls/nls_ucs2_data.h -type f -print0 | sort -z |
+		xargs -0 sha256sum | sha256sum | cut -c1-16)
+else
+	# The tarball of KDIR's X.Y if there is one, else the newest
+	uts=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
+		"$KDIR/include/generated/utsrelease.h" 2>/dev/null || true)
+	xy=$(echo "$uts" | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p')
+	tarball=/usr/src/linux-source-$xy.tar.xz
+	[ -n "$xy" ] && [ -f "$tarball" ] ||
+		tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
+	[ -n "$tarball" ] || die "no /usr/src/linux-source-*.tar.xz (is linux-source${xy:+-$xy} installed?)"
+	srcname=$(basename "$tarball" .tar.xz)
+	# Headers of another kernel cannot build the tarball's fs/smb.
+	srcver=${srcname#linux-source-}
+	case "$uts" in
+	''|"$srcver"|"$srcver".*|"$srcver"-*|"$srcver"+*) ;;
+	*) die "KDIR=$KDIR is a $uts kernel but fs/smb would come from $srcname: give KDIR that kernel's source tree" ;;
+	esac
+fi
 
 # The series: the order in fs-smb-client-iakerb/series if present, else the
 # *.patch files sorted by name (git format-patch numbers them).
@@ -58,6 +101,18 @@ fi
 
 # 1. The pristine subset of the source, extracted once per source version.
 pristine=$out/pristine/$srcname
+if [ -n "$ksrc" ] && [ ! -e "$pristine/.done" ]; then
+	echo "  COPY    fs/smb of $ksrc"
+	rm -rf "$out"/pristine/kdir-*
+	mkdir -p "$pristine/fs/nls" "$pristine/scripts" "$pristine/include/linux"
+	cp -a "$ksrc/fs/smb" "$pristine/fs/"
+	cp -a "$ksrc/fs/nls/nls_ucs2_utils.h" "$ksrc/fs/nls/nls_ucs2_data.h" \
+		"$pristine/fs/nls/"
+	cp -a "$ksrc/scripts/asn1_compiler.c" "$pristine/scripts/"
+	cp -a "$ksrc/include/linux/asn1.h" "$ksrc/include/linux/asn1_ber_bytecode.h" \
+		"$ksrc/include/linux/asn1_decoder.h" "$pristine/include/linux/"
+	touch "$pristine/.done"
+fi
 if [ ! -e "$pristine/.done" ]; then
 	echo "  EXTRACT $srcname (fs/smb, asn1_compiler, checkpatch)"
 	rm -rf "$pristine"
@@ -83,8 +138,8 @@ stamp=$( (echo "$srcname"; for p in "${series[@]}"; do
 src=${IAKERB_SRC_DIR:-$out/src}
 if [ ! -e "$src/.series-$stamp" ]; then
 	rm -rf "$src"
-	# Objects belong to the default tree only.
-	[ "$src" = "$out/src" ] && rm -rf "$out/obj"
+	# Objects belong to the default tree only (and to KDIR's).
+	[ "$src" = "$out/src" ] && rm -rf "$out/obj" "$out"/obj-kdir-*
 	mkdir -p "$src/fs/nls"
 	cp -a "$pristine/fs/smb" "$src/fs/"
 	cp -a "$pristine/fs/nls/nls_ucs2_utils.h" "$pristine/fs/nls/nls_ucs2_data.h" "$src/fs/nls/"
@@ -118,11 +173,13 @@ fi
 # decide which files are built, and a header included after autoconf.h
 # (KCFLAGS come after the kernel's own -include) what the C code sees.
 obj=$out/obj
+# A given KDIR's objects are kept apart from the image kernel's.
+[ -n "$kdir_given" ] && obj=$out/obj-kdir-$(echo "$KDIR" | sha256sum | cut -c1-8)
 dest=$out/cifs.ko
 kconf=()
 if [ -n "${IAKERB_KCONFIG:-}" ]; then
 	variant=$(echo "$IAKERB_KCONFIG" | tr ' =' '-_')
-	obj=$out/obj-$variant
+	obj=$obj-$variant
 	dest=$out/cifs-$variant.ko
 	mkdir -p "$obj"
 	hdr=$obj/kconfig-override.h

@@ -15,7 +15,7 @@ cd "$top" || exit 1
 mkdir -p build
 log=build/check.log
 : >"$log"
-stages=${CHECK_STAGES:-"versions build-script module unit fuzz checkpatch series-builds ktest ktest-stock"}
+stages=${CHECK_STAGES:-"versions build-script kdir dkms module unit fuzz checkpatch series-builds ktest ktest-stock"}
 
 stage() {
 	local name=$1 rc
@@ -38,6 +38,10 @@ for s in $stages; do
 	case $s in
 	versions)     stage versions versions ;;
 	build-script) stage build-script tests/scripts/test-build-module.sh ;;
+	# KDIR=... make module: a real build against a given tree (~2 min)
+	kdir)         stage kdir tests/scripts/test-kdir.sh ;;
+	# make dkms-install/uninstall for real, in overlays (~1.5 min)
+	dkms)         stage dkms tests/scripts/test-dkms.sh ;;
 	module)       stage module scripts/build-module.sh ;;
 	unit)         stage unit make --no-print-directory unit ;;
 	fuzz)         stage fuzz make --no-print-directory fuzz ;;

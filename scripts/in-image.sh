@@ -10,6 +10,13 @@
 # Env:   IAKERB_IMAGE  use this image instead of building/looking one up
 #        Variables named IAKERB_*, KTEST_*, CHECK_STAGES, FUZZ_SECONDS
 #        (scripts/check.sh), CI and V are passed through.
+#        KDIR (a kernel tree for scripts/build-module.sh) and KTEST_KERNEL
+#        (tests/ktest/run.sh), when they name host paths, are passed as
+#        real paths and mounted in the image at the same path (a file as a
+#        file), KDIR with the trees its top-level links and its Makefile's
+#        "include /..." lines name (an O= directory's "source", Debian's
+#        split headers): kbuild trees hold absolute paths.  Mount points
+#        the image lacks are made for the run and removed after it.
 
 set -euo pipefail
 
@@ -28,8 +35,68 @@ while IFS='=' read -r name _; do
 	esac
 done < <(env)
 
-exec unshare --mount --propagation private /bin/bash -ec '
-	img=$1 top=$2 rel=$3; shift 3
+# Host paths the command needs (KDIR, KTEST_KERNEL) are mounted in the
+# image at their own path; "made" lists the mount points the image lacked
+# (the first missing directory, or the file), removed after the run.  A
+# path that exists only in the image is passed as it is.
+binds= made=()
+share() {
+	local p=$1 first
+	case "$binds" in *"|$p|"*) return ;; esac
+	binds="$binds|$p|"
+	# /tmp and /run are fresh tmpfs in the image: made there, below
+	case "$p" in /tmp/*|/run/*) return ;; esac
+	[ -e "$img$p" ] && return
+	first=$p
+	while [ ! -d "$img$(dirname "$first")" ]; do first=$(dirname "$first"); done
+	if [ -d "$p" ]; then
+		mkdir -p "$img$p"
+	else
+		mkdir -p "$img$(dirname "$p")"
+		: >"$img$p"
+	fi
+	made+=("$img$first")
+}
+if [ -n "${KDIR:-}" ] && [ -d "$KDIR" ]; then
+	kdir=$(cd "$KDIR" && pwd -P)
+	pass+=("KDIR=$kdir")
+	share "$kdir"
+	# the other trees it names: an O= directory's "source", Debian's
+	# linux-headers-*-common (Makefile include) and linux-kbuild (links)
+	for l in "$kdir"/*; do
+		[ -L "$l" ] && [ -d "$l" ] || continue
+		l=$(readlink -f "$l")
+		case "$l/" in "$kdir"/*) ;; *) share "$l" ;; esac
+	done
+	while read -r inc; do
+		[ -e "$inc" ] && share "$(dirname "$(readlink -f "$inc")")"
+	done < <(sed -n 's|^include \(/[^ ]*\)$|\1|p' "$kdir/Makefile" 2>/dev/null)
+elif [ -n "${KDIR:-}" ] && [ ! -d "$img$KDIR" ]; then
+	echo "in-image: KDIR=$KDIR is a directory neither here nor in the image" >&2
+	exit 1
+elif [ -n "${KDIR:-}" ]; then
+	pass+=("KDIR=$KDIR")
+fi
+if [ -n "${KTEST_KERNEL:-}" ] && [ -e "$KTEST_KERNEL" ]; then
+	k=$(readlink -f "$KTEST_KERNEL")
+	pass+=("KTEST_KERNEL=$k")	# after the original: env keeps the last
+	share "$k"
+fi
+cleanup() {
+	local m
+	for m in "${made[@]}"; do
+		if [ -d "$m" ]; then
+			find "$m" -depth \( -type d -empty -o -type f -empty \) \
+				-delete 2>/dev/null || true
+		else
+			[ -s "$m" ] || rm -f "$m"
+		fi
+	done
+}
+trap cleanup EXIT
+
+unshare --mount --propagation private /bin/bash -ec '
+	img=$1 top=$2 rel=$3 binds=$4; shift 4
 	mount -t proc proc "$img/proc"
 	mount --rbind /sys "$img/sys"
 	mount --rbind /dev "$img/dev"
@@ -37,7 +104,17 @@ exec unshare --mount --propagation private /bin/bash -ec '
 	mount -t tmpfs tmpfs "$img/run"
 	mkdir -p "$img/src"
 	mount --bind "$top" "$img/src"
+	IFS="|"
+	for d in $binds; do
+		[ -n "$d" ] || continue
+		if [ ! -e "$img$d" ]; then
+			if [ -d "$d" ]; then mkdir -p "$img$d"
+			else mkdir -p "$(dirname "$img$d")"; : >"$img$d"; fi
+		fi
+		mount --rbind "$d" "$img$d"
+	done
+	unset IFS
 	cd "$img/src$rel"
 	exec chroot "$img" /bin/sh -c "cd \"/src$rel\" && exec \"\$@\"" sh "$@"
-' sh "$img" "$top" "$rel" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+' sh "$img" "$top" "$rel" "$binds" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" IAKERB_IN_IMAGE=1 "${pass[@]}" "$@"

@@ -41,18 +41,10 @@ else
 	fail good-patch-applies "the good patch was not applied"
 fi
 
-# A broken patch: its context does not match smb2pdu.c.
+# A broken patch (broken.patch): its context does not match smb2pdu.c.
 mkdir -p "$work/s2"
 cp "$work/s1/0001-good.patch" "$work/s2/"
-cat >"$work/s2/0002-broken.patch" <<'PATCH'
---- a/fs/smb/client/smb2pdu.c
-+++ b/fs/smb/client/smb2pdu.c
-@@ -10,3 +10,4 @@
- this context line
- is not in
-+the kernel
- smb2pdu.c at all
-PATCH
+cp "$top/tests/scripts/broken.patch" "$work/s2/0002-broken.patch"
 out=$(prep "$work/s2" 2>&1)
 rc=$?
 if [ $rc -ne 0 ]; then

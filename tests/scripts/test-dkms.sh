@@ -1,0 +1,111 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make dkms-install / dkms-uninstall (scripts/dkms.sh), for real, inside
+# the image against its own kernel: dkms builds the patched cifs.ko from
+# the image's linux-source and headers, installs it in updates/dkms, and
+# depmod must then prefer it to the kernel's own; uninstall must give the
+# kernel's back.  A series that does not apply must fail the dkms build
+# with the patch named in make.log.  (~2 min: one module build.)
+#
+# The image is the VM's root and is shared: everything dkms writes
+# (/usr/src, /var/lib/dkms, /usr/lib/modules/<kver>, the kbuild scripts)
+# goes to overlays in a mount namespace of this script's own, so nothing
+# stays in the image.  Whether the VM boots the installed module is for a
+# VM scenario (not here).
+# Prints PASS dkms/<name> or FAIL dkms/<name>: why, then a count.
+
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+if [ -z "${IAKERB_DKMS_NS:-}" ]; then
+	exec unshare --mount --propagation unchanged \
+		env IAKERB_DKMS_NS=1 "$0" "$@"
+fi
+T_PREFIX=dkms
+. "$top/tests/scripts/passfail.sh"
+
+kver=$(ls /boot/vmlinuz-* | sed 's|.*/vmlinuz-||' | sort -V | tail -n1)
+kbuild=$(readlink -f "/usr/lib/modules/$kver/build/scripts")
+kbuild=${kbuild%/scripts}
+version=$(sed -n 's/^#define UPCALL_VERSION[[:space:]]*"\(.*\)"$/\1/p' \
+	"$top/cifs-upcall-iakerb/upcall.h")
+tree=/usr/src/cifs-iakerb-$version
+
+command -v dkms >/dev/null || { fail setup "dkms is not in the image"; finish; }
+for d in /usr/src /var/lib/dkms "/usr/lib/modules/$kver" "$kbuild"; do
+	u=$work/ov/$(echo "$d" | tr / _)
+	mkdir -p "$u/up" "$u/wk"
+	mount -t overlay overlay -o "lowerdir=$d,upperdir=$u/up,workdir=$u/wk" "$d" ||
+		{ fail setup "cannot put an overlay on $d"; finish; }
+done
+
+# cat a module, compressed or not
+modcat() {
+	case "$1" in
+	*.xz) xz -dc "$1" ;;
+	*.zst) zstd -dc "$1" ;;
+	*.gz) gzip -dc "$1" ;;
+	*) cat "$1" ;;
+	esac
+}
+
+# ---- the source tree alone (packagers) ------------------------------------
+if DESTDIR=$work/pkg "$top/scripts/dkms.sh" source >/dev/null 2>&1 &&
+		grep -q "^PACKAGE_VERSION=\"$version\"$" "$work/pkg$tree/dkms.conf" &&
+		[ -x "$work/pkg$tree/scripts/build-module.sh" ] && [ -f "$work/pkg$tree/Kbuild" ] &&
+		[ "$(ls "$work/pkg$tree/fs-smb-client-iakerb" | wc -l)" -eq \
+		  "$(ls "$top"/fs-smb-client-iakerb/*.patch | wc -l)" ] &&
+		! dkms status -m cifs-iakerb | grep -q .; then
+	pass source-tree
+else
+	fail source-tree "DESTDIR=$work/pkg scripts/dkms.sh source: incomplete tree or dkms touched"
+fi
+
+# ---- install: dkms add, build, install ------------------------------------
+out=$(KVER=$kver "$top/scripts/dkms.sh" install 2>&1)
+rc=$?
+echo "$out" >"$work/install.log"
+if [ $rc -eq 0 ]; then
+	pass install
+else
+	fail install "exit $rc: $(echo "$out" | tail -n3 | tr '\n' ' ')"
+fi
+path=$(modinfo -k "$kver" -n cifs 2>/dev/null)
+case "$path" in
+*/updates/dkms/cifs.ko*) pass updates-preferred ;;
+*) fail updates-preferred "modinfo -n cifs gives '$path'" ;;
+esac
+if [ -f "$path" ] && modcat "$path" | grep -a -q 'Kerberos upcall leg'; then
+	pass module-patched
+else
+	fail module-patched "$path does not have the series' messages"
+fi
+vm=$(modinfo -F vermagic "$path" 2>/dev/null | cut -d' ' -f1)
+[ "$vm" = "$kver" ] && pass vermagic || fail vermagic "'$vm' is not $kver"
+
+# ---- uninstall ---------------------------------------------------------------
+out=$(KVER=$kver "$top/scripts/dkms.sh" uninstall 2>&1)
+path=$(modinfo -k "$kver" -n cifs 2>/dev/null)
+if [ $? -eq 0 ] && [ ! -e "$tree" ] && ! dkms status -m cifs-iakerb | grep -q . &&
+		case "$path" in */kernel/fs/smb/client/cifs.ko*) true ;; *) false ;; esac; then
+	pass uninstall-restores-kernel-module
+else
+	fail uninstall-restores-kernel-module "modinfo -n cifs gives '$path', tree or dkms entry left: $out"
+fi
+
+# ---- a series that does not apply --------------------------------------------
+"$top/scripts/dkms.sh" source >/dev/null
+cp "$top/tests/scripts/broken.patch" "$tree/fs-smb-client-iakerb/0099-broken.patch"
+dkms add -m cifs-iakerb -v "$version" >/dev/null 2>&1
+out=$(dkms build -m cifs-iakerb -v "$version" -k "$kver" 2>&1)
+rc=$?
+log=/var/lib/dkms/cifs-iakerb/$version/build/make.log
+if [ $rc -ne 0 ] && grep -q 'patch 0099-broken.patch does not apply' "$log" 2>/dev/null &&
+		grep -q 'smb2pdu.c' "$log"; then
+	pass broken-series-named
+else
+	fail broken-series-named "dkms build exit $rc; make.log: $(tail -n3 "$log" 2>/dev/null | tr '\n' ' ')"
+fi
+dkms remove -m cifs-iakerb -v "$version" --all >/dev/null 2>&1
+
+finish
