@@ -43,8 +43,14 @@ INSTALL_FILES := \
 	0644:man/cifs-upcall-iakerb.8:$(MANDIR)/man8/cifs-upcall-iakerb.8 \
 	0644:man/cifs-iakerb.7:$(MANDIR)/man7/cifs-iakerb.7 \
 	0644:keyutils-glue/request-key.d/cifs-iakerb.conf.in:$(REQUEST_KEY_DIR)/cifs-iakerb.conf
-# localkdc-helper: its program, man page and systemd units go here, e.g.
-# INSTALL_FILES += 0644:localkdc-helper/localkdc.service.in:$(UNITDIR)/localkdc.service
+# localkdc-helper: the tool, its man page and its systemd units (the
+# units name Debian's /usr/sbin/krb5kdc and the tool's default state
+# directory, /var/lib/localkdc, so they need no substitution)
+INSTALL_FILES += \
+	0755:localkdc-helper/build/localkdc:$(SBINDIR)/localkdc \
+	0644:localkdc-helper/localkdc.8:$(MANDIR)/man8/localkdc.8 \
+	0644:localkdc-helper/units/localkdc.socket:$(UNITDIR)/localkdc.socket \
+	0644:localkdc-helper/units/localkdc.service:$(UNITDIR)/localkdc.service
 INSTALL_ENV = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SBINDIR='$(SBINDIR)' \
 	MANDIR='$(MANDIR)' UNITDIR='$(UNITDIR)'
 

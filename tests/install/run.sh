@@ -34,7 +34,11 @@ rk=$(command -v request-key || echo /sbin/request-key)
 expected="-rwxr-xr-x usr/local/sbin/cifs-upcall-iakerb
 -rw-r--r-- usr/local/share/man/man8/cifs-upcall-iakerb.8
 -rw-r--r-- usr/local/share/man/man7/cifs-iakerb.7
--rw-r--r-- etc/request-key.d/cifs-iakerb.conf"
+-rw-r--r-- etc/request-key.d/cifs-iakerb.conf
+-rwxr-xr-x usr/local/sbin/localkdc
+-rw-r--r-- usr/local/share/man/man8/localkdc.8
+-rw-r--r-- usr/local/lib/systemd/system/localkdc.socket
+-rw-r--r-- usr/local/lib/systemd/system/localkdc.service"
 
 # A stock system: the image's own request-key configuration (keyutils,
 # cifs-utils) and a file of another package in the directories we use.
