@@ -16,19 +16,13 @@
 
 #include "lkdc.h"
 
-struct trust {
-	char realm[130];
-	char dir[8];
-	long long expires;
-};
-
 struct status {
 	TALLOC_CTX *mem;
 	const struct lkdc_paths *p;
 	struct lkdc_state st;
 	struct lkdc_kdc_info k;
 	char **princs;
-	struct trust *trusts;
+	struct lkdc_trust *trusts;
 	unsigned int n_trusts;
 	bool hidden;		/* not root: the KDB and trusts are not ours to read */
 	const char *problem;
@@ -44,29 +38,19 @@ static const char *kdc_word(enum lkdc_kdc_state s)
 	}
 }
 
-/* state_dir/trusts: "PEER-REALM DIRECTION EXPIRES" lines (item 4) */
+/* state_dir/trusts (trusts.c); unreadable to other users */
 static void load_trusts(struct status *s)
 {
-	char line[256];
-	struct trust t;
-	FILE *f = fopen(s->p->trusts, "re");
+	struct lkdc_err sub = { 0 };
+	int rc = lkdc_trusts_load(s->mem, s->p, &s->trusts, &s->n_trusts, &sub);
 
-	if (!f && errno == EACCES)
+	if (rc == LOCALKDC_UNSAFE) {
 		s->hidden = true;
-	s->trusts = talloc_array(s->mem, struct trust, 0);
-	while (f && s->trusts && fgets(line, sizeof(line), f)) {
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		if (sscanf(line, "%129s %7s %lld", t.realm, t.dir,
-			   &t.expires) != 3)
-			continue;
-		s->trusts = talloc_realloc(s->mem, s->trusts, struct trust,
-					   s->n_trusts + 1);
-		if (s->trusts)
-			s->trusts[s->n_trusts++] = t;
+	} else if (rc) {
+		s->rc = s->rc ? s->rc : rc;
+		s->problem = s->problem ? s->problem :
+			talloc_strdup(s->mem, sub.why);
 	}
-	if (f)
-		fclose(f);
 }
 
 static char *human(struct status *s)
