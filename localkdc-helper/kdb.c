@@ -137,13 +137,15 @@ int lkdc_kdb_addprinc(TALLOC_CTX *mem, const struct lkdc_paths *p,
  * Both realms of a trust run this with the same principal name and the
  * same password: MIT's string-to-key salts with the principal's own
  * realm and name, so the two KDBs get the same keys (every enctype of
- * supported_enctypes, kvno 1).  The KDC refuses a principal past its
- * expiration date, so the trust ends by itself.
+ * supported_enctypes, kvno 1).  The issuing KDC refuses a principal past
+ * its expiration date, so the trust ends by itself; the accepting KDC
+ * does not check it (measured, MIT 1.22.1), so a cross-realm TGT issued
+ * before the end lives on for its lifetime: @maxlife bounds that.
  */
 int lkdc_kdb_add_crossrealm(TALLOC_CTX *mem, const struct lkdc_paths *p,
 			    const char *realm, const char *princ,
 			    const char *password, long long expires,
-			    struct lkdc_err *e)
+			    long long maxlife, struct lkdc_err *e)
 {
 	time_t t = (time_t)expires;
 	char date[64], *opts;
@@ -152,7 +154,8 @@ int lkdc_kdb_add_crossrealm(TALLOC_CTX *mem, const struct lkdc_paths *p,
 	if (!gmtime_r(&t, &tm) ||
 	    !strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", &tm))
 		return lkdc_fail(e, LOCALKDC_ERR, "bad expiry %lld", expires);
-	opts = talloc_asprintf(mem, "-expire \"%s\"", date);
+	opts = talloc_asprintf(mem, "-expire \"%s\" -maxlife \"%lld seconds\"",
+			       date, maxlife);
 	if (!opts)
 		return lkdc_fail(e, LOCALKDC_ERR, "out of memory");
 	return addprinc(mem, p, realm, opts, princ, password, e);

@@ -161,11 +161,12 @@ int lkdc_kdb_ktadd(TALLOC_CTX *mem, const struct lkdc_paths *p,
 int lkdc_kdb_list(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		  const char *realm, char ***princs, struct lkdc_err *e);
 bool lkdc_kdb_exists(const struct lkdc_paths *p);
-/* A cross-realm krbtgt: keys from @password (stdin), expiring at @expires */
+/* A cross-realm krbtgt: keys from @password (stdin), expiring at
+ * @expires, its tickets living at most @maxlife seconds */
 int lkdc_kdb_add_crossrealm(TALLOC_CTX *mem, const struct lkdc_paths *p,
 			    const char *realm, const char *princ,
 			    const char *password, long long expires,
-			    struct lkdc_err *e);
+			    long long maxlife, struct lkdc_err *e);
 int lkdc_kdb_has(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		 const char *realm, const char *princ, bool *has,
 		 struct lkdc_err *e);

@@ -13,7 +13,12 @@
  * get the same keys for every enctype, kvno 1.  MIT's kadmin.local cannot
  * set a random key to given bytes, but it reads a password on stdin: the
  * secret never reaches argv or a file.  Both sides set the principal's
- * expiration to the trust's end; the KDCs refuse it after that.
+ * expiration to the trust's end: the issuing KDC refuses it after that.
+ * A cross-realm TGT issued just before the end is still honoured by the
+ * peer's KDC until that ticket ends (MIT 1.22.1 does not look at the
+ * expiration of the krbtgt that encrypts it), so these principals' tickets
+ * live at most CROSS_MAXLIFE (and never longer than the trust): clients
+ * simply fetch a new one from their own KDC, which says no once it ended.
  *
  * Offer creates its side at once (no separate confirm step): until the
  * peer accepts, the principal is useless, as only the token holder knows
@@ -49,6 +54,7 @@
 #define PASS_GROUPS	5
 #define PASS_GROUP_LEN	5
 #define MAX_LIFETIME	(366LL * 24 * 3600)
+#define CROSS_MAXLIFE	3600LL		/* seconds, of a cross-realm TGT */
 
 /* 32 letters and digits, none easily confused: 5 bits a character */
 static const char pass_alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
@@ -168,13 +174,19 @@ static int create(struct trust *t, const char *peer, const char *dir,
 		  long long expires, char *const pn[2], char *const pw[2])
 {
 	struct lkdc_trust line = { .expires = expires };
+	long long maxlife = expires - (long long)time(NULL);
 	int i, made = 0, rc = LOCALKDC_OK;
+
+	if (maxlife > CROSS_MAXLIFE)
+		maxlife = CROSS_MAXLIFE;
+	if (maxlife < 1)
+		maxlife = 1;
 
 	for (i = 0; i < 2 && !rc; i++) {
 		if (!pn[i])
 			continue;
 		rc = lkdc_kdb_add_crossrealm(t->mem, t->p, t->st.realm, pn[i],
-					     pw[i], expires, t->e);
+					     pw[i], expires, maxlife, t->e);
 		if (!rc)
 			made |= 1 << i;
 	}
