@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <unistd.h>
 
@@ -24,6 +25,7 @@ struct status {
 	char **princs;
 	struct lkdc_trust *trusts;
 	unsigned int n_trusts;
+	long long now;
 	bool hidden;		/* not root: the KDB and trusts are not ours to read */
 	const char *problem;
 	int rc;
@@ -76,9 +78,10 @@ static char *human(struct status *s)
 				   " (only the realm's owner may list them)" :
 				   s->princs && s->princs[0] ? "" : " (none)");
 	for (i = 0; i < s->n_trusts; i++)
-		o = talloc_asprintf_append(o, " %s (%s, expires %lld)",
+		o = talloc_asprintf_append(o, " %s (%s, expire%s %lld)",
 					   s->trusts[i].realm, s->trusts[i].dir,
-					   s->trusts[i].expires);
+					   s->trusts[i].expires <= s->now ?
+					   "d" : "s", s->trusts[i].expires);
 	o = talloc_asprintf_append(o, "%s\n", s->n_trusts ? "" : s->hidden ?
 				   " (only the realm's owner may list them)" :
 				   " (none)");
@@ -130,10 +133,13 @@ static char *json(struct status *s)
 				 ", \"trusts\": [");
 	for (i = 0; !s->hidden && i < s->n_trusts; i++)
 		o = talloc_asprintf_append(o, "%s{\"realm\": %s, \"direction\": "
-					   "%s, \"expires\": %lld}", i ? ", " : "",
+					   "%s, \"expires\": %lld, \"expired\": %s}",
+					   i ? ", " : "",
 					   lkdc_json_str(m, s->trusts[i].realm),
 					   lkdc_json_str(m, s->trusts[i].dir),
-					   s->trusts[i].expires);
+					   s->trusts[i].expires,
+					   s->trusts[i].expires <= s->now ?
+					   "true" : "false");
 	return talloc_asprintf_append(o, "%s, \"problem\": %s}\n",
 				      s->hidden ? "" : "]",
 				      s->problem ? lkdc_json_str(m, s->problem) :
@@ -143,7 +149,7 @@ static char *json(struct status *s)
 int lkdc_status(TALLOC_CTX *mem, const struct lkdc_paths *p, bool as_json,
 		char **out, struct lkdc_err *e)
 {
-	struct status s = { .mem = mem, .p = p };
+	struct status s = { .mem = mem, .p = p, .now = (long long)time(NULL) };
 	struct lkdc_err sub = { 0 };
 	int rc;
 

@@ -417,6 +417,10 @@ int lkdc_trust_accept(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		rc = lkdc_fail(e, LOCALKDC_BADTOKEN, "the token expired at "
 			       "%lld (%lld s ago): ask for a new one",
 			       k.expires, (long long)time(NULL) - k.expires);
+	} else if (k.expires > (long long)time(NULL) + MAX_LIFETIME + 600) {
+		/* sealed by a peer whose clock or tool is wrong */
+		rc = lkdc_fail(e, LOCALKDC_BADTOKEN, "the token's expiry %lld "
+			       "is more than 366 days away", k.expires);
 	}
 	if (!rc)
 		rc = clash(&t, k.from);

@@ -110,7 +110,7 @@ test_trust_list_status() {
 	[ "$("$L" --root "$TB" trust list)" = "$RA in $exp" ] || { echo "B lists: $("$L" --root "$TB" trust list)"; return 1; }
 	"$L" --root "$TA" status | grep -qF "trusts:     $RB (out, expires $exp)" ||
 		{ echo "status: $("$L" --root "$TA" status | grep trusts)"; return 1; }
-	[ "$("$L" --root "$TB" status --json | json 'd["trusts"]')" = "[{'realm': '$RA', 'direction': 'in', 'expires': $exp}]" ] ||
+	[ "$("$L" --root "$TB" status --json | json 'd["trusts"]')" = "[{'realm': '$RA', 'direction': 'in', 'expires': $exp, 'expired': False}]" ] ||
 		{ echo "status --json: $("$L" --root "$TB" status --json | json 'd["trusts"]')"; return 1; }
 }
 
@@ -265,6 +265,8 @@ test_trust_expiry() {
 	kvno -c "FILE:$WORK/cc-before" "host/b.test@$RB" >"$WORK/kvno.out" 2>&1 &&
 		{ echo "a cross-realm TGT from before the end still works"; return 1; }
 	"$L" --root "$TA" trust list | grep -q "(expired)" || { echo "list does not say expired"; return 1; }
+	"$L" --root "$TB" status | grep -qF "$RA (both, expired $exp)" || { echo "status: $("$L" --root "$TB" status | grep trusts)"; return 1; }
+	[ "$("$L" --root "$TB" status --json | json 'd["trusts"][0]["expired"]')" = True ] || { echo "status --json does not say expired"; return 1; }
 	"$L" --root "$TA" trust remove $RB >/dev/null && "$L" --root "$TB" trust remove $RA >/dev/null ||
 		{ echo "removing the expired trust failed"; return 1; }
 }
