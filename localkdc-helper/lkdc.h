@@ -4,6 +4,7 @@
  *
  *   paths.c     where everything lives (root, env and option overrides)
  *   err.c       the one-line failure record and the return codes' names
+ *   replace.c   a small file replaced whole (temporary file, rename)
  *   state.c     the realm's state file (realm, host, users)
  *   manifest.c  what setup created, in order: teardown and rollback
  *   fsutil.c    mkdir -p and file writing that record into the manifest
@@ -76,6 +77,11 @@ int lkdc_paths_init(TALLOC_CTX *mem, const struct localkdc_where *w,
 		    struct lkdc_paths *p, struct lkdc_err *e);
 char *lkdc_user_keytab(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		       const char *user);
+
+/* ---- replace.c ---------------------------------------------------------- */
+
+int lkdc_replace_file(const char *path, mode_t mode, const char *text,
+		      struct lkdc_err *e);
 
 /* ---- state.c ----------------------------------------------------------- */
 

@@ -11,10 +11,8 @@
  * Rewritten whole through a temporary file and rename(): never half a file.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "lkdc.h"
 
@@ -71,40 +69,16 @@ int lkdc_trusts_load(TALLOC_CTX *mem, const struct lkdc_paths *p,
 int lkdc_trusts_save(const struct lkdc_paths *p, const struct lkdc_trust *list,
 		     unsigned int n, struct lkdc_err *e)
 {
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *text = talloc_strdup(tmp, header);
-	char *tmpname = talloc_asprintf(tmp, "%s.new", p->trusts);
+	char *text = talloc_strdup(NULL, header);
 	unsigned int i;
-	int fd, rc = LOCALKDC_OK;
-	size_t len;
+	int rc;
 
 	for (i = 0; text && i < n; i++)
 		text = talloc_asprintf_append(text, "%s %s %lld\n", list[i].realm,
 					      list[i].dir, list[i].expires);
-	if (!text || !tmpname) {
-		rc = lkdc_fail(e, LOCALKDC_ERR, "out of memory");
-		goto out;
-	}
-	fd = open(tmpname, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		rc = lkdc_fail(e, LOCALKDC_ERR, "%s: %s", tmpname, strerror(errno));
-		goto out;
-	}
-	len = strlen(text);
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0) {
-		rc = lkdc_fail(e, LOCALKDC_ERR, "%s: %s", tmpname, strerror(errno));
-		close(fd);
-		unlink(tmpname);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmpname, p->trusts) < 0) {
-		rc = lkdc_fail(e, LOCALKDC_ERR, "%s: %s", p->trusts,
-			       strerror(errno));
-		unlink(tmpname);
-	}
-out:
-	talloc_free(tmp);
+	rc = text ? lkdc_replace_file(p->trusts, 0600, text, e) :
+		lkdc_fail(e, LOCALKDC_ERR, "out of memory");
+	talloc_free(text);
 	return rc;
 }
 

@@ -26,7 +26,7 @@ M = [
  ("trust-remove", "trust.c", '		if (!rc && has)\n			rc = lkdc_kdb_delprinc', '		if (0)\n			rc = lkdc_kdb_delprinc'),
  ("trust-expiry", "kdb.c", 'opts = talloc_asprintf(mem, "-expire \\"%s\\" -maxlife \\"%lld seconds\\"",\n			       date, maxlife);', 'opts = talloc_asprintf(mem, "-maxlife \\"%lld seconds\\"", maxlife);'),
  ("trust-expiry", "trust.c", '	if (maxlife > CROSS_MAXLIFE)\n		maxlife = CROSS_MAXLIFE;', '	maxlife = CROSS_MAXLIFE;'),
- ("trust-teardown", "trusts.c", '	if (rename(tmpname, p->trusts) < 0) {', '	if (link(tmpname, p->trusts) < 0 && (unlink(p->trusts) || link(tmpname, p->trusts))) {'),
+ ("trust-teardown", "trusts.c", '	rc = text ? lkdc_replace_file(p->trusts, 0600, text, e) :', '	rc = text ? (lkdc_replace_file(talloc_asprintf(text, "%s.bak", p->trusts), 0600, text, e), lkdc_replace_file(p->trusts, 0600, text, e)) :'),
 ]
 src = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sel = sys.argv[1:]
