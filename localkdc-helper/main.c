@@ -349,7 +349,8 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("too many arguments: %s", argv[argc - 1]);
 	if (c.seen & ~opts)
-		return usage_error("an option given does not apply to %s", cmd);
+		return usage_error("an option given does not apply to %s",
+				   c.trust_sub ? c.trust_sub : cmd);
 	mem = talloc_new(NULL);
 	if (!mem)
 		return LOCALKDC_ERR;

@@ -12,6 +12,7 @@
 import os, shutil, subprocess, sys
 M = [
  ("trust-setup", "tests/trust.sh", 'setup --realm $RB --host b.test', 'setup --realm lower.b --host b.test'),
+ ("trust-usage", "main.c", '	if (trust_subs[i].arg == 1 && !arg)', '	if (0)'),
  ("trust-offer-accept", "trust.c", 'rc = create(&t, k.from, n == 2 ? "both" : "in",', 'rc = create(&t, k.from, n == 2 ? "both" : "out",'),
  ("trust-cross-realm-ticket", "trust.c", '	pw[0] = hex(mem, raw, SECRET_LEN);\n	pw[1] = n == 2', '	raw[0] ^= 1;\n	pw[0] = hex(mem, raw, SECRET_LEN);\n	pw[1] = n == 2'),
  ("trust-list-status", "trust.c", '						 t.list[i].expires <= now ?', '						 now > 0 ?'),

@@ -59,6 +59,21 @@ cross() {
 	kvno -c "FILE:$cc" "$3" >"$WORK/kvno.out" 2>&1
 }
 
+# Command line mistakes: exit 2 and a one-line cause, before anything runs
+test_trust_usage() {
+	expect_rc 2 "$L" trust || return 1
+	expect_rc 2 "$L" trust bogus || return 1
+	expect_rc 2 "$L" trust offer || return 1
+	grep -q "needs a realm" "$WORK/out" || { echo "unclear: $(cat "$WORK/out")"; return 1; }
+	expect_rc 2 "$L" trust list extra || return 1
+	expect_rc 2 "$L" trust accept --both-ways || return 1
+	grep -q "does not apply to accept" "$WORK/out" || { echo "unclear: $(cat "$WORK/out")"; return 1; }
+	for bad in 0 -5 2y 1hh 367d; do
+		expect_rc 2 "$L" trust offer --expires "$bad" $RB || return 1
+	done
+	expect_rc 2 "$L" --root "$TA" trust offer lower.case || return 1
+}
+
 test_trust_setup() {
 	echo "$PW1" | "$L" --root "$TA" setup --realm $RA --host a.test --user $U1 >/dev/null 2>&1 ||
 		{ echo "setup A failed"; return 1; }
@@ -281,6 +296,7 @@ test_trust_teardown() {
 
 trust_tests() {
 	t trust-setup test_trust_setup
+	t trust-usage test_trust_usage
 	t trust-offer-accept test_trust_offer_accept
 	t trust-cross-realm-ticket test_trust_cross_realm_ticket
 	t trust-list-status test_trust_list_status
