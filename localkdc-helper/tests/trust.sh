@@ -220,8 +220,15 @@ test_trust_rollback() {
 test_trust_no_secret() {
 	local pass
 	command -v strace >/dev/null || { echo "no strace"; return 1; }
-	offer "$TA" $RC --both-ways || return 1
+	# offer under strace too: its kadmin.local runs get no secret either
+	strace -f -qq -s 4096 -e trace=execve -o "$WORK/strace-offer" \
+		"$L" --root "$TA" trust offer --both-ways $RC >"$WORK/tok" 2>"$WORK/offer.err" ||
+		{ echo "offer under strace failed: $(cat "$WORK/offer.err")"; return 1; }
+	sed -n 's/^passphrase .*: //p' "$WORK/offer.err" >"$WORK/pass"
 	pass=$(cat "$WORK/pass")
+	[ -n "$pass" ] || { echo "no passphrase"; return 1; }
+	grep -q 'kadmin.local.*addprinc' "$WORK/strace-offer" || { echo "strace saw no kadmin.local in offer"; return 1; }
+	grep -qE "[0-9a-f]{64}|$pass" "$WORK/strace-offer" && { echo "a secret on argv in offer"; return 1; }
 	"$L" --root "$TC" trust remove $RA >/dev/null 2>&1
 	printf '%s\n%s\n' "$(cat "$WORK/tok")" "$pass" |
 		strace -f -qq -s 4096 -e trace=execve -o "$WORK/strace" "$L" --root "$TC" trust accept >/dev/null 2>&1 ||
