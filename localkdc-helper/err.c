@@ -31,6 +31,7 @@ const char *localkdc_rc_name(int rc)
 	case LOCALKDC_NOKDC:	return "no-kdc";
 	case LOCALKDC_NOCREDS:	return "no-creds";
 	case LOCALKDC_UNSAFE:	return "unsafe";
+	case LOCALKDC_BADTOKEN:	return "bad-token";
 	}
 	return "unknown";
 }

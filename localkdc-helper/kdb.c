@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lkdc.h"
@@ -93,9 +94,10 @@ int lkdc_kdb_create(TALLOC_CTX *mem, const struct lkdc_paths *p,
 	return LOCALKDC_OK;
 }
 
-int lkdc_kdb_addprinc(TALLOC_CTX *mem, const struct lkdc_paths *p,
-		      const char *realm, const char *princ,
-		      const char *password, struct lkdc_err *e)
+/* addprinc OPTS PRINC, the password (if any) typed twice on stdin */
+static int addprinc(TALLOC_CTX *mem, const struct lkdc_paths *p,
+		    const char *realm, const char *opts, const char *princ,
+		    const char *password, struct lkdc_err *e)
 {
 	char *query, *input = NULL, *expect, *out;
 	size_t len = 0;
@@ -112,14 +114,64 @@ int lkdc_kdb_addprinc(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		input[2 * len + 1] = '\n';
 		len = 2 * len + 2;
 	}
-	query = talloc_asprintf(mem, "addprinc %s %s",
-				password ? "+requires_preauth" :
-				"-randkey +requires_preauth", princ);
+	query = talloc_asprintf(mem, "addprinc %s %s", opts, princ);
 	expect = talloc_asprintf(mem, "Principal \"%s\" created", princ);
-	if (!query || !expect)
+	if (!query || !expect) {
+		talloc_free(input);
 		return lkdc_fail(e, LOCALKDC_ERR, "out of memory");
+	}
 	rc = kadmin(mem, p, realm, query, input, len, expect, &out, e);
 	talloc_free(input);
+	return rc;
+}
+
+int lkdc_kdb_addprinc(TALLOC_CTX *mem, const struct lkdc_paths *p,
+		      const char *realm, const char *princ,
+		      const char *password, struct lkdc_err *e)
+{
+	return addprinc(mem, p, realm, password ? "+requires_preauth" :
+			"-randkey +requires_preauth", princ, password, e);
+}
+
+/*
+ * Both realms of a trust run this with the same principal name and the
+ * same password: MIT's string-to-key salts with the principal's own
+ * realm and name, so the two KDBs get the same keys (every enctype of
+ * supported_enctypes, kvno 1).  The issuing KDC refuses a principal past
+ * its expiration date, so the trust ends by itself; the accepting KDC
+ * does not check it (measured, MIT 1.22.1), so a cross-realm TGT issued
+ * before the end lives on for its lifetime: @maxlife bounds that.
+ */
+int lkdc_kdb_add_crossrealm(TALLOC_CTX *mem, const struct lkdc_paths *p,
+			    const char *realm, const char *princ,
+			    const char *password, long long expires,
+			    long long maxlife, struct lkdc_err *e)
+{
+	time_t t = (time_t)expires;
+	char date[64], *opts;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", &tm))
+		return lkdc_fail(e, LOCALKDC_ERR, "bad expiry %lld", expires);
+	opts = talloc_asprintf(mem, "-expire \"%s\" -maxlife \"%lld seconds\"",
+			       date, maxlife);
+	if (!opts)
+		return lkdc_fail(e, LOCALKDC_ERR, "out of memory");
+	return addprinc(mem, p, realm, opts, princ, password, e);
+}
+
+int lkdc_kdb_has(TALLOC_CTX *mem, const struct lkdc_paths *p,
+		 const char *realm, const char *princ, bool *has,
+		 struct lkdc_err *e)
+{
+	char **list;
+	unsigned int i;
+	int rc = lkdc_kdb_list(mem, p, realm, &list, e);
+
+	*has = false;
+	for (i = 0; !rc && list[i]; i++)
+		*has |= strcmp(list[i], princ) == 0;
 	return rc;
 }
 

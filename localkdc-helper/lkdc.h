@@ -4,6 +4,7 @@
  *
  *   paths.c     where everything lives (root, env and option overrides)
  *   err.c       the one-line failure record and the return codes' names
+ *   replace.c   a small file replaced whole (temporary file, rename)
  *   state.c     the realm's state file (realm, host, users)
  *   manifest.c  what setup created, in order: teardown and rollback
  *   fsutil.c    mkdir -p and file writing that record into the manifest
@@ -14,6 +15,9 @@
  *   activator.c holds the socket and runs krb5kdc on demand (no systemd)
  *   ensure.c    localkdc_ensure(): the KDC answering, the user's TGT
  *   password.c  reading a password from the terminal or stdin
+ *   trusts.c    the trusts file (PEER-REALM DIRECTION EXPIRES lines)
+ *   seal.c      a trust token's secrets sealed with a passphrase
+ *   trust.c     trust offer/accept/list/remove
  *   setup.c, teardown.c, status.c, json.c, main.c: the tool's commands
  *
  * Functions return 0 or a positive enum localkdc_rc, and record the first
@@ -73,6 +77,11 @@ int lkdc_paths_init(TALLOC_CTX *mem, const struct localkdc_where *w,
 		    struct lkdc_paths *p, struct lkdc_err *e);
 char *lkdc_user_keytab(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		       const char *user);
+
+/* ---- replace.c ---------------------------------------------------------- */
+
+int lkdc_replace_file(const char *path, mode_t mode, const char *text,
+		      struct lkdc_err *e);
 
 /* ---- state.c ----------------------------------------------------------- */
 
@@ -158,6 +167,15 @@ int lkdc_kdb_ktadd(TALLOC_CTX *mem, const struct lkdc_paths *p,
 int lkdc_kdb_list(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		  const char *realm, char ***princs, struct lkdc_err *e);
 bool lkdc_kdb_exists(const struct lkdc_paths *p);
+/* A cross-realm krbtgt: keys from @password (stdin), expiring at
+ * @expires, its tickets living at most @maxlife seconds */
+int lkdc_kdb_add_crossrealm(TALLOC_CTX *mem, const struct lkdc_paths *p,
+			    const char *realm, const char *princ,
+			    const char *password, long long expires,
+			    long long maxlife, struct lkdc_err *e);
+int lkdc_kdb_has(TALLOC_CTX *mem, const struct lkdc_paths *p,
+		 const char *realm, const char *princ, bool *has,
+		 struct lkdc_err *e);
 
 /* ---- conf.c ------------------------------------------------------------ */
 
@@ -205,6 +223,38 @@ int lkdc_activator_spawn(const struct lkdc_paths *p, const char *realm,
 int lkdc_read_password(TALLOC_CTX *mem, const char *what, char **pw,
 		       struct lkdc_err *e);
 void *lkdc_secret_alloc(TALLOC_CTX *mem, size_t len);
+/* One line of at most @max bytes: asked for @what on the terminal (not
+ * echoed if @secret), else read from stdin; in locked, wiped memory */
+int lkdc_read_line(TALLOC_CTX *mem, const char *what, bool secret,
+		   size_t max, char **line, struct lkdc_err *e);
+
+/* ---- trusts.c ---------------------------------------------------------- */
+
+struct lkdc_trust {
+	char realm[130];
+	char dir[8];		/* "out", "in" or "both", seen from here */
+	long long expires;
+};
+
+bool lkdc_trust_dir_ok(const char *dir);
+int lkdc_trusts_load(TALLOC_CTX *mem, const struct lkdc_paths *p,
+		     struct lkdc_trust **list, unsigned int *n,
+		     struct lkdc_err *e);
+int lkdc_trusts_save(const struct lkdc_paths *p, const struct lkdc_trust *list,
+		     unsigned int n, struct lkdc_err *e);
+int lkdc_trusts_find(const struct lkdc_trust *list, unsigned int n,
+		     const char *realm);
+
+/* ---- seal.c ------------------------------------------------------------ */
+
+/* @plain sealed under @pass with @aad authenticated: base64 in @b64 */
+int lkdc_seal(TALLOC_CTX *mem, const char *pass, const char *aad,
+	      const unsigned char *plain, size_t len, char **b64,
+	      struct lkdc_err *e);
+/* LOCALKDC_BADTOKEN if damaged, altered or the passphrase is wrong */
+int lkdc_unseal(TALLOC_CTX *mem, const char *pass, const char *aad,
+		const char *b64, unsigned char **plain, size_t *len,
+		struct lkdc_err *e);
 
 /* ---- json.c ------------------------------------------------------------ */
 
@@ -227,6 +277,29 @@ int lkdc_setup(TALLOC_CTX *mem, const struct lkdc_paths *p,
 	       struct lkdc_err *e);
 int lkdc_teardown(TALLOC_CTX *mem, const struct lkdc_paths *p, char **report,
 		  struct lkdc_err *e);
+struct lkdc_trust_opts {
+	const char *peer;		/* offer, remove */
+	const char *token_file;		/* accept; NULL: stdin */
+	long long lifetime;		/* offer: seconds */
+	bool both;			/* offer: both ways */
+	bool force;			/* replace a trust with the same realm */
+};
+
+/* The token for the peer in @token, the passphrase in @pass (secret) */
+int lkdc_trust_offer(TALLOC_CTX *mem, const struct lkdc_paths *p,
+		     const struct lkdc_trust_opts *o, char **token,
+		     char **pass, char **report, struct lkdc_err *e);
+int lkdc_trust_accept(TALLOC_CTX *mem, const struct lkdc_paths *p,
+		      const struct lkdc_trust_opts *o, char **report,
+		      struct lkdc_err *e);
+int lkdc_trust_list(TALLOC_CTX *mem, const struct lkdc_paths *p,
+		    char **report, struct lkdc_err *e);
+int lkdc_trust_remove(TALLOC_CTX *mem, const struct lkdc_paths *p,
+		      const struct lkdc_trust_opts *o, char **report,
+		      struct lkdc_err *e);
+/* "1h", "2d", "1w", "90m", "30s" or seconds; -1 if not understood */
+long long lkdc_parse_duration(const char *s);
+
 int lkdc_status(TALLOC_CTX *mem, const struct lkdc_paths *p, bool json,
 		char **out, struct lkdc_err *e);
 

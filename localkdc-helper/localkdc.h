@@ -29,6 +29,8 @@ enum localkdc_rc {
 	LOCALKDC_NOKDC		= 5,	/* the KDC does not answer, cannot start */
 	LOCALKDC_NOCREDS	= 6,	/* no TGT could be had for the user */
 	LOCALKDC_UNSAFE		= 7,	/* a path is owned by another user */
+	LOCALKDC_BADTOKEN	= 8,	/* trust token: damaged, altered, wrong
+					 * passphrase, expired, other realm */
 };
 
 /* Where the pieces live; NULL members take the environment or defaults. */

@@ -40,6 +40,17 @@ static const char usage_text[] =
 "              --min-lifetime S  renew or replace a TGT ending within S seconds\n"
 "                                (default 3600)\n"
 "              --no-start        fail rather than start a KDC that is down\n"
+"  trust offer PEER-REALM   let this realm's users reach PEER-REALM's services\n"
+"              (krbtgt/PEER@HERE): prints a token (stdout) and a one-time\n"
+"              passphrase (stderr) for the peer's owner\n"
+"              --expires TIME    1h, 1d (default), 1w, 30m, or seconds\n"
+"              --both-ways       also the peer's users to this realm's services\n"
+"              --force           replace a trust with PEER-REALM\n"
+"  trust accept [FILE]      import a token (from FILE, else the first line of\n"
+"              stdin), then the passphrase (terminal, else next stdin line)\n"
+"              --force           replace a trust with the offering realm\n"
+"  trust list               PEER-REALM DIRECTION(out|in|both) EXPIRES\n"
+"  trust remove PEER-REALM  delete the trust's principals and its line\n"
 "\n"
 "Path options (also environment variables):\n"
 "  --root DIR           prefix of every path below (LOCALKDC_ROOT)\n"
@@ -49,10 +60,12 @@ static const char usage_text[] =
 "\n"
 "Exit codes: 0 ok, 1 error, 2 usage, 3 a realm exists (--force),\n"
 "4 not set up or database missing, 5 KDC not answering, 6 no TGT could be\n"
-"had, 7 unsafe ownership of the socket or run directory.\n";
+"had, 7 unsafe ownership of the socket or run directory, 8 trust token\n"
+"refused (damaged, altered, wrong passphrase, expired, for another realm).\n";
 
 enum { O_ROOT = 256, O_STATE, O_RUN, O_CONF, O_REALM, O_HOST, O_USER,
-       O_CIFS_OWNER, O_IDLE, O_FORCE, O_JSON, O_NOW, O_CCACHE, O_MIN, O_NO_START };
+       O_CIFS_OWNER, O_IDLE, O_FORCE, O_JSON, O_NOW, O_CCACHE, O_MIN, O_NO_START,
+       O_EXPIRES, O_BOTH };
 
 static const struct option longopts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
@@ -72,6 +85,8 @@ static const struct option longopts[] = {
 	{ "ccache",		required_argument,	NULL, O_CCACHE },
 	{ "min-lifetime",	required_argument,	NULL, O_MIN },
 	{ "no-start",		no_argument,		NULL, O_NO_START },
+	{ "expires",		required_argument,	NULL, O_EXPIRES },
+	{ "both-ways",		no_argument,		NULL, O_BOTH },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -81,6 +96,8 @@ struct cli {
 	const char *users[LKDC_MAX_USERS];
 	const char *ccache;
 	unsigned int min_lifetime;
+	struct lkdc_trust_opts trust;
+	const char *trust_sub;
 	bool json, now, no_start;
 	unsigned int seen;		/* command option bits, to check them */
 };
@@ -96,6 +113,20 @@ static const struct { const char *name; unsigned int opts; } commands[] = {
 	{ "stop",	0 },
 	{ "ensure",	BIT(O_USER) | BIT(O_CCACHE) | BIT(O_MIN) |
 			BIT(O_NO_START) },
+	{ "trust",	BIT(O_EXPIRES) | BIT(O_BOTH) | BIT(O_FORCE) },
+};
+
+/* trust's sub-commands: their options, their argument (0 none, 1 needed,
+ * 2 optional) */
+static const struct {
+	const char *name;
+	unsigned int opts;
+	int arg;
+} trust_subs[] = {
+	{ "offer",	BIT(O_EXPIRES) | BIT(O_BOTH) | BIT(O_FORCE), 1 },
+	{ "accept",	BIT(O_FORCE), 2 },
+	{ "list",	0, 0 },
+	{ "remove",	0, 1 },
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -129,7 +160,15 @@ static int parse(int argc, char **argv, struct cli *c)
 		case O_REALM:	c->setup.realm = optarg; break;
 		case O_HOST:	c->setup.host = optarg; break;
 		case O_CIFS_OWNER: c->setup.cifs_owner = optarg; break;
-		case O_FORCE:	c->setup.force = true; break;
+		case O_FORCE:	c->setup.force = c->trust.force = true; break;
+		case O_BOTH:	c->trust.both = true; break;
+		case O_EXPIRES:
+			c->trust.lifetime = lkdc_parse_duration(optarg);
+			if (c->trust.lifetime <= 0)
+				return usage_error("bad --expires %s (1h, 1d, 1w, "
+						   "30m, seconds; at most 366d)",
+						   optarg);
+			break;
 		case O_JSON:	c->json = true; break;
 		case O_NOW:	c->now = true; break;
 		case O_CCACHE:	c->ccache = optarg; break;
@@ -185,6 +224,34 @@ static int run_ensure(const struct cli *c)
 	return LOCALKDC_OK;
 }
 
+/* The token on stdout, the passphrase on stderr (the terminal): the
+ * token can go to a file or a mail, the passphrase by another way */
+static int run_trust(TALLOC_CTX *mem, const struct lkdc_paths *p,
+		     const char *sub, const struct cli *c, char **out,
+		     struct lkdc_err *e)
+{
+	char *token, *pass;
+	int rc;
+
+	if (strcmp(sub, "accept") == 0)
+		return lkdc_trust_accept(mem, p, &c->trust, out, e);
+	if (strcmp(sub, "list") == 0)
+		return lkdc_trust_list(mem, p, out, e);
+	if (strcmp(sub, "remove") == 0)
+		return lkdc_trust_remove(mem, p, &c->trust, out, e);
+	rc = lkdc_trust_offer(mem, p, &c->trust, &token, &pass, out, e);
+	if (rc)
+		return rc;
+	fputs(*out, stderr);
+	*out = NULL;
+	fprintf(stderr, "passphrase (give it to %s's owner by another way "
+		"than the token; it is not shown again): %s\n", c->trust.peer,
+		pass);
+	talloc_free(pass);	/* wiped */
+	printf("%s\n", token);
+	return LOCALKDC_OK;
+}
+
 static int run(TALLOC_CTX *mem, const char *cmd, const struct cli *c)
 {
 	struct lkdc_err e = { 0 };
@@ -214,6 +281,8 @@ static int run(TALLOC_CTX *mem, const char *cmd, const struct cli *c)
 			rc = lkdc_kdc_start(mem, &p, &st, c->now, &e);
 		else if (!rc)
 			rc = lkdc_kdc_stop(&p, &e);
+	} else if (strcmp(cmd, "trust") == 0) {
+		rc = run_trust(mem, &p, c->trust_sub, c, &out, &e);
 	}
 	if (out)
 		fputs(out, stdout);
@@ -224,29 +293,64 @@ fail:
 	return rc;
 }
 
+/* trust SUB [ARG]: the sub-command, its argument, its options */
+static int parse_trust(int argc, char **argv, struct cli *c,
+		       unsigned int *opts)
+{
+	unsigned int i;
+	const char *arg;
+
+	if (optind >= argc)
+		return usage_error("trust needs offer, accept, list or "
+				   "remove%s", "");
+	c->trust_sub = argv[optind++];
+	for (i = 0; i < sizeof(trust_subs) / sizeof(trust_subs[0]); i++)
+		if (strcmp(c->trust_sub, trust_subs[i].name) == 0)
+			break;
+	if (i == sizeof(trust_subs) / sizeof(trust_subs[0]))
+		return usage_error("unknown trust command %s", c->trust_sub);
+	*opts = trust_subs[i].opts;
+	arg = optind < argc ? argv[optind] : NULL;
+	if (trust_subs[i].arg == 1 && !arg)
+		return usage_error("trust %s needs a realm", c->trust_sub);
+	if (trust_subs[i].arg && arg) {
+		optind++;
+		c->trust.peer = arg;
+		c->trust.token_file = arg;
+	}
+	return LOCALKDC_OK;
+}
+
 int main(int argc, char **argv)
 {
-	struct cli c = { .setup.idle_exit = -1 };
+	struct cli c = { .setup.idle_exit = -1, .trust.lifetime = 24 * 3600 };
 	TALLOC_CTX *mem;
 	const char *cmd;
-	unsigned int i;
+	unsigned int i, opts;
 	int rc;
 
 	rc = parse(argc, argv, &c);
 	if (rc)
 		return rc;
-	if (optind != argc - 1)
-		return usage_error(optind >= argc ? "no command%s" :
-				   "too many arguments: %s", optind < argc ?
-				   argv[argc - 1] : "");
-	cmd = argv[optind];
+	if (optind >= argc)
+		return usage_error("no command%s", "");
+	cmd = argv[optind++];
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(cmd, commands[i].name) == 0)
 			break;
 	if (i == sizeof(commands) / sizeof(commands[0]))
 		return usage_error("unknown command %s", cmd);
-	if (c.seen & ~commands[i].opts)
-		return usage_error("an option given does not apply to %s", cmd);
+	opts = commands[i].opts;
+	if (strcmp(cmd, "trust") == 0) {
+		rc = parse_trust(argc, argv, &c, &opts);
+		if (rc)
+			return rc;
+	}
+	if (optind < argc)
+		return usage_error("too many arguments: %s", argv[argc - 1]);
+	if (c.seen & ~opts)
+		return usage_error("an option given does not apply to %s",
+				   c.trust_sub ? c.trust_sub : cmd);
 	mem = talloc_new(NULL);
 	if (!mem)
 		return LOCALKDC_ERR;

@@ -41,8 +41,8 @@ void *lkdc_secret_alloc(TALLOC_CTX *mem, size_t len)
 	return p;
 }
 
-/* One line into @buf (PW_MAX + 1 bytes); -1 at EOF before any byte */
-static int read_line(int fd, char *buf, bool *too_long)
+/* One line into @buf (@max + 1 bytes); -1 at EOF before any byte */
+static int read_line(int fd, char *buf, size_t max, bool *too_long)
 {
 	size_t len = 0;
 	ssize_t n;
@@ -57,7 +57,7 @@ static int read_line(int fd, char *buf, bool *too_long)
 			return len ? 0 : -1;
 		if (c == '\n')
 			break;
-		if (len < PW_MAX)
+		if (len < max)
 			buf[len++] = c;
 		else
 			*too_long = true;
@@ -68,7 +68,7 @@ static int read_line(int fd, char *buf, bool *too_long)
 	return 0;
 }
 
-static int ask(const char *prompt, char *buf, bool *too_long)
+static int ask(const char *prompt, char *buf, size_t max, bool *too_long)
 {
 	struct termios old, quiet;
 	int rc;
@@ -80,7 +80,7 @@ static int ask(const char *prompt, char *buf, bool *too_long)
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	tcsetattr(0, TCSAFLUSH, &quiet);
-	rc = read_line(0, buf, too_long);
+	rc = read_line(0, buf, max, too_long);
 	tcsetattr(0, TCSAFLUSH, &old);
 	fputc('\n', stderr);
 	return rc;
@@ -97,17 +97,17 @@ int lkdc_read_password(TALLOC_CTX *mem, const char *what, char **pw,
 	if (!a)
 		return lkdc_fail(e, LOCALKDC_ERR, "out of memory");
 	if (!tty) {
-		if (read_line(0, a, &long1) < 0)
+		if (read_line(0, a, PW_MAX, &long1) < 0)
 			goto eof;
 	} else {
 		b = lkdc_secret_alloc(mem, PW_MAX + 1);
 		if (!b)
 			goto oom;
 		snprintf(prompt, sizeof(prompt), "Password for %s: ", what);
-		if (ask(prompt, a, &long1) < 0)
+		if (ask(prompt, a, PW_MAX, &long1) < 0)
 			goto eof;
 		snprintf(prompt, sizeof(prompt), "Again, password for %s: ", what);
-		if (ask(prompt, b, &long2) < 0)
+		if (ask(prompt, b, PW_MAX, &long2) < 0)
 			goto eof;
 		if (strcmp(a, b) != 0) {
 			talloc_free(a);
@@ -138,4 +138,35 @@ eof:
 oom:
 	talloc_free(a);
 	return lkdc_fail(e, LOCALKDC_ERR, "out of memory");
+}
+
+int lkdc_read_line(TALLOC_CTX *mem, const char *what, bool secret,
+		   size_t max, char **line, struct lkdc_err *e)
+{
+	char *a = lkdc_secret_alloc(mem, max + 1), prompt[160];
+	bool tty = isatty(0), too_long = false, empty;
+	int rc;
+
+	*line = NULL;
+	if (!a)
+		return lkdc_fail(e, LOCALKDC_ERR, "out of memory");
+	snprintf(prompt, sizeof(prompt), "%s: ", what);
+	if (tty && secret) {
+		rc = ask(prompt, a, max, &too_long);
+	} else {
+		if (tty) {
+			fprintf(stderr, "%s", prompt);
+			fflush(stderr);
+		}
+		rc = read_line(0, a, max, &too_long);
+	}
+	empty = rc < 0 || !a[0];
+	if (empty || too_long) {
+		talloc_free(a);
+		return lkdc_fail(e, LOCALKDC_USAGE, empty ? "no %s on %s" :
+				 "the %s on %s is too long", what,
+				 tty ? "the terminal" : "stdin");
+	}
+	*line = a;
+	return LOCALKDC_OK;
 }

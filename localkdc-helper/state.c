@@ -132,10 +132,9 @@ int lkdc_state_save(const struct lkdc_paths *p, const struct lkdc_state *st,
 		    struct lkdc_err *e)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *text, *tmpname;
+	char *text;
 	unsigned int i;
-	int fd, rc = LOCALKDC_OK;
-	size_t len;
+	int rc;
 
 	text = talloc_asprintf(tmp, "# written by localkdc setup; "
 			       "do not edit\nrealm %s\nhost %s\ncreated %lld\n"
@@ -143,30 +142,8 @@ int lkdc_state_save(const struct lkdc_paths *p, const struct lkdc_state *st,
 			       st->created, st->idle_exit);
 	for (i = 0; text && i < st->n_users; i++)
 		text = talloc_asprintf_append(text, "user %s\n", st->users[i]);
-	tmpname = talloc_asprintf(tmp, "%s.new", p->state_file);
-	if (!text || !tmpname) {
-		rc = lkdc_fail(e, LOCALKDC_ERR, "out of memory");
-		goto out;
-	}
-	fd = open(tmpname, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		rc = lkdc_fail(e, LOCALKDC_ERR, "%s: %s", tmpname, strerror(errno));
-		goto out;
-	}
-	len = strlen(text);
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0) {
-		rc = lkdc_fail(e, LOCALKDC_ERR, "%s: %s", tmpname, strerror(errno));
-		close(fd);
-		unlink(tmpname);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmpname, p->state_file) < 0) {
-		rc = lkdc_fail(e, LOCALKDC_ERR, "%s: %s", p->state_file,
-			       strerror(errno));
-		unlink(tmpname);
-	}
-out:
+	rc = text ? lkdc_replace_file(p->state_file, 0644, text, e) :
+		lkdc_fail(e, LOCALKDC_ERR, "out of memory");
 	talloc_free(tmp);
 	return rc;
 }

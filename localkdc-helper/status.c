@@ -11,16 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <unistd.h>
 
 #include "lkdc.h"
-
-struct trust {
-	char realm[130];
-	char dir[8];
-	long long expires;
-};
 
 struct status {
 	TALLOC_CTX *mem;
@@ -28,8 +23,9 @@ struct status {
 	struct lkdc_state st;
 	struct lkdc_kdc_info k;
 	char **princs;
-	struct trust *trusts;
+	struct lkdc_trust *trusts;
 	unsigned int n_trusts;
+	long long now;
 	bool hidden;		/* not root: the KDB and trusts are not ours to read */
 	const char *problem;
 	int rc;
@@ -44,29 +40,19 @@ static const char *kdc_word(enum lkdc_kdc_state s)
 	}
 }
 
-/* state_dir/trusts: "PEER-REALM DIRECTION EXPIRES" lines (item 4) */
+/* state_dir/trusts (trusts.c); unreadable to other users */
 static void load_trusts(struct status *s)
 {
-	char line[256];
-	struct trust t;
-	FILE *f = fopen(s->p->trusts, "re");
+	struct lkdc_err sub = { 0 };
+	int rc = lkdc_trusts_load(s->mem, s->p, &s->trusts, &s->n_trusts, &sub);
 
-	if (!f && errno == EACCES)
+	if (rc == LOCALKDC_UNSAFE) {
 		s->hidden = true;
-	s->trusts = talloc_array(s->mem, struct trust, 0);
-	while (f && s->trusts && fgets(line, sizeof(line), f)) {
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		if (sscanf(line, "%129s %7s %lld", t.realm, t.dir,
-			   &t.expires) != 3)
-			continue;
-		s->trusts = talloc_realloc(s->mem, s->trusts, struct trust,
-					   s->n_trusts + 1);
-		if (s->trusts)
-			s->trusts[s->n_trusts++] = t;
+	} else if (rc) {
+		s->rc = s->rc ? s->rc : rc;
+		s->problem = s->problem ? s->problem :
+			talloc_strdup(s->mem, sub.why);
 	}
-	if (f)
-		fclose(f);
 }
 
 static char *human(struct status *s)
@@ -92,9 +78,10 @@ static char *human(struct status *s)
 				   " (only the realm's owner may list them)" :
 				   s->princs && s->princs[0] ? "" : " (none)");
 	for (i = 0; i < s->n_trusts; i++)
-		o = talloc_asprintf_append(o, " %s (%s, expires %lld)",
+		o = talloc_asprintf_append(o, " %s (%s, expire%s %lld)",
 					   s->trusts[i].realm, s->trusts[i].dir,
-					   s->trusts[i].expires);
+					   s->trusts[i].expires <= s->now ?
+					   "d" : "s", s->trusts[i].expires);
 	o = talloc_asprintf_append(o, "%s\n", s->n_trusts ? "" : s->hidden ?
 				   " (only the realm's owner may list them)" :
 				   " (none)");
@@ -146,10 +133,13 @@ static char *json(struct status *s)
 				 ", \"trusts\": [");
 	for (i = 0; !s->hidden && i < s->n_trusts; i++)
 		o = talloc_asprintf_append(o, "%s{\"realm\": %s, \"direction\": "
-					   "%s, \"expires\": %lld}", i ? ", " : "",
+					   "%s, \"expires\": %lld, \"expired\": %s}",
+					   i ? ", " : "",
 					   lkdc_json_str(m, s->trusts[i].realm),
 					   lkdc_json_str(m, s->trusts[i].dir),
-					   s->trusts[i].expires);
+					   s->trusts[i].expires,
+					   s->trusts[i].expires <= s->now ?
+					   "true" : "false");
 	return talloc_asprintf_append(o, "%s, \"problem\": %s}\n",
 				      s->hidden ? "" : "]",
 				      s->problem ? lkdc_json_str(m, s->problem) :
@@ -159,7 +149,7 @@ static char *json(struct status *s)
 int lkdc_status(TALLOC_CTX *mem, const struct lkdc_paths *p, bool as_json,
 		char **out, struct lkdc_err *e)
 {
-	struct status s = { .mem = mem, .p = p };
+	struct status s = { .mem = mem, .p = p, .now = (long long)time(NULL) };
 	struct lkdc_err sub = { 0 };
 	int rc;
 

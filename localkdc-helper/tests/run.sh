@@ -585,5 +585,9 @@ else
 fi
 t teardown-main test_teardown_main
 
+# shellcheck source=tests/trust.sh
+. "$HERE/trust.sh"
+trust_tests
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ] && [ "$PASSED" -gt 0 ]
