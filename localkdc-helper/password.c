@@ -30,13 +30,16 @@ static int secret_destructor(char *p)
 void *lkdc_secret_alloc(TALLOC_CTX *mem, size_t len)
 {
 	char *p = talloc_zero_size(mem, len + 1);
+	uintptr_t start, end;
 
 	if (!p)
 		return NULL;
 	talloc_set_name_const(p, "secret");
 	(void)mlock(p, len + 1);
-	(void)madvise((void *)((uintptr_t)p & ~(uintptr_t)4095), 4096,
-		      MADV_DONTDUMP);
+	/* every page the buffer touches, not only its first */
+	start = (uintptr_t)p & ~(uintptr_t)4095;
+	end = ((uintptr_t)p + len + 1 + 4095) & ~(uintptr_t)4095;
+	(void)madvise((void *)start, end - start, MADV_DONTDUMP);
 	talloc_set_destructor(p, secret_destructor);
 	return p;
 }
