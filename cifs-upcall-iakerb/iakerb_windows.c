@@ -344,7 +344,8 @@ static int win_start(struct initiator *in, TALLOC_CTX *mem, void **tok,
 	if (!h)
 		return fail_oom(&u->res, "the host name");
 	if (in->cc_state == CC_SERVICE) {
-		spn = talloc_asprintf(mem, "cifs/%s@%s", h, in->cc_realm);
+		spn = talloc_asprintf(mem, "cifs/%s@%s", h, in->srv_realm ?
+				      in->srv_realm : in->cc_realm);
 		if (!spn)
 			return fail_oom(&u->res, "the service principal's name");
 		return win_ap_req(in, mem, in->ccname, spn, tok, tok_len);
@@ -353,8 +354,8 @@ static int win_start(struct initiator *in, TALLOC_CTX *mem, void **tok,
 	if (!in->kp)
 		return fail_oom(&u->res, "the KDC proxy");
 	if (in->cc_state == CC_TGT) {
-		ret = kproxy_start_tgt(in->kp, mem, in->k, in->ccname, h, true,
-				       &t, &tl, &u->res);
+		ret = kproxy_start_tgt(in->kp, mem, in->k, in->ccname, h,
+				       in->srv_realm, true, &t, &tl, &u->res);
 	} else {
 		ret = kproxy_start_password(in->kp, mem, in->k, in->princ,
 					    in->pw, in->pw_len, h, true, &t,

@@ -33,6 +33,7 @@
 
 #include "initiator.h"
 #include "ccache_find.h"
+#include "crossrealm.h"
 #include "krb5_proxy.h"
 
 #define REQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG)
@@ -368,14 +369,16 @@ static int iakerb_first(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 	if (in->windows)
 		return win_first(in, mem, blob, blob_len);
 	/*
-	 * "cifs/<host>@": the referral realm.  Not a host-based name: MIT
-	 * would canonicalise that through DNS, and an IAKerb client talks to
+	 * "cifs/<host>@": the referral realm, unless krb5.conf maps the host
+	 * to a realm (crossrealm.c).  Not a host-based name: MIT would
+	 * canonicalise that through DNS, and an IAKerb client talks to
 	 * nobody but the server.
 	 */
 	host = spn_host(mem, u->r->d.host);
 	if (!host)
 		return fail_oom(&u->res, "the host name");
-	spn = talloc_asprintf(mem, "cifs/%s@", host);
+	spn = talloc_asprintf(mem, "cifs/%s@%s", host,
+			      in->srv_realm ? in->srv_realm : "");
 	major = spn ? (OM_uint32)import_krb5_name(spn, &in->target, &minor) :
 		      GSS_S_FAILURE;
 	if (GSS_ERROR(major))
@@ -395,6 +398,9 @@ static int iakerb_from_cc(struct initiator *in, TALLOC_CTX *mem,
 	in->mech = &mech_iakerb_oid;
 	in->cc_state = cc->state;
 	in->cc_realm = talloc_strdup(in, cc->realm ? cc->realm : "");
+	ret = xrealm_prepare(in, mem, cc);
+	if (ret)
+		return ret;
 	dialect_recall(in, cc);
 	if (in->windows) {
 		/* our own KDC legs read the ccache themselves */
