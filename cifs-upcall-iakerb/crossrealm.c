@@ -62,6 +62,7 @@ int xrealm_prepare(struct initiator *in, TALLOC_CTX *mem,
 	char *host, *realm;
 	int ret = 0;
 
+	in->srv_realm = NULL;
 	host = spn_host(mem, in->u->r->d.host);
 	if (!host)
 		return fail_oom(res, "the host name");
@@ -117,4 +118,33 @@ out:
 	if (ccache)
 		krb5_cc_close(k, ccache);
 	return ret;
+}
+
+int xrealm_reply_failed(struct initiator *in, enum krb_msg_type sent)
+{
+	struct result *res = &in->u->res;
+	char *why;
+
+	/*
+	 * The server realm's KDC says S_PRINCIPAL_UNKNOWN both for a
+	 * cifs/<host> it does not know and for the krbtgt/SERVER@USER that
+	 * encrypts our cross-realm TGT (MIT's kdc_get_server_key()): the
+	 * trust's half on the server's side is gone, or the mapping in
+	 * krb5.conf names the wrong realm.  Say both; the kernel's line is
+	 * the trust's.
+	 */
+	if (!in->srv_realm || sent != KRB_MSG_TGS_REQ ||
+	    res->outcome != IAKERB_OUT_NO_SERVICE)
+		return res->outcome;
+	res->outcome = IAKERB_OUT_NO_TRUST;
+	why = talloc_asprintf(in, "%s's KDC knows neither the trust "
+			      "krbtgt/%s@%s nor cifs/%s (no trust from %s to "
+			      "%s, or the wrong realm in krb5.conf): %s",
+			      in->srv_realm, in->srv_realm, in->cc_realm,
+			      in->u->r->d.host, in->cc_realm, in->srv_realm,
+			      res->why);
+	if (why)
+		snprintf(res->why, sizeof(res->why), "%s", why);
+	talloc_free(why);
+	return res->outcome;
 }

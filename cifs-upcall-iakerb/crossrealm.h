@@ -16,4 +16,11 @@ struct initiator;
 int xrealm_prepare(struct initiator *in, TALLOC_CTX *mem,
 		   const struct cc_choice *cc);
 
+/*
+ * The exchange failed on the server's reply to @sent: a TGS-REQ of a
+ * cross-realm exchange refused as "unknown server" is the trust's
+ * failure.  Returns the outcome now in in->u->res.
+ */
+int xrealm_reply_failed(struct initiator *in, enum krb_msg_type sent);
+
 #endif

@@ -67,6 +67,7 @@
 
 #include "initiator.h"
 #include "dialect_cc.h"
+#include "crossrealm.h"
 #include "krb5_proxy.h"
 
 #define REQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG)
@@ -511,6 +512,9 @@ int win_next(struct initiator *in, TALLOC_CTX *mem,
 		return ret;
 	ret = kproxy_step(in->kp, mem, rep->token.data, rep->token.len, &t,
 			  &tl, res);
+	if (ret && in->kp->state == KPROXY_TGS)
+		return -outcome_errno(xrealm_reply_failed(in,
+							  KRB_MSG_TGS_REQ));
 	if (ret)
 		return ret;
 	/* a realm learnt by discovery: the AS-REQ is made, not yet sent */

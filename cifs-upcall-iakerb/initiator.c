@@ -317,7 +317,10 @@ static int try_krb5(struct initiator *in, TALLOC_CTX *mem,
 	} else if (cc_find_k(mem, in->k, u->env_ccname, d->host,
 			     (d->have & IAKERB_F_USER) ? d->user : "", false,
 			     &cc) == 0) {
-		ret = creds_from_ccache(in, mem, &cc);
+		/* the krb5 mech would fetch it too: a refusal is final */
+		ret = xrealm_prepare(in, mem, &cc);
+		if (!ret)
+			ret = creds_from_ccache(in, mem, &cc);
 		if (ret)
 			return ret;
 	} else if (u->r->uid == 0 && (d->have & IAKERB_F_USER)) {
@@ -727,7 +730,8 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 				res->outcome = krb_error_outcome(in->srv_error);
 			res->outcome = reply_outcome(res->outcome,
 						     in->sent_type);
-			ret = -outcome_errno(res->outcome);
+			ret = -outcome_errno(xrealm_reply_failed(in,
+								 in->sent_type));
 			goto out;
 		}
 		if (major == GSS_S_COMPLETE)
