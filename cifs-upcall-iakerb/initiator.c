@@ -34,6 +34,7 @@
 #include "initiator.h"
 #include "ccache_find.h"
 #include "crossrealm.h"
+#include "localrealm.h"
 #include "krb5_proxy.h"
 
 #define REQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG)
@@ -497,6 +498,11 @@ int init_first(struct initiator *in, TALLOC_CTX *mem, struct upcall_ctx *u,
 	/* where what we obtain may go: the user's default collection */
 	cc_find_k(mem, in->k, u->env_ccname, d->host, "", false, &cc);
 	in->collection = talloc_strdup(in, cc.collection ? cc.collection : "");
+	/* no ticket and no password: the local realm's TGT, as at login */
+	if (!u->pass_len &&
+	    cc_find_k(mem, in->k, u->env_ccname, d->host,
+		      (d->have & IAKERB_F_USER) ? d->user : "", false, &cc))
+		local_realm_tgt();
 
 	if (krb5) {
 		ret = try_krb5(in, mem, NULL, blob, blob_len);

@@ -18,17 +18,23 @@
 . "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
 
 lkdc=$KTEST_SRC/localkdc-helper/build/localkdc
-A=$KTEST_WORK/$KTEST_NAME-machine-a
 [ -x "$lkdc" ] || { fail built "no $lkdc"; exit 1; }
 
-la() { "$lkdc" --root "$A" "$@"; }
+# Machine A's localkdc keeps the standard paths (/var/lib/localkdc,
+# /run/localkdc, /etc/krb5.conf.d): the helper, started by request-key,
+# finds the local realm there as on a real machine.
+la() { "$lkdc" "$@"; }
 lb() { "$topo/srvexec.sh" "$w" "$lkdc" --root "$SRV_DIR/lkdc" "$@"; }
 realm_of() { sed -n 's/.*"realm": *"\([^"]*\)".*/\1/p'; }
-a_kdc_log=$A/var/lib/localkdc/kdc.log
+a_kdc_log=/var/lib/localkdc/kdc.log
 b_kdc_log() { "$topo/srvexec.sh" "$w" cat "$KDC_LOG"; }
+# b_count_since N PATTERN COUNT: B's KDC logged COUNT such lines after line N
+b_count_since() {
+	[ "$(b_kdc_log | tail -n +$(($1 + 1)) | grep -c -- "$2")" = "$3" ]
+}
 
 trust_cleanup() {
-	la stop >/dev/null 2>&1
+	la teardown >/dev/null 2>&1
 	iakerb_cleanup
 	rm -f "/tmp/krb5cc_$(id -u alice 2>/dev/null)"
 }
@@ -46,19 +52,18 @@ check b-realm-by-localkdc b_realm_is "$RB"
 # Machine A: its own realm and alice in it
 ktest_ensure_user alice
 uid=$(id -u alice)
-rm -rf "$A"
-mkdir -p "$A"
-check a-setup sh -c "echo alice-A-pw | '$lkdc' --root '$A' setup --host client.test --user alice"
+la teardown >/dev/null 2>&1
+check a-setup sh -c "echo alice-A-pw | '$lkdc' setup --host client.test --user alice"
 RA=$(la status --json | realm_of)
 info "machine A: $RA, machine B: $RB"
-# A's krb5.conf names no KDC but its own realm's (the snippet)
+# A's krb5.conf names no KDC but its own realm's (localkdc's snippet)
 cat >/etc/krb5.conf <<EOF
 [libdefaults]
 	dns_lookup_kdc = false
 	dns_lookup_realm = false
 	dns_canonicalize_hostname = false
 	rdns = false
-include $A/etc/krb5.conf.d/localkdc.conf
+includedir /etc/krb5.conf.d/
 EOF
 
 # trust PEER-HOST-OPTIONS...: offer on A, accept on B; "trust" lines
@@ -126,13 +131,42 @@ if mountpoint -q "$mnt"; then
 	check cached-umount umount "$mnt"
 fi
 
+# After login, nothing else: no ticket at all in alice's cache, and the
+# helper gets her TGT of A itself (localkdc_ensure(), from the keytab
+# setup made for her account), then goes on across the trust
+rm -f "/tmp/krb5cc_$uid"
+s1=$(wc -l <"$KTEST_SYSLOG" 2>/dev/null || echo 0)
+check login-only-mount xmount
+if mountpoint -q "$mnt"; then
+	check login-only-helper-got-tgt sh -c "tail -n +$((s1 + 1)) '$KTEST_SYSLOG' | grep -q 'local realm: TGT obtained alice@$RA'"
+	check login-only-tgt-in-cache sh -c "klist -c /tmp/krb5cc_$uid | grep -q 'krbtgt/$RA@$RA'"
+	check login-only-umount umount "$mnt"
+fi
+
+# Windows' dialect on B's server: the same trust, our own KDC legs
+if iakerb_restart --mode windows --mechs windows; then
+	b0=$(b_kdc_log | wc -l)
+	check win-ensure fresh_tgt
+	echo >"$trace"
+	check win-mount xmount
+	if mountpoint -q "$mnt"; then
+		# TGS, AP, then Windows' mechListMIC leg
+		check win-three-legs test "$(traced_round_trips)" = 3
+		check win-b-kdc-cross-realm-tgs b_count_since "$b0" \
+			"TGS_REQ.*alice@$RA for cifs/$SRV_NAME@$RB" 1
+		check win-umount umount "$mnt"
+	fi
+	iakerb_restart
+else
+	fail win-restart "smbsrv in Windows mode"
+fi
+
 # refused NAME: the mount fails with ENOLINK, one dmesg line and one
 # helper line naming the trust
 refused() {
 	local name=$1 m out
 	m=$(dmesg_mark)
-	: >"$KTEST_WORK/sys.mark"
-	out=$(xmount)
+		out=$(xmount)
 	if mountpoint -q "$mnt"; then
 		umount "$mnt"
 		fail "$name-refused" "mounted"
