@@ -124,7 +124,11 @@ test_trust_peer_host_mapped() {
 	[ "$(host_realm "$TA" B.TEST)" = $RB ] || { echo "krb5_get_host_realm(B.TEST) under A: $(host_realm "$TA" B.TEST)"; return 1; }
 	[ -z "$(host_realm "$TA" other.test)" ] || { echo "other.test maps to $(host_realm "$TA" other.test)"; return 1; }
 	grep -q domain_realm "$(snippet "$TB")" && { echo "B's snippet maps hosts: $(cat "$(snippet "$TB")")"; return 1; }
-	return 0
+	# setup puts a removed snippet back with its mapping
+	cp "$a" "$WORK/snippet-a"
+	rm "$a"
+	"$L" --root "$TA" setup </dev/null >"$WORK/out" 2>&1 || { echo "setup again: $(cat "$WORK/out")"; return 1; }
+	cmp -s "$a" "$WORK/snippet-a" || { echo "the put back snippet: $(cat "$a")"; return 1; }
 }
 
 # alice@A names only B's host (kvno -S, a host-based name as the upcall
