@@ -150,6 +150,8 @@ test_trust_peer_host_bad() {
 		expect_rc 2 "$L" --root "$TA" trust offer --peer-host "$h" $RC || { echo "for \"$h\""; return 1; }
 		[ "$(wc -l <"$WORK/out")" = 1 ] || { echo "not one line for \"$h\": $(cat "$WORK/out")"; return 1; }
 		grep -qF "bad --peer-host \"$h\"" "$WORK/out" || { echo "unclear for \"$h\": $(cat "$WORK/out")"; return 1; }
+		[ "$before" = "$(trust_snap "$TA")" ] ||
+			{ echo "refused \"$h\" changed A: $(diff <(echo "$before") <(trust_snap "$TA") | head -3)"; return 1; }
 	done
 	expect_rc 2 "$L" --root "$TA" trust offer --peer-host c.test --peer-host B.test $RC || return 1
 	grep -q "b.test is a host of the trust with $RB already" "$WORK/out" || { echo "unclear: $(cat "$WORK/out")"; return 1; }
@@ -235,10 +237,10 @@ test_trust_garbage() {
 }
 
 # A one-way token makes C's side "in": its users reach nothing of A, so
-# there is no host of A to map.  Refused before the passphrase is asked.
+# there is no host of A to map.  Refused (with the right passphrase).
 test_trust_peer_host_oneway() {
 	refused 2 "^localkdc: --peer-host: the token lets $RA's users reach this realm" \
-		"$TC" "$(cat "$WORK/tok")" "" --peer-host a.test
+		"$TC" "$(cat "$WORK/tok")" "$(cat "$WORK/pass")" --peer-host a.test
 }
 
 test_trust_tampered() {
