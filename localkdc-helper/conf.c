@@ -60,9 +60,9 @@ static char *snippet_of(TALLOC_CTX *mem, const struct lkdc_paths *p,
 	char *s;
 
 	s = talloc_asprintf(mem,
-		"# localkdc: the local realm and its KDC's UNIX socket, and the\n"
-		"# realms of the trusts' peer hosts.  Written by localkdc setup\n"
-		"# and trust, removed by localkdc teardown.\n"
+		"# localkdc: the local realm and its KDC's UNIX socket,\n"
+		"# and the realms of the trusts' peer hosts.  Written by\n"
+		"# localkdc setup and trust, removed by localkdc teardown.\n"
 		"[realms]\n"
 		"\t%s = {\n"
 		"\t\tkdc = %s\n"
@@ -71,7 +71,8 @@ static char *snippet_of(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		for (j = 0; s && j < list[i].n_hosts; j++) {
 			/* only when there is a host: none, no section */
 			if (!section)
-				s = talloc_strdup_append(s, "\n[domain_realm]\n");
+				s = talloc_strdup_append(s,
+							 "\n[domain_realm]\n");
 			section = true;
 			if (s)
 				s = talloc_asprintf_append(s, "\t%s = %s\n",

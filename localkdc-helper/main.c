@@ -174,7 +174,8 @@ static int parse(int argc, char **argv, struct cli *c)
 		case O_PEER_HOST:
 			/* checked by trust.c: its error is one line */
 			if (c->trust.n_peer_hosts == LKDC_MAX_PEER_HOSTS)
-				return usage_error("too many --peer-host%s", "");
+				return usage_error("too many --peer-host%s",
+						   "");
 			c->peer_hosts[c->trust.n_peer_hosts++] = optarg;
 			break;
 		case O_EXPIRES:

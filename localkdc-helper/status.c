@@ -138,8 +138,9 @@ static char *json(struct status *s)
 	o = talloc_strdup_append(o, s->hidden ? ", \"trusts\": null" :
 				 ", \"trusts\": [");
 	for (i = 0; !s->hidden && i < s->n_trusts; i++) {
-		o = talloc_asprintf_append(o, "%s{\"realm\": %s, \"direction\": "
-					   "%s, \"expires\": %lld, \"expired\": %s",
+		o = talloc_asprintf_append(o, "%s{\"realm\": %s, "
+					   "\"direction\": %s, "
+					   "\"expires\": %lld, \"expired\": %s",
 					   i ? ", " : "",
 					   lkdc_json_str(m, s->trusts[i].realm),
 					   lkdc_json_str(m, s->trusts[i].dir),

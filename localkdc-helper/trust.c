@@ -136,10 +136,10 @@ static int check_hosts(struct trust *t, const char *peer)
 	for (i = 0; i < o->n_peer_hosts; i++) {
 		h = lkdc_peer_host(t->mem, o->peer_hosts[i]);
 		if (!h)
-			return lkdc_fail(t->e, LOCALKDC_USAGE, "bad --peer-host "
-					 "\"%s\": letters, digits, '-' and '.' "
-					 "only, not first, labels of 63 and "
-					 "names of 253 at most",
+			return lkdc_fail(t->e, LOCALKDC_USAGE,
+					 "bad --peer-host \"%s\": letters, "
+					 "digits, '-' and '.' only, not first, "
+					 "labels of 63, names of 253 at most",
 					 o->peer_hosts[i]);
 		for (j = 0; j < t->n; j++) {
 			if (strcmp(t->list[j].realm, peer) == 0)
@@ -147,8 +147,8 @@ static int check_hosts(struct trust *t, const char *peer)
 			for (k = 0; k < t->list[j].n_hosts; k++)
 				if (strcmp(t->list[j].hosts[k], h) == 0)
 					return lkdc_fail(t->e, LOCALKDC_USAGE,
-						"--peer-host %s is a host of the "
-						"trust with %s already", h,
+						"--peer-host %s is a host of "
+						"the trust with %s already", h,
 						t->list[j].realm);
 		}
 		for (j = 0; j < t->n_hosts; j++)

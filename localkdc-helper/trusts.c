@@ -72,7 +72,8 @@ static bool parse_hosts(TALLOC_CTX *mem, char *list, struct lkdc_trust *t)
 {
 	char *save = NULL, *h, *norm;
 
-	for (h = strtok_r(list, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
+	for (h = strtok_r(list, ",", &save); h;
+	     h = strtok_r(NULL, ",", &save)) {
 		norm = lkdc_peer_host(mem, h);
 		if (!norm || strcmp(norm, h) != 0 ||
 		    t->n_hosts == LKDC_MAX_PEER_HOSTS)

@@ -39,7 +39,7 @@ M = [
  ("trust-peer-host-bad", "trusts.c", "(c >= '0' && c <= '9') || c == '-') ||", "(c >= '0' && c <= '9') || c == '-' || c == '_') ||"),
  ("trust-peer-host-bad", "trusts.c", '			if (label == 0 || i == len - 1)', '			if (0)'),
  ("trust-peer-host-bad", "trust.c", '				if (strcmp(t->list[j].hosts[k], h) == 0)', '				if (0)'),
- ("trust-peer-host-bad", "trust.c", '		if (!h)\n			return lkdc_fail(t->e, LOCALKDC_USAGE, "bad --peer-host "', '		if (!h && !lkdc_trusts_save(t->p, t->list, 0, NULL))\n			return lkdc_fail(t->e, LOCALKDC_USAGE, "bad --peer-host "'),
+ ("trust-peer-host-bad", "trust.c", '		if (!h)\n			return lkdc_fail(t->e, LOCALKDC_USAGE,\n					 "bad --peer-host', '		if (!h && !lkdc_trusts_save(t->p, t->list, 0, NULL))\n			return lkdc_fail(t->e, LOCALKDC_USAGE,\n					 "bad --peer-host'),
  ("trust-peer-host-replace", "trust.c", '	i = lkdc_trusts_find(t->list, t->n, peer);\n	if (i >= 0) {\n		rc = drop(', '	i = lkdc_trusts_find(t->list, t->n, peer);\n	if (0) {\n		rc = drop('),
  ("trust-peer-host-replace", "trust.c", '	rc = lkdc_write_snippet(t->mem, t->p, t->st.realm, t->list, t->n, t->e);\n	if (!rc)\n		rc = lkdc_trusts_save', '	rc = 0;\n	if (!rc)\n		rc = lkdc_trusts_save'),
  ("trust-old-line", "trusts.c", '	if (i < 3 || i > 4 ||', '	if (i < 4 || i > 4 ||'),
