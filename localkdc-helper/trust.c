@@ -123,14 +123,11 @@ static int begin(struct trust *t)
 	return rc;
 }
 
-/*
- * --peer-host: host names, lower-cased, each once, and none a host of a
- * trust with another realm (krb5 would take the first mapping only)
- */
-static int check_hosts(struct trust *t, const char *peer)
+/* --peer-host: host names, lower-cased, each once; before anything */
+static int parse_hosts(struct trust *t)
 {
 	const struct lkdc_trust_opts *o = t->o;
-	unsigned int i, j, k;
+	unsigned int i, j;
 	char *h;
 
 	for (i = 0; i < o->n_peer_hosts; i++) {
@@ -141,16 +138,6 @@ static int check_hosts(struct trust *t, const char *peer)
 					 "digits, '-' and '.' only, not first, "
 					 "labels of 63, names of 253 at most",
 					 o->peer_hosts[i]);
-		for (j = 0; j < t->n; j++) {
-			if (strcmp(t->list[j].realm, peer) == 0)
-				continue;
-			for (k = 0; k < t->list[j].n_hosts; k++)
-				if (strcmp(t->list[j].hosts[k], h) == 0)
-					return lkdc_fail(t->e, LOCALKDC_USAGE,
-						"--peer-host %s is a host of "
-						"the trust with %s already", h,
-						t->list[j].realm);
-		}
 		for (j = 0; j < t->n_hosts; j++)
 			if (strcmp(t->hosts[j], h) == 0)
 				break;
@@ -161,6 +148,27 @@ static int check_hosts(struct trust *t, const char *peer)
 					 "--peer-host", LKDC_MAX_PEER_HOSTS);
 		t->hosts[t->n_hosts++] = h;
 	}
+	return LOCALKDC_OK;
+}
+
+/* None a host of a trust with another realm: krb5 takes the first only */
+static int hosts_free(struct trust *t, const char *peer)
+{
+	const struct lkdc_trust *o;
+	unsigned int i, j, k;
+
+	for (i = 0; i < t->n_hosts; i++)
+		for (j = 0; j < t->n; j++) {
+			o = &t->list[j];
+			if (strcmp(o->realm, peer) == 0)
+				continue;
+			for (k = 0; k < o->n_hosts; k++)
+				if (strcmp(o->hosts[k], t->hosts[i]) == 0)
+					return lkdc_fail(t->e, LOCALKDC_USAGE,
+						"--peer-host %s is a host of "
+						"the trust with %s already",
+						t->hosts[i], o->realm);
+		}
 	return LOCALKDC_OK;
 }
 
@@ -350,7 +358,9 @@ int lkdc_trust_offer(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		return lkdc_fail(e, LOCALKDC_USAGE, "bad realm \"%s\": upper "
 				 "case letters, digits, '.' and '-' only",
 				 o->peer);
-	rc = begin(&t);
+	rc = parse_hosts(&t);
+	if (!rc)
+		rc = begin(&t);
 	if (rc)
 		goto out;
 	if (strcmp(o->peer, t.st.realm) == 0) {
@@ -358,7 +368,7 @@ int lkdc_trust_offer(TALLOC_CTX *mem, const struct lkdc_paths *p,
 			       o->peer);
 		goto out;
 	}
-	rc = check_hosts(&t, o->peer);
+	rc = hosts_free(&t, o->peer);
 	if (!rc)
 		rc = clash(&t, o->peer);
 	if (rc)
@@ -479,7 +489,9 @@ int lkdc_trust_accept(TALLOC_CTX *mem, const struct lkdc_paths *p,
 	int rc;
 
 	*report = NULL;
-	rc = begin(&t);
+	rc = parse_hosts(&t);
+	if (!rc)
+		rc = begin(&t);
 	if (!rc)
 		rc = read_token(&t, &text);
 	if (!rc)
@@ -491,7 +503,7 @@ int lkdc_trust_accept(TALLOC_CTX *mem, const struct lkdc_paths *p,
 			       "realm's users reach %s (one way)", k.from,
 			       k.from);
 	if (!rc)
-		rc = check_hosts(&t, k.from);
+		rc = hosts_free(&t, k.from);
 	if (!rc)
 		rc = lkdc_read_line(mem, "passphrase", true, 256, &pass, e);
 	if (!rc)

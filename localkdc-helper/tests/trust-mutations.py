@@ -38,7 +38,7 @@ M = [
  ("trust-peer-host-bad", "trusts.c", '++label > LABEL_MAX', '++label > 1000'),
  ("trust-peer-host-bad", "trusts.c", "(c >= '0' && c <= '9') || c == '-') ||", "(c >= '0' && c <= '9') || c == '-' || c == '_') ||"),
  ("trust-peer-host-bad", "trusts.c", '			if (label == 0 || i == len - 1)', '			if (0)'),
- ("trust-peer-host-bad", "trust.c", '				if (strcmp(t->list[j].hosts[k], h) == 0)', '				if (0)'),
+ ("trust-peer-host-bad", "trust.c", '				if (strcmp(o->hosts[k], t->hosts[i]) == 0)', '				if (0)'),
  ("trust-peer-host-bad", "trust.c", '		if (!h)\n			return lkdc_fail(t->e, LOCALKDC_USAGE,\n					 "bad --peer-host', '		if (!h && !lkdc_trusts_save(t->p, t->list, 0, NULL))\n			return lkdc_fail(t->e, LOCALKDC_USAGE,\n					 "bad --peer-host'),
  ("trust-peer-host-replace", "trust.c", '	i = lkdc_trusts_find(t->list, t->n, peer);\n	if (i >= 0) {\n		rc = drop(', '	i = lkdc_trusts_find(t->list, t->n, peer);\n	if (0) {\n		rc = drop('),
  ("trust-peer-host-replace", "trust.c", '	rc = lkdc_write_snippet(t->mem, t->p, t->st.realm, t->list, t->n, t->e);\n	if (!rc)\n		rc = lkdc_trusts_save', '	rc = 0;\n	if (!rc)\n		rc = lkdc_trusts_save'),
@@ -50,6 +50,7 @@ M = [
  ("trust-list-status", "status.c", '		o = json_strings(m, o, "hosts", s->trusts[i].hosts,\n				 s->trusts[i].n_hosts, false);\n', ''),
  ("trust-peer-host-oneway", "trust.c", 'if (!rc && o->n_peer_hosts && strcmp(k.ways, "both") != 0)', 'if (0)'),
  ("trust-teardown", "conf.c", '	rc = lkdc_replace_file(p->snippet, 0644, text, e);', '	rc = lkdc_replace_file(p->snippet, 0644, text, e);\n	if (n)\n		lkdc_replace_file(talloc_asprintf(text, "%s.old", p->snippet), 0644, text, e);'),
+ ("trust-usage", "trust.c", '	rc = parse_hosts(&t);\n	if (!rc)\n		rc = begin(&t);\n	if (rc)\n		goto out;', '	rc = begin(&t);\n	if (!rc)\n		rc = parse_hosts(&t);\n	if (rc)\n		goto out;'),
 ]
 src = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sel = sys.argv[1:]

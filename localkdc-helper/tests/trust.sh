@@ -79,6 +79,8 @@ test_trust_usage() {
 		expect_rc 2 "$L" trust offer --expires "$bad" $RB || return 1
 	done
 	expect_rc 2 "$L" --root "$TA" trust offer lower.case || return 1
+	# a bad host is a usage error even where no realm is set up
+	expect_rc 2 "$L" --root "$WORK/nowhere" trust offer --peer-host b_test $RB || return 1
 	expect_rc 2 "$L" trust remove --peer-host b.test $RB || return 1
 	grep -q "does not apply to remove" "$WORK/out" || { echo "unclear: $(cat "$WORK/out")"; return 1; }
 }
