@@ -45,14 +45,7 @@ mkdir -p "$A"
 echo alice-A-pw | step on_a setup --host client.test --user alice ||
 	{ fail set-up "localkdc setup on A"; exit 1; }
 RA=$(on_a status --json | realm_of)
-cat >/etc/krb5.conf <<EOF
-[libdefaults]
-	dns_lookup_kdc = false
-	dns_lookup_realm = false
-	dns_canonicalize_hostname = false
-	rdns = false
-include $A/etc/krb5.conf.d/localkdc.conf
-EOF
+iakerb_client_krb5_conf "include $A/etc/krb5.conf.d/localkdc.conf"
 
 say "the trust: offered on A for an hour, accepted on B with the passphrase"
 on_a trust offer --expires 1h --peer-host "$SRV_NAME" "$RB" \

@@ -57,14 +57,7 @@ check a-setup sh -c "echo alice-A-pw | '$lkdc' setup --host client.test --user a
 RA=$(la status --json | realm_of)
 info "machine A: $RA, machine B: $RB"
 # A's krb5.conf names no KDC but its own realm's (localkdc's snippet)
-cat >/etc/krb5.conf <<EOF
-[libdefaults]
-	dns_lookup_kdc = false
-	dns_lookup_realm = false
-	dns_canonicalize_hostname = false
-	rdns = false
-includedir /etc/krb5.conf.d/
-EOF
+iakerb_client_krb5_conf "includedir /etc/krb5.conf.d/"
 
 # trust PEER-HOST-OPTIONS...: offer on A, accept on B; "trust" lines
 trust() {
