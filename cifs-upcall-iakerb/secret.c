@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Memory for passwords and keys: locked (never swapped), excluded from
- * core dumps, and wiped by a talloc destructor whatever path frees it.
- * The processes are also made non-dumpable (privs.c); this is the second
+ * core dumps, and wiped by a talloc destructor whatever path frees it
+ * (localkdc-helper's allocator, which both programs share).  The
+ * processes are also made non-dumpable (privs.c); this is the second
  * line for the day someone turns that off to debug.
  */
 #include <errno.h>
@@ -10,34 +11,12 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 
+#include "localkdc.h"
 #include "upcall.h"
-
-static int secret_destructor(uint8_t *p)
-{
-	size_t len = talloc_get_size(p);
-
-	explicit_bzero(p, len);
-	munlock(p, len);
-	return 0;
-}
 
 void *secret_alloc(TALLOC_CTX *mem, size_t len)
 {
-	uintptr_t start, end;
-	uint8_t *p;
-
-	/* one spare byte: callers may keep a NUL-terminated copy */
-	p = talloc_zero_size(mem, len + 1);
-	if (!p)
-		return NULL;
-	talloc_set_name_const(p, "secret");
-	/* best effort: RLIMIT_MEMLOCK may be small for users */
-	(void)mlock(p, len + 1);
-	start = (uintptr_t)p & ~(uintptr_t)4095;
-	end = ((uintptr_t)p + len + 1 + 4095) & ~(uintptr_t)4095;
-	(void)madvise((void *)start, end - start, MADV_DONTDUMP);
-	talloc_set_destructor(p, secret_destructor);
-	return p;
+	return localkdc_secret_alloc(mem, len);
 }
 
 void secret_wipe(void *p, size_t len)

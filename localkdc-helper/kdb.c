@@ -73,7 +73,7 @@ int lkdc_kdb_create(TALLOC_CTX *mem, const struct lkdc_paths *p,
 	int st;
 
 	/* a random master password, typed twice, stashed, never shown */
-	input = lkdc_secret_alloc(mem, 2 * (2 * sizeof(raw) + 1));
+	input = localkdc_secret_alloc(mem, 2 * (2 * sizeof(raw) + 1));
 	if (!input)
 		return lkdc_fail(e, LOCALKDC_ERR, "out of memory");
 	if (getentropy(raw, sizeof(raw)) < 0)
@@ -105,7 +105,7 @@ static int addprinc(TALLOC_CTX *mem, const struct lkdc_paths *p,
 
 	if (password) {
 		len = strlen(password);
-		input = lkdc_secret_alloc(mem, 2 * len + 2);
+		input = localkdc_secret_alloc(mem, 2 * len + 2);
 		if (!input)
 			return lkdc_fail(e, LOCALKDC_ERR, "out of memory");
 		memcpy(input, password, len);

@@ -227,7 +227,6 @@ int lkdc_activator_spawn(const struct lkdc_paths *p, const char *realm,
  * The buffer is locked and wiped when freed. */
 int lkdc_read_password(TALLOC_CTX *mem, const char *what, char **pw,
 		       struct lkdc_err *e);
-void *lkdc_secret_alloc(TALLOC_CTX *mem, size_t len);
 /* One line of at most @max bytes: asked for @what on the terminal (not
  * echoed if @secret), else read from stdin; in locked, wiped memory */
 int lkdc_read_line(TALLOC_CTX *mem, const char *what, bool secret,

@@ -17,6 +17,7 @@
 #define LOCALKDC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 /* Exit codes of the tool and return values of the library calls. */
@@ -74,5 +75,12 @@ int localkdc_ensure(const struct localkdc_ensure_args *args,
 
 /* A short name of a return value ("exists", "no-kdc", ...) */
 const char *localkdc_rc_name(int rc);
+
+/*
+ * @len zeroed bytes and one more (a NUL for a string copy), a talloc
+ * child of @mem (a TALLOC_CTX): locked, out of core dumps, wiped when
+ * freed.  NULL if out of memory.
+ */
+void *localkdc_secret_alloc(void *mem, size_t len);
 
 #endif /* LOCALKDC_H */

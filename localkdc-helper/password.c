@@ -10,39 +10,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "lkdc.h"
 
 #define PW_MAX	256
-
-static int secret_destructor(char *p)
-{
-	size_t len = talloc_get_size(p);
-
-	explicit_bzero(p, len);
-	munlock(p, len);
-	return 0;
-}
-
-void *lkdc_secret_alloc(TALLOC_CTX *mem, size_t len)
-{
-	char *p = talloc_zero_size(mem, len + 1);
-	uintptr_t start, end;
-
-	if (!p)
-		return NULL;
-	talloc_set_name_const(p, "secret");
-	(void)mlock(p, len + 1);
-	/* every page the buffer touches, not only its first */
-	start = (uintptr_t)p & ~(uintptr_t)4095;
-	end = ((uintptr_t)p + len + 1 + 4095) & ~(uintptr_t)4095;
-	(void)madvise((void *)start, end - start, MADV_DONTDUMP);
-	talloc_set_destructor(p, secret_destructor);
-	return p;
-}
 
 /* One line into @buf (@max + 1 bytes); -1 at EOF before any byte */
 static int read_line(int fd, char *buf, size_t max, bool *too_long)
@@ -92,7 +65,7 @@ static int ask(const char *prompt, char *buf, size_t max, bool *too_long)
 int lkdc_read_password(TALLOC_CTX *mem, const char *what, char **pw,
 		       struct lkdc_err *e)
 {
-	char *a = lkdc_secret_alloc(mem, PW_MAX + 1);
+	char *a = localkdc_secret_alloc(mem, PW_MAX + 1);
 	char *b = NULL, prompt[320];
 	bool tty = isatty(0), long1 = false, long2 = false;
 
@@ -103,7 +76,7 @@ int lkdc_read_password(TALLOC_CTX *mem, const char *what, char **pw,
 		if (read_line(0, a, PW_MAX, &long1) < 0)
 			goto eof;
 	} else {
-		b = lkdc_secret_alloc(mem, PW_MAX + 1);
+		b = localkdc_secret_alloc(mem, PW_MAX + 1);
 		if (!b)
 			goto oom;
 		snprintf(prompt, sizeof(prompt), "Password for %s: ", what);
@@ -146,7 +119,7 @@ oom:
 int lkdc_read_line(TALLOC_CTX *mem, const char *what, bool secret,
 		   size_t max, char **line, struct lkdc_err *e)
 {
-	char *a = lkdc_secret_alloc(mem, max + 1), prompt[160];
+	char *a = localkdc_secret_alloc(mem, max + 1), prompt[160];
 	bool tty = isatty(0), too_long = false, empty;
 	int rc;
 

@@ -66,7 +66,7 @@ int lkdc_seal(TALLOC_CTX *mem, const char *pass, const char *aad,
 {
 	size_t blen = SALT_LEN + NONCE_LEN + len + TAG_LEN;
 	unsigned char *blob = talloc_size(mem, blen);
-	unsigned char *key = lkdc_secret_alloc(mem, KEY_LEN);
+	unsigned char *key = localkdc_secret_alloc(mem, KEY_LEN);
 	char *out = talloc_size(mem, 4 * ((blen + 2) / 3) + 1);
 	int rc = LOCALKDC_OK;
 
@@ -104,7 +104,7 @@ int lkdc_unseal(TALLOC_CTX *mem, const char *pass, const char *aad,
 		return lkdc_fail(e, LOCALKDC_BADTOKEN,
 				 "the token is damaged (bad length)");
 	blob = talloc_size(mem, b64len / 4 * 3 + 1);
-	key = lkdc_secret_alloc(mem, KEY_LEN);
+	key = localkdc_secret_alloc(mem, KEY_LEN);
 	if (!blob || !key) {
 		rc = lkdc_fail(e, LOCALKDC_ERR, "out of memory");
 		goto done;
@@ -123,7 +123,7 @@ int lkdc_unseal(TALLOC_CTX *mem, const char *pass, const char *aad,
 		goto done;
 	}
 	*len = blen - SALT_LEN - NONCE_LEN - TAG_LEN;
-	out = lkdc_secret_alloc(mem, *len);
+	out = localkdc_secret_alloc(mem, *len);
 	if (!out) {
 		rc = lkdc_fail(e, LOCALKDC_ERR, "out of memory");
 		goto done;

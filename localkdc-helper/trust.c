@@ -311,7 +311,7 @@ static int create(struct trust *t, const char *peer, const char *dir,
 
 static char *hex(TALLOC_CTX *mem, const unsigned char *b, size_t len)
 {
-	char *s = lkdc_secret_alloc(mem, 2 * len);
+	char *s = localkdc_secret_alloc(mem, 2 * len);
 	size_t i;
 
 	for (i = 0; s && i < len; i++)
@@ -322,7 +322,7 @@ static char *hex(TALLOC_CTX *mem, const unsigned char *b, size_t len)
 static char *new_passphrase(TALLOC_CTX *mem)
 {
 	unsigned char r[PASS_GROUPS * PASS_GROUP_LEN];
-	char *s = lkdc_secret_alloc(mem, sizeof(r) + PASS_GROUPS);
+	char *s = localkdc_secret_alloc(mem, sizeof(r) + PASS_GROUPS);
 	size_t i, k = 0;
 
 	if (!s || getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
@@ -344,7 +344,7 @@ int lkdc_trust_offer(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		     char **pass, char **report, struct lkdc_err *e)
 {
 	struct trust t = { .mem = mem, .p = p, .o = o, .e = e };
-	unsigned char *raw = lkdc_secret_alloc(mem, 2 * SECRET_LEN);
+	unsigned char *raw = localkdc_secret_alloc(mem, 2 * SECRET_LEN);
 	char *pn[2], *pw[2] = { NULL, NULL }, *aad, *sealed;
 	long long expires = (long long)time(NULL) + o->lifetime;
 	size_t n = o->both ? 2 : 1;
