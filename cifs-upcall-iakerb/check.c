@@ -279,6 +279,20 @@ static void check_realm(TALLOC_CTX *mem, krb5_context k,
 	       pw_mode_name(f->pw.mode), from);
 }
 
+/* A cache of another principal than username= (ccache.c's fallback) */
+static bool other_user(krb5_context k, const char *principal,
+		       const char *user)
+{
+	krb5_principal p;
+	bool other;
+
+	if (!user[0] || krb5_parse_name(k, principal, &p))
+		return false;
+	other = !cc_principal_is_user(k, p, user);
+	krb5_free_principal(k, p);
+	return other;
+}
+
 static void check_creds(TALLOC_CTX *mem, krb5_context k,
 			const struct check_args *a, const char *host,
 			struct check_facts *f)
@@ -308,9 +322,13 @@ static void check_creds(TALLOC_CTX *mem, krb5_context k,
 	if (!gmtime_r(&end, &tm) ||
 	    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm))
 		snprintf(when, sizeof(when), "?");
-	printf("credentials: %s in %s, %s, expires %s\n", cc.principal,
+	printf("credentials: %s in %s, %s, expires %s%s\n", cc.principal,
 	       cc.name, cc.state == CC_SERVICE ?
-	       "service ticket for cifs/<host>" : "TGT", when);
+	       "service ticket for cifs/<host>" : "TGT", when,
+	       other_user(k, cc.principal, a->user) ?
+	       " (not the user named: a mount uses it all the same, as "
+	       "cifs.upcall does, when the user has no cache of its own)" :
+	       "");
 }
 
 static void print_plan(const char *label, const struct check_facts *f,
