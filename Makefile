@@ -5,6 +5,8 @@
 # image, clean, install and uninstall, which run where they are called.
 #
 #   make demo     boot the kernel under virtme-ng and mount a share
+#   make demo-trust  the same across a trust between two local KDCs, with
+#                 no password (localkdc-helper)
 #   make check    every test; ends with "N passed, N failed"
 #   make          cifs.ko (with the patch series) and the userspace parts
 #   make module   only cifs.ko
@@ -119,12 +121,15 @@ check:
 demo:
 	@scripts/demo.sh
 
+demo-trust:
+	@scripts/demo.sh trust
+
 patches:
 	@scripts/series.sh export
 
 checkpatch: module
 	@scripts/checkpatch.sh
 
-.PHONY: all module userspace unit fuzz ktest check demo checkpatch patches
+.PHONY: all module userspace unit fuzz ktest check demo demo-trust checkpatch patches
 
 endif

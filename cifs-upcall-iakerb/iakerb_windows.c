@@ -67,6 +67,7 @@
 
 #include "initiator.h"
 #include "dialect_cc.h"
+#include "crossrealm.h"
 #include "krb5_proxy.h"
 
 #define REQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG)
@@ -344,7 +345,8 @@ static int win_start(struct initiator *in, TALLOC_CTX *mem, void **tok,
 	if (!h)
 		return fail_oom(&u->res, "the host name");
 	if (in->cc_state == CC_SERVICE) {
-		spn = talloc_asprintf(mem, "cifs/%s@%s", h, in->cc_realm);
+		spn = talloc_asprintf(mem, "cifs/%s@%s", h, in->srv_realm ?
+				      in->srv_realm : in->cc_realm);
 		if (!spn)
 			return fail_oom(&u->res, "the service principal's name");
 		return win_ap_req(in, mem, in->ccname, spn, tok, tok_len);
@@ -353,8 +355,8 @@ static int win_start(struct initiator *in, TALLOC_CTX *mem, void **tok,
 	if (!in->kp)
 		return fail_oom(&u->res, "the KDC proxy");
 	if (in->cc_state == CC_TGT) {
-		ret = kproxy_start_tgt(in->kp, mem, in->k, in->ccname, h, true,
-				       &t, &tl, &u->res);
+		ret = kproxy_start_tgt(in->kp, mem, in->k, in->ccname, h,
+				       in->srv_realm, true, &t, &tl, &u->res);
 	} else {
 		ret = kproxy_start_password(in->kp, mem, in->k, in->princ,
 					    in->pw, in->pw_len, h, true, &t,
@@ -510,6 +512,9 @@ int win_next(struct initiator *in, TALLOC_CTX *mem,
 		return ret;
 	ret = kproxy_step(in->kp, mem, rep->token.data, rep->token.len, &t,
 			  &tl, res);
+	if (ret && in->kp->state == KPROXY_TGS)
+		return -outcome_errno(xrealm_reply_failed(in,
+							  KRB_MSG_TGS_REQ));
 	if (ret)
 		return ret;
 	/* a realm learnt by discovery: the AS-REQ is made, not yet sent */

@@ -33,6 +33,8 @@
 
 #include "initiator.h"
 #include "ccache_find.h"
+#include "crossrealm.h"
+#include "localrealm.h"
 #include "krb5_proxy.h"
 
 #define REQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG)
@@ -316,7 +318,10 @@ static int try_krb5(struct initiator *in, TALLOC_CTX *mem,
 	} else if (cc_find_k(mem, in->k, u->env_ccname, d->host,
 			     (d->have & IAKERB_F_USER) ? d->user : "", false,
 			     &cc) == 0) {
-		ret = creds_from_ccache(in, mem, &cc);
+		/* the krb5 mech would fetch it too: a refusal is final */
+		ret = xrealm_prepare(in, mem, &cc);
+		if (!ret)
+			ret = creds_from_ccache(in, mem, &cc);
 		if (ret)
 			return ret;
 	} else if (u->r->uid == 0 && (d->have & IAKERB_F_USER)) {
@@ -368,14 +373,16 @@ static int iakerb_first(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 	if (in->windows)
 		return win_first(in, mem, blob, blob_len);
 	/*
-	 * "cifs/<host>@": the referral realm.  Not a host-based name: MIT
-	 * would canonicalise that through DNS, and an IAKerb client talks to
+	 * "cifs/<host>@": the referral realm, unless krb5.conf maps the host
+	 * to a realm (crossrealm.c).  Not a host-based name: MIT would
+	 * canonicalise that through DNS, and an IAKerb client talks to
 	 * nobody but the server.
 	 */
 	host = spn_host(mem, u->r->d.host);
 	if (!host)
 		return fail_oom(&u->res, "the host name");
-	spn = talloc_asprintf(mem, "cifs/%s@", host);
+	spn = talloc_asprintf(mem, "cifs/%s@%s", host,
+			      in->srv_realm ? in->srv_realm : "");
 	major = spn ? (OM_uint32)import_krb5_name(spn, &in->target, &minor) :
 		      GSS_S_FAILURE;
 	if (GSS_ERROR(major))
@@ -395,6 +402,9 @@ static int iakerb_from_cc(struct initiator *in, TALLOC_CTX *mem,
 	in->mech = &mech_iakerb_oid;
 	in->cc_state = cc->state;
 	in->cc_realm = talloc_strdup(in, cc->realm ? cc->realm : "");
+	ret = xrealm_prepare(in, mem, cc);
+	if (ret)
+		return ret;
 	dialect_recall(in, cc);
 	if (in->windows) {
 		/* our own KDC legs read the ccache themselves */
@@ -488,6 +498,11 @@ int init_first(struct initiator *in, TALLOC_CTX *mem, struct upcall_ctx *u,
 	/* where what we obtain may go: the user's default collection */
 	cc_find_k(mem, in->k, u->env_ccname, d->host, "", false, &cc);
 	in->collection = talloc_strdup(in, cc.collection ? cc.collection : "");
+	/* no ticket and no password: the local realm's TGT, as at login */
+	if (!u->pass_len &&
+	    cc_find_k(mem, in->k, u->env_ccname, d->host,
+		      (d->have & IAKERB_F_USER) ? d->user : "", false, &cc))
+		local_realm_tgt();
 
 	if (krb5) {
 		ret = try_krb5(in, mem, NULL, blob, blob_len);
@@ -721,7 +736,8 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 				res->outcome = krb_error_outcome(in->srv_error);
 			res->outcome = reply_outcome(res->outcome,
 						     in->sent_type);
-			ret = -outcome_errno(res->outcome);
+			ret = -outcome_errno(xrealm_reply_failed(in,
+								 in->sent_type));
 			goto out;
 		}
 		if (major == GSS_S_COMPLETE)

@@ -66,6 +66,8 @@ struct initiator {
 	char		*princ;		/* the password's principal, as given */
 	enum cc_state	cc_state;	/* what the chosen ccache holds */
 	char		*cc_realm;	/* its principal's realm */
+	char		*srv_realm;	/* the server's, if krb5.conf maps the
+					 * host (crossrealm.c) */
 	struct leg_note	note;
 };
 

@@ -147,9 +147,13 @@ static int tgs_begin(struct kproxy *kp, TALLOC_CTX *mem, uint8_t **tok,
 	char *spn;
 	int ret;
 
-	spn = talloc_asprintf(kp, "cifs/%s@%.*s", kp->host,
-			      (int)kp->client->realm.length,
-			      kp->client->realm.data);
+	if (kp->srv_realm)
+		spn = talloc_asprintf(kp, "cifs/%s@%s", kp->host,
+				      kp->srv_realm);
+	else
+		spn = talloc_asprintf(kp, "cifs/%s@%.*s", kp->host,
+				      (int)kp->client->realm.length,
+				      kp->client->realm.data);
 	if (!spn)
 		return fail_oom(res, "the service principal's name");
 	code = krb5_parse_name(kp->k, spn, &kp->server);
@@ -257,8 +261,9 @@ int kproxy_start_password(struct kproxy *kp, TALLOC_CTX *mem, krb5_context k,
 }
 
 int kproxy_start_tgt(struct kproxy *kp, TALLOC_CTX *mem, krb5_context k,
-		     const char *ccname, const char *host, bool send_flags,
-		     uint8_t **tok, size_t *tok_len, struct result *res)
+		     const char *ccname, const char *host,
+		     const char *srv_realm, bool send_flags, uint8_t **tok,
+		     size_t *tok_len, struct result *res)
 {
 	krb5_error_code code;
 	int ret;
@@ -266,6 +271,11 @@ int kproxy_start_tgt(struct kproxy *kp, TALLOC_CTX *mem, krb5_context k,
 	ret = kproxy_init(kp, k, host, send_flags, res);
 	if (ret)
 		return ret;
+	if (srv_realm) {
+		kp->srv_realm = talloc_strdup(kp, srv_realm);
+		if (!kp->srv_realm)
+			return fail_oom(res, "the server's realm");
+	}
 	code = krb5_cc_resolve(k, ccname, &kp->out_cc);
 	if (!code)
 		code = krb5_cc_get_principal(k, kp->out_cc, &kp->client);

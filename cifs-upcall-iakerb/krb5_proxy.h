@@ -38,6 +38,7 @@ struct kproxy {
 	bool		send_flags;	/* header-flags (all zero) in requests */
 	krb5_principal	client, server;
 	char		*host;		/* for cifs/<host>@REALM */
+	char		*srv_realm;	/* REALM, if not the client's */
 	char		*user;		/* the user's name without a realm */
 	char		*realm;		/* where the request that is out went */
 	enum krb_msg_type sent_type;	/* and what it was (KRB_MSG_NONE:
@@ -65,10 +66,15 @@ int kproxy_start_password(struct kproxy *kp, TALLOC_CTX *mem, krb5_context k,
 			  const char *host, bool send_flags, uint8_t **tok,
 			  size_t *tok_len, struct result *res);
 
-/* Start from a TGT in the ccache @ccname (TGS only); @client its owner */
+/*
+ * Start from a TGT in the ccache @ccname (TGS only); @srv_realm the
+ * server's realm, NULL for the TGT's own (crossrealm.c put the TGT for
+ * another realm in the ccache)
+ */
 int kproxy_start_tgt(struct kproxy *kp, TALLOC_CTX *mem, krb5_context k,
-		     const char *ccname, const char *host, bool send_flags,
-		     uint8_t **tok, size_t *tok_len, struct result *res);
+		     const char *ccname, const char *host,
+		     const char *srv_realm, bool send_flags, uint8_t **tok,
+		     size_t *tok_len, struct result *res);
 
 /*
  * The server's mechanism token: an IAKerb proxy token.  Either *tok is

@@ -275,6 +275,7 @@ enum iakerb_type {
 #define IAKERB_ERR_NOT_PERMITTED	EPERM
 #define IAKERB_ERR_TOO_NEW		EPROTONOSUPPORT
 #define IAKERB_ERR_NO_MEMORY		ENOMEM
+#define IAKERB_ERR_NO_TRUST		ENOLINK
 
 /*
  * What the kernel logs for each outcome ("Kerberos upcall leg N failed:
@@ -316,5 +317,7 @@ enum iakerb_type {
 	"the helper does not understand this upcall (update it)"
 #define IAKERB_MSG_NO_MEMORY \
 	"the helper ran out of memory"
+#define IAKERB_MSG_NO_TRUST \
+	"the user's realm has no valid trust to the server's (removed or expired?)"
 
 #endif /* _CIFS_IAKERB_ABI_H */

@@ -6,7 +6,12 @@
  *    KRB5_KDC_PROFILE): the KDC listens on the UNIX socket only, with no
  *    UDP or TCP port at all, and keeps its database in state_dir/db;
  *  - the krb5.conf.d snippet: the realm's KDC is the socket.  It names no
- *    default realm and changes nothing else of the host's configuration.
+ *    default realm and changes nothing else of the host's configuration
+ *    but one: the peer hosts of the trusts (trust offer/accept
+ *    --peer-host) are mapped to their realms in [domain_realm], so that
+ *    krb5_get_host_realm() (the upcall helper, kvno) knows a server there
+ *    is the peer's.  trust.c rewrites it, lkdc_write_snippet(), after
+ *    every change of the trusts file;
  *
  *  - kdc.env, the environment of localkdc.service (the realm for -r);
  *  - trusts (empty: item 4 fills it) and kdc.log (0600 from the start).
@@ -20,8 +25,9 @@
 #include "lkdc.h"
 
 static char *kdc_conf_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
-			   const char *realm)
+			   const char *realm, struct lkdc_err *e)
 {
+	(void)e;
 	return talloc_asprintf(mem,
 		"# localkdc: the local realm's KDC, reachable only through\n"
 		"# its UNIX socket.  Written by localkdc setup.\n"
@@ -45,21 +51,68 @@ static char *kdc_conf_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		p->sock, realm, p->db_name, p->stash, p->kdc_log, p->kdc_log);
 }
 
-static char *snippet_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
-			  const char *realm)
+static char *snippet_of(TALLOC_CTX *mem, const struct lkdc_paths *p,
+			const char *realm, const struct lkdc_trust *list,
+			unsigned int n)
 {
-	return talloc_asprintf(mem,
-		"# localkdc: the local realm and its KDC's UNIX socket.\n"
-		"# Written by localkdc setup, removed by localkdc teardown.\n"
+	unsigned int i, j;
+	bool section = false;
+	char *s;
+
+	s = talloc_asprintf(mem,
+		"# localkdc: the local realm and its KDC's UNIX socket,\n"
+		"# and the realms of the trusts' peer hosts.  Written by\n"
+		"# localkdc setup and trust, removed by localkdc teardown.\n"
 		"[realms]\n"
 		"\t%s = {\n"
 		"\t\tkdc = %s\n"
 		"\t}\n", realm, p->sock);
+	for (i = 0; s && i < n; i++) {
+		for (j = 0; s && j < list[i].n_hosts; j++) {
+			/* only when there is a host: none, no section */
+			if (!section)
+				s = talloc_strdup_append(s,
+							 "\n[domain_realm]\n");
+			section = true;
+			if (s)
+				s = talloc_asprintf_append(s, "\t%s = %s\n",
+							   list[i].hosts[j],
+							   list[i].realm);
+		}
+	}
+	return s;
+}
+
+/* At setup, or put back: with the trusts there are (none on a new realm) */
+static char *snippet_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
+			  const char *realm, struct lkdc_err *e)
+{
+	struct lkdc_trust *list;
+	unsigned int n;
+
+	if (lkdc_trusts_load(mem, p, &list, &n, e))
+		return NULL;
+	return snippet_of(mem, p, realm, list, n);
+}
+
+int lkdc_write_snippet(TALLOC_CTX *mem, const struct lkdc_paths *p,
+		       const char *realm, const struct lkdc_trust *list,
+		       unsigned int n, struct lkdc_err *e)
+{
+	char *text = snippet_of(mem, p, realm, list, n);
+	int rc;
+
+	if (!text)
+		return lkdc_fail(e, LOCALKDC_ERR, "out of memory");
+	rc = lkdc_replace_file(p->snippet, 0644, text, e);
+	talloc_free(text);
+	return rc;
 }
 
 static char *kdc_env_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
-			  const char *realm)
+			  const char *realm, struct lkdc_err *e)
 {
+	(void)e;
 	return talloc_asprintf(mem,
 		"# localkdc: environment of localkdc.service\n"
 		"LOCALKDC_REALM=%s\n"
@@ -68,19 +121,20 @@ static char *kdc_env_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
 }
 
 static char *trusts_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
-			 const char *realm)
+			 const char *realm, struct lkdc_err *e)
 {
 	(void)p;
 	(void)realm;
-	return talloc_strdup(mem, "# localkdc trusts: PEER-REALM DIRECTION "
-			     "EXPIRES (unix time), one a line\n");
+	(void)e;
+	return talloc_strdup(mem, lkdc_trusts_header);
 }
 
 static char *empty_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
-			const char *realm)
+			const char *realm, struct lkdc_err *e)
 {
 	(void)p;
 	(void)realm;
+	(void)e;
 	return talloc_strdup(mem, "");
 }
 
@@ -89,7 +143,9 @@ static char *empty_text(TALLOC_CTX *mem, const struct lkdc_paths *p,
 static const struct {
 	size_t path;
 	mode_t mode;
-	char *(*text)(TALLOC_CTX *, const struct lkdc_paths *, const char *);
+	/* NULL and @e set on failure, else NULL is out of memory */
+	char *(*text)(TALLOC_CTX *, const struct lkdc_paths *, const char *,
+		      struct lkdc_err *);
 } confs[] = {
 	{ AT(kdc_conf),	0644, kdc_conf_text },
 	{ AT(snippet),	0644, snippet_text },
@@ -112,9 +168,10 @@ int lkdc_write_confs(TALLOC_CTX *mem, struct lkdc_manifest *m,
 		path = *(const char *const *)((const char *)p + confs[i].path);
 		if (missing_only && stat(path, &sb) == 0)
 			continue;
-		text = confs[i].text(mem, p, realm);
+		text = confs[i].text(mem, p, realm, e);
 		if (!text)
-			return lkdc_fail(e, LOCALKDC_ERR, "out of memory");
+			return e->rc ? e->rc :
+				lkdc_fail(e, LOCALKDC_ERR, "out of memory");
 		rc = lkdc_write_file(m, path, confs[i].mode, text, e);
 		talloc_free(text);
 		if (rc)

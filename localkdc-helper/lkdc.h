@@ -10,12 +10,12 @@
  *   fsutil.c    mkdir -p and file writing that record into the manifest
  *   spawn.c     run kdb5_util/kadmin.local, secrets on stdin only
  *   kdb.c       the KDC database and its principals and keytabs
- *   conf.c      kdc.conf and the krb5.conf.d snippet
+ *   conf.c      kdc.conf and the krb5.conf.d snippet ([domain_realm] too)
  *   kdc.c       the socket: probe, ownership check, start, stop
  *   activator.c holds the socket and runs krb5kdc on demand (no systemd)
  *   ensure.c    localkdc_ensure(): the KDC answering, the user's TGT
  *   password.c  reading a password from the terminal or stdin
- *   trusts.c    the trusts file (PEER-REALM DIRECTION EXPIRES lines)
+ *   trusts.c    the trusts file (PEER-REALM DIRECTION EXPIRES [HOSTS] lines)
  *   seal.c      a trust token's secrets sealed with a passphrase
  *   trust.c     trust offer/accept/list/remove
  *   setup.c, teardown.c, status.c, json.c, main.c: the tool's commands
@@ -182,6 +182,11 @@ int lkdc_kdb_has(TALLOC_CTX *mem, const struct lkdc_paths *p,
 /* kdc.conf, snippet, trusts, kdc.log, kdc.env; only those not there */
 int lkdc_write_confs(TALLOC_CTX *mem, struct lkdc_manifest *m,
 		     const char *realm, bool missing_only, struct lkdc_err *e);
+struct lkdc_trust;
+/* The snippet again, replaced whole, with the peer hosts of @list */
+int lkdc_write_snippet(TALLOC_CTX *mem, const struct lkdc_paths *p,
+		       const char *realm, const struct lkdc_trust *list,
+		       unsigned int n, struct lkdc_err *e);
 
 /* ---- kdc.c ------------------------------------------------------------- */
 
@@ -230,13 +235,24 @@ int lkdc_read_line(TALLOC_CTX *mem, const char *what, bool secret,
 
 /* ---- trusts.c ---------------------------------------------------------- */
 
+#define LKDC_MAX_PEER_HOSTS	16
+
 struct lkdc_trust {
 	char realm[130];
 	char dir[8];		/* "out", "in" or "both", seen from here */
 	long long expires;
+	/* the peer's hosts this realm's users reach ([domain_realm]),
+	 * lower case; only on "out" and "both" */
+	unsigned int n_hosts;
+	char *hosts[LKDC_MAX_PEER_HOSTS];
 };
 
+extern const char lkdc_trusts_header[];
+
 bool lkdc_trust_dir_ok(const char *dir);
+/* A host name's lower-case form, or NULL if it is not one: labels of
+ * letters, digits and '-' joined by '.', 63 and 253 bytes at most */
+char *lkdc_peer_host(TALLOC_CTX *mem, const char *name);
 int lkdc_trusts_load(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		     struct lkdc_trust **list, unsigned int *n,
 		     struct lkdc_err *e);
@@ -282,6 +298,8 @@ struct lkdc_trust_opts {
 	const char *token_file;		/* accept; NULL: stdin */
 	long long lifetime;		/* offer: seconds */
 	bool both;			/* offer: both ways */
+	const char *const *peer_hosts;	/* offer, accept: --peer-host */
+	unsigned int n_peer_hosts;
 	bool force;			/* replace a trust with the same realm */
 };
 

@@ -45,11 +45,16 @@ static const char usage_text[] =
 "              passphrase (stderr) for the peer's owner\n"
 "              --expires TIME    1h, 1d (default), 1w, 30m, or seconds\n"
 "              --both-ways       also the peer's users to this realm's services\n"
+"              --peer-host HOST  a machine of the peer whose services this\n"
+"                                realm's users use (repeatable): mapped to\n"
+"                                PEER-REALM in the snippet's [domain_realm]\n"
 "              --force           replace a trust with PEER-REALM\n"
 "  trust accept [FILE]      import a token (from FILE, else the first line of\n"
 "              stdin), then the passphrase (terminal, else next stdin line)\n"
+"              --peer-host HOST  as for offer; only for a --both-ways token\n"
 "              --force           replace a trust with the offering realm\n"
 "  trust list               PEER-REALM DIRECTION(out|in|both) EXPIRES\n"
+"                           PEER-HOSTS(a,b or -)\n"
 "  trust remove PEER-REALM  delete the trust's principals and its line\n"
 "\n"
 "Path options (also environment variables):\n"
@@ -65,7 +70,7 @@ static const char usage_text[] =
 
 enum { O_ROOT = 256, O_STATE, O_RUN, O_CONF, O_REALM, O_HOST, O_USER,
        O_CIFS_OWNER, O_IDLE, O_FORCE, O_JSON, O_NOW, O_CCACHE, O_MIN, O_NO_START,
-       O_EXPIRES, O_BOTH };
+       O_EXPIRES, O_BOTH, O_PEER_HOST };
 
 static const struct option longopts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
@@ -87,6 +92,7 @@ static const struct option longopts[] = {
 	{ "no-start",		no_argument,		NULL, O_NO_START },
 	{ "expires",		required_argument,	NULL, O_EXPIRES },
 	{ "both-ways",		no_argument,		NULL, O_BOTH },
+	{ "peer-host",		required_argument,	NULL, O_PEER_HOST },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -94,6 +100,7 @@ struct cli {
 	struct localkdc_where where;
 	struct lkdc_setup_opts setup;
 	const char *users[LKDC_MAX_USERS];
+	const char *peer_hosts[LKDC_MAX_PEER_HOSTS];
 	const char *ccache;
 	unsigned int min_lifetime;
 	struct lkdc_trust_opts trust;
@@ -113,7 +120,8 @@ static const struct { const char *name; unsigned int opts; } commands[] = {
 	{ "stop",	0 },
 	{ "ensure",	BIT(O_USER) | BIT(O_CCACHE) | BIT(O_MIN) |
 			BIT(O_NO_START) },
-	{ "trust",	BIT(O_EXPIRES) | BIT(O_BOTH) | BIT(O_FORCE) },
+	{ "trust",	BIT(O_EXPIRES) | BIT(O_BOTH) | BIT(O_FORCE) |
+			BIT(O_PEER_HOST) },
 };
 
 /* trust's sub-commands: their options, their argument (0 none, 1 needed,
@@ -123,8 +131,9 @@ static const struct {
 	unsigned int opts;
 	int arg;
 } trust_subs[] = {
-	{ "offer",	BIT(O_EXPIRES) | BIT(O_BOTH) | BIT(O_FORCE), 1 },
-	{ "accept",	BIT(O_FORCE), 2 },
+	{ "offer",	BIT(O_EXPIRES) | BIT(O_BOTH) | BIT(O_FORCE) |
+			BIT(O_PEER_HOST), 1 },
+	{ "accept",	BIT(O_FORCE) | BIT(O_PEER_HOST), 2 },
 	{ "list",	0, 0 },
 	{ "remove",	0, 1 },
 };
@@ -162,6 +171,13 @@ static int parse(int argc, char **argv, struct cli *c)
 		case O_CIFS_OWNER: c->setup.cifs_owner = optarg; break;
 		case O_FORCE:	c->setup.force = c->trust.force = true; break;
 		case O_BOTH:	c->trust.both = true; break;
+		case O_PEER_HOST:
+			/* checked by trust.c: its error is one line */
+			if (c->trust.n_peer_hosts == LKDC_MAX_PEER_HOSTS)
+				return usage_error("too many --peer-host%s",
+						   "");
+			c->peer_hosts[c->trust.n_peer_hosts++] = optarg;
+			break;
 		case O_EXPIRES:
 			c->trust.lifetime = lkdc_parse_duration(optarg);
 			if (c->trust.lifetime <= 0)
@@ -195,6 +211,7 @@ static int parse(int argc, char **argv, struct cli *c)
 		}
 	}
 	c->setup.users = c->users;
+	c->trust.peer_hosts = c->peer_hosts;
 	return LOCALKDC_OK;
 }
 

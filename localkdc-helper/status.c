@@ -58,7 +58,7 @@ static void load_trusts(struct status *s)
 static char *human(struct status *s)
 {
 	char *o;
-	unsigned int i;
+	unsigned int i, j;
 
 	o = talloc_asprintf(s->mem, "realm:      %s\nhost:       %s\n"
 			    "state:      %s\nsocket:     %s (%s)\n",
@@ -77,11 +77,17 @@ static char *human(struct status *s)
 	o = talloc_asprintf_append(o, "%s\ntrusts:    ", s->hidden ?
 				   " (only the realm's owner may list them)" :
 				   s->princs && s->princs[0] ? "" : " (none)");
-	for (i = 0; i < s->n_trusts; i++)
-		o = talloc_asprintf_append(o, " %s (%s, expire%s %lld)",
+	for (i = 0; o && i < s->n_trusts; i++) {
+		o = talloc_asprintf_append(o, " %s (%s, expire%s %lld",
 					   s->trusts[i].realm, s->trusts[i].dir,
 					   s->trusts[i].expires <= s->now ?
 					   "d" : "s", s->trusts[i].expires);
+		for (j = 0; o && j < s->trusts[i].n_hosts; j++)
+			o = talloc_asprintf_append(o, "%s%s", j ? "," :
+						   ", hosts ",
+						   s->trusts[i].hosts[j]);
+		o = talloc_strdup_append(o, ")");
+	}
 	o = talloc_asprintf_append(o, "%s\n", s->n_trusts ? "" : s->hidden ?
 				   " (only the realm's owner may list them)" :
 				   " (none)");
@@ -131,15 +137,20 @@ static char *json(struct status *s)
 	o = json_strings(m, o, "users", s->st.users, s->st.n_users, false);
 	o = talloc_strdup_append(o, s->hidden ? ", \"trusts\": null" :
 				 ", \"trusts\": [");
-	for (i = 0; !s->hidden && i < s->n_trusts; i++)
-		o = talloc_asprintf_append(o, "%s{\"realm\": %s, \"direction\": "
-					   "%s, \"expires\": %lld, \"expired\": %s}",
+	for (i = 0; !s->hidden && i < s->n_trusts; i++) {
+		o = talloc_asprintf_append(o, "%s{\"realm\": %s, "
+					   "\"direction\": %s, "
+					   "\"expires\": %lld, \"expired\": %s",
 					   i ? ", " : "",
 					   lkdc_json_str(m, s->trusts[i].realm),
 					   lkdc_json_str(m, s->trusts[i].dir),
 					   s->trusts[i].expires,
 					   s->trusts[i].expires <= s->now ?
 					   "true" : "false");
+		o = json_strings(m, o, "hosts", s->trusts[i].hosts,
+				 s->trusts[i].n_hosts, false);
+		o = talloc_strdup_append(o, "}");
+	}
 	return talloc_asprintf_append(o, "%s, \"problem\": %s}\n",
 				      s->hidden ? "" : "]",
 				      s->problem ? lkdc_json_str(m, s->problem) :

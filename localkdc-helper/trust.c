@@ -20,6 +20,14 @@
  * live at most CROSS_MAXLIFE (and never longer than the trust): clients
  * simply fetch a new one from their own KDC, which says no once it ended.
  *
+ * Peer hosts.  A client learns a server's realm from krb5.conf's
+ * [domain_realm] (krb5_get_host_realm()); the upcall helper then asks
+ * its user's own KDC for krbtgt/PEER@HERE.  So the side whose users go
+ * out ("out", "both") names the peer's machines with --peer-host; they
+ * are kept on the trust's line and conf.c maps each to PEER in the
+ * snippet, rewritten after every change of the trusts file.  An "in"
+ * trust takes none: its users go nowhere.
+ *
  * Offer creates its side at once (no separate confirm step): until the
  * peer accepts, the principal is useless, as only the token holder knows
  * its key, and "trust remove" or the expiry take it away.
@@ -66,6 +74,8 @@ struct trust {
 	struct lkdc_state st;
 	struct lkdc_trust *list;
 	unsigned int n;
+	char *hosts[LKDC_MAX_PEER_HOSTS];	/* --peer-host, lower case */
+	unsigned int n_hosts;
 	char *report;
 	struct lkdc_err *e;
 };
@@ -113,6 +123,76 @@ static int begin(struct trust *t)
 	return rc;
 }
 
+/* --peer-host: host names, lower-cased, each once; before anything */
+static int parse_hosts(struct trust *t)
+{
+	const struct lkdc_trust_opts *o = t->o;
+	unsigned int i, j;
+	char *h;
+
+	for (i = 0; i < o->n_peer_hosts; i++) {
+		h = lkdc_peer_host(t->mem, o->peer_hosts[i]);
+		if (!h)
+			return lkdc_fail(t->e, LOCALKDC_USAGE,
+					 "bad --peer-host \"%s\": letters, "
+					 "digits, '-' and '.' only, not first, "
+					 "labels of 63, names of 253 at most",
+					 o->peer_hosts[i]);
+		for (j = 0; j < t->n_hosts; j++)
+			if (strcmp(t->hosts[j], h) == 0)
+				break;
+		if (j < t->n_hosts)
+			continue;
+		if (t->n_hosts == LKDC_MAX_PEER_HOSTS)
+			return lkdc_fail(t->e, LOCALKDC_USAGE, "more than %d "
+					 "--peer-host", LKDC_MAX_PEER_HOSTS);
+		t->hosts[t->n_hosts++] = h;
+	}
+	return LOCALKDC_OK;
+}
+
+/* None a host of a trust with another realm: krb5 takes the first only */
+static int hosts_free(struct trust *t, const char *peer)
+{
+	const struct lkdc_trust *o;
+	unsigned int i, j, k;
+
+	for (i = 0; i < t->n_hosts; i++)
+		for (j = 0; j < t->n; j++) {
+			o = &t->list[j];
+			if (strcmp(o->realm, peer) == 0)
+				continue;
+			for (k = 0; k < o->n_hosts; k++)
+				if (strcmp(o->hosts[k], t->hosts[i]) == 0)
+					return lkdc_fail(t->e, LOCALKDC_USAGE,
+						"--peer-host %s is a host of "
+						"the trust with %s already",
+						t->hosts[i], o->realm);
+		}
+	return LOCALKDC_OK;
+}
+
+/*
+ * Drop trust @i: the snippet first, then the trusts file.  A failure
+ * between the two leaves the trust listed (without its hosts): running
+ * the command again finishes it.
+ */
+static int drop(struct trust *t, unsigned int i)
+{
+	struct lkdc_trust gone = t->list[i];
+	int rc;
+
+	t->list[i] = t->list[--t->n];
+	rc = lkdc_write_snippet(t->mem, t->p, t->st.realm, t->list, t->n, t->e);
+	if (!rc)
+		rc = lkdc_trusts_save(t->p, t->list, t->n, t->e);
+	if (rc) {
+		t->list[t->n++] = t->list[i];
+		t->list[i] = gone;
+	}
+	return rc;
+}
+
 /* The principals a trust with @peer has here, by direction */
 static void names(struct trust *t, const char *peer, char **out, char **in)
 {
@@ -156,8 +236,7 @@ static int clash(struct trust *t, const char *peer)
 	}
 	i = lkdc_trusts_find(t->list, t->n, peer);
 	if (i >= 0) {
-		t->list[i] = t->list[--t->n];
-		rc = lkdc_trusts_save(t->p, t->list, t->n, t->e);
+		rc = drop(t, (unsigned int)i);
 		if (rc)
 			return rc;
 	}
@@ -168,7 +247,8 @@ static int clash(struct trust *t, const char *peer)
 
 /*
  * Make the principals (NULL names skipped) with their passwords, then
- * the trusts line; on any failure delete what this call made.
+ * the trusts line, then the snippet with its hosts; on any failure undo
+ * what this call made.
  */
 static int create(struct trust *t, const char *peer, const char *dir,
 		  long long expires, char *const pn[2], char *const pw[2])
@@ -193,6 +273,8 @@ static int create(struct trust *t, const char *peer, const char *dir,
 	if (!rc) {
 		snprintf(line.realm, sizeof(line.realm), "%s", peer);
 		snprintf(line.dir, sizeof(line.dir), "%s", dir);
+		line.n_hosts = t->n_hosts;
+		memcpy(line.hosts, t->hosts, sizeof(line.hosts));
 		t->list = talloc_realloc(t->mem, t->list, struct lkdc_trust,
 					 t->n + 1);
 		if (!t->list)
@@ -200,14 +282,25 @@ static int create(struct trust *t, const char *peer, const char *dir,
 		else
 			t->list[t->n] = line;
 	}
-	if (!rc)
+	if (!rc) {
 		rc = lkdc_trusts_save(t->p, t->list, t->n + 1, t->e);
+		if (!rc)
+			rc = lkdc_write_snippet(t->mem, t->p, t->st.realm,
+						t->list, t->n + 1, t->e);
+		/* the line back out (and the snippet, if it was changed) */
+		if (rc && !lkdc_trusts_save(t->p, t->list, t->n, NULL))
+			lkdc_write_snippet(t->mem, t->p, t->st.realm, t->list,
+					   t->n, NULL);
+	}
 	if (!rc) {
 		t->n++;
 		for (i = 0; i < 2; i++)
 			if (pn[i])
 				t->report = talloc_asprintf_append(t->report,
 					"principal %s\n", pn[i]);
+		for (i = 0; i < (int)t->n_hosts; i++)
+			t->report = talloc_asprintf_append(t->report,
+				"host %s is in %s\n", t->hosts[i], peer);
 		return LOCALKDC_OK;
 	}
 	for (i = 0; i < 2; i++)
@@ -265,7 +358,9 @@ int lkdc_trust_offer(TALLOC_CTX *mem, const struct lkdc_paths *p,
 		return lkdc_fail(e, LOCALKDC_USAGE, "bad realm \"%s\": upper "
 				 "case letters, digits, '.' and '-' only",
 				 o->peer);
-	rc = begin(&t);
+	rc = parse_hosts(&t);
+	if (!rc)
+		rc = begin(&t);
 	if (rc)
 		goto out;
 	if (strcmp(o->peer, t.st.realm) == 0) {
@@ -273,7 +368,9 @@ int lkdc_trust_offer(TALLOC_CTX *mem, const struct lkdc_paths *p,
 			       o->peer);
 		goto out;
 	}
-	rc = clash(&t, o->peer);
+	rc = hosts_free(&t, o->peer);
+	if (!rc)
+		rc = clash(&t, o->peer);
 	if (rc)
 		goto out;
 	if (getrandom(raw, n * SECRET_LEN, 0) != (ssize_t)(n * SECRET_LEN)) {
@@ -392,11 +489,21 @@ int lkdc_trust_accept(TALLOC_CTX *mem, const struct lkdc_paths *p,
 	int rc;
 
 	*report = NULL;
-	rc = begin(&t);
+	rc = parse_hosts(&t);
+	if (!rc)
+		rc = begin(&t);
 	if (!rc)
 		rc = read_token(&t, &text);
 	if (!rc)
 		rc = parse_token(mem, text, &k, e);
+	/* before the passphrase: a one-way token makes this side "in" */
+	if (!rc && o->n_peer_hosts && strcmp(k.ways, "both") != 0)
+		rc = lkdc_fail(e, LOCALKDC_USAGE, "--peer-host: the token "
+			       "lets %s's users reach this realm, not this "
+			       "realm's users reach %s (one way)", k.from,
+			       k.from);
+	if (!rc)
+		rc = hosts_free(&t, k.from);
 	if (!rc)
 		rc = lkdc_read_line(mem, "passphrase", true, 256, &pass, e);
 	if (!rc)
@@ -452,16 +559,24 @@ int lkdc_trust_list(TALLOC_CTX *mem, const struct lkdc_paths *p,
 	struct lkdc_trust_opts o = { 0 };
 	struct trust t = { .mem = mem, .p = p, .o = &o, .e = e };
 	long long now = (long long)time(NULL);
-	unsigned int i;
+	unsigned int i, j;
 	int rc = begin(&t);
 
 	*report = t.report;
-	for (i = 0; !rc && i < t.n; i++)
-		*report = talloc_asprintf_append(*report, "%s %s %lld%s\n",
+	/* PEER DIRECTION EXPIRES HOSTS ("-": none) [(expired)] */
+	for (i = 0; !rc && *report && i < t.n; i++) {
+		*report = talloc_asprintf_append(*report, "%s %s %lld ",
 						 t.list[i].realm, t.list[i].dir,
-						 t.list[i].expires,
+						 t.list[i].expires);
+		for (j = 0; *report && j < t.list[i].n_hosts; j++)
+			*report = talloc_asprintf_append(*report, "%s%s",
+							 j ? "," : "",
+							 t.list[i].hosts[j]);
+		*report = talloc_asprintf_append(*report, "%s%s\n",
+						 t.list[i].n_hosts ? "" : "-",
 						 t.list[i].expires <= now ?
 						 " (expired)" : "");
+	}
 	if (!rc && !*report)
 		rc = lkdc_fail(e, LOCALKDC_ERR, "out of memory");
 	return rc;
@@ -500,8 +615,7 @@ int lkdc_trust_remove(TALLOC_CTX *mem, const struct lkdc_paths *p,
 			*report = talloc_asprintf_append(*report, "deleted %s\n",
 							 pn[j]);
 	}
-	t.list[i] = t.list[--t.n];
-	rc = lkdc_trusts_save(p, t.list, t.n, e);
+	rc = drop(&t, (unsigned int)i);
 	if (!rc)
 		*report = talloc_asprintf_append(*report, "removed the trust "
 						 "with %s\n", o->peer);

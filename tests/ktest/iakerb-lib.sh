@@ -33,10 +33,13 @@ if [ "${IAKERB_SRV_MODE:-mit}" = windows ]; then
 	iakerb_ap_round_trips=2
 fi
 
-# iakerb_up [SMBSRV OPTIONS]: topology, smbsrv, client configuration
+# iakerb_up [SMBSRV OPTIONS]: topology, smbsrv, client configuration.
+# $iakerb_topo_args: more options of up.sh (--localkdc TOOL).
+iakerb_topo_args=()
 iakerb_up() {
 	[ -x "$srv_bin" ] && [ -x "$helper" ] || { echo "not built"; return 1; }
-	"$topo/up.sh" --srv-name iakerb-srv.test "$w" || return 1
+	"$topo/up.sh" --srv-name iakerb-srv.test "${iakerb_topo_args[@]}" "$w" ||
+		return 1
 	. "$w/topo.env"
 	# Reconnect resolves the server's name again (guest.sh maps srv.test,
 	# Samba's name, to loopback): give this server a name of its own.

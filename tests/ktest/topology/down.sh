@@ -3,6 +3,14 @@
 # Tear down what up.sh (and smbsrv-start.sh) started.  Usage: down.sh WORK
 set -u
 work=$1
+# up.sh --localkdc: the tool's activator and KDC run detached on the
+# server side; the tool stops them (before the holder goes)
+if [ -f "$work/pids/localkdc-root" ] && [ -f "$work/pids/srv-holder" ]; then
+	nsenter -t "$(cat "$work/pids/srv-holder")" -m -n -r -- \
+		"$(cat "$work/pids/localkdc-tool")" \
+		--root "$(cat "$work/pids/localkdc-root")" stop >/dev/null 2>&1
+	rm -f "$work/pids/localkdc-root"
+fi
 for f in smbsrv kdc cli-holder srv-holder; do
 	[ -f "$work/pids/$f" ] || continue
 	pid=$(cat "$work/pids/$f")

@@ -13,7 +13,9 @@
 # A random realm LOCALKDC.<uuid> is made for each run.  Logs (KDC, smbsrv)
 # go to $WORK/log, which both sides see: a log gives no line of sight.
 #
-# Usage: up.sh [--client-netns] [--srv-name NAME] WORK
+# Usage: up.sh [--client-netns] [--srv-name NAME] [--localkdc TOOL] WORK
+# --localkdc TOOL: the server's realm is made by the localkdc tool TOOL
+# (localkdc-helper), not by hand; KDC_LOG is then on the server side.
 # Writes $WORK/topo.env (shell variables, see below) and prints nothing.
 # Then: srvexec.sh WORK CMD  runs CMD on the server side,
 #       cliexec.sh WORK CMD  runs CMD on the client side,
@@ -24,14 +26,16 @@ set -euo pipefail
 
 client_netns=0
 srv_name=srv.test
+localkdc=
 while [ $# -gt 1 ]; do
 	case "$1" in
 	--client-netns) client_netns=1; shift ;;
 	--srv-name) srv_name=$2; shift 2 ;;
+	--localkdc) localkdc=$2; shift 2 ;;
 	*) echo "up.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
-[ $# -eq 1 ] || { echo "usage: up.sh [--client-netns] [--srv-name NAME] WORK" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: up.sh [--client-netns] [--srv-name NAME] [--localkdc TOOL] WORK" >&2; exit 2; }
 
 work=$(mkdir -p "$1" && cd "$1" && pwd)
 srv=$work/srv
@@ -93,7 +97,10 @@ sexec ip addr add $srv_addr/24 dev kt-s
 sexec ip link set kt-s up
 
 # Server-side Kerberos configuration (KDC reached through a UNIX socket).
-sexec sh -c "cat > '$srv/krb5.conf'" <<CONF
+# The default: a KDC database made here by hand, with alice (password
+# alicepw, preauthentication required), bob (bobpw) and cifs/<srv-name>.
+hand_made_kdc() {
+	sexec sh -c "cat > '$srv/krb5.conf'" <<CONF
 [libdefaults]
 	default_realm = $realm
 	dns_lookup_kdc = false
@@ -108,7 +115,7 @@ sexec sh -c "cat > '$srv/krb5.conf'" <<CONF
 [domain_realm]
 	$srv_name = $realm
 CONF
-sexec sh -c "cat > '$srv/kdc.conf'" <<CONF
+	sexec sh -c "cat > '$srv/kdc.conf'" <<CONF
 [kdcdefaults]
 	kdc_listen = $srv/kdc.sock
 	kdc_tcp_listen = ""
@@ -124,26 +131,66 @@ sexec sh -c "cat > '$srv/kdc.conf'" <<CONF
 	kdc = FILE:$log/kdc.log
 	default = FILE:$log/kdc.log
 CONF
-kenv="KRB5_CONFIG=$srv/krb5.conf KRB5_KDC_PROFILE=$srv/kdc.conf"
-sexec env $kenv sh -ec "
-	: > '$srv/kdb/kadm5.acl'
-	kdb5_util create -s -r '$realm' -P masterpw-\$\$ >/dev/null 2>&1
-	kadmin.local -r '$realm' -q 'addprinc -pw alicepw +requires_preauth alice' >/dev/null 2>&1
-	kadmin.local -r '$realm' -q 'addprinc -pw bobpw bob' >/dev/null 2>&1
-	kadmin.local -r '$realm' -q 'addprinc -randkey cifs/$srv_name' >/dev/null 2>&1
-	kadmin.local -r '$realm' -q 'ktadd -k $srv/smbsrv.keytab cifs/$srv_name' >/dev/null 2>&1
-" || die "KDC database set-up failed"
+	kenv="KRB5_CONFIG=$srv/krb5.conf KRB5_KDC_PROFILE=$srv/kdc.conf"
+	sexec env $kenv sh -ec "
+		: > '$srv/kdb/kadm5.acl'
+		kdb5_util create -s -r '$realm' -P masterpw-\$\$ >/dev/null 2>&1
+		kadmin.local -r '$realm' -q 'addprinc -pw alicepw +requires_preauth alice' >/dev/null 2>&1
+		kadmin.local -r '$realm' -q 'addprinc -pw bobpw bob' >/dev/null 2>&1
+		kadmin.local -r '$realm' -q 'addprinc -randkey cifs/$srv_name' >/dev/null 2>&1
+		kadmin.local -r '$realm' -q 'ktadd -k $srv/smbsrv.keytab cifs/$srv_name' >/dev/null 2>&1
+	" || die "KDC database set-up failed"
 
-: > "$log/kdc.log"
-# nsenter execs env execs krb5kdc: $! is the KDC itself (not a subshell)
-nsenter -t "$spid" -m -n -r --wd="$PWD" -- env $kenv krb5kdc -n -r "$realm" \
-	-P "$srv/kdc.pid" </dev/null >"$log/kdc.out" 2>&1 &
-echo $! > "$work/pids/kdc"
-for _ in $(seq 100); do
-	sexec test -S "$srv/kdc.sock" && break
-	sleep 0.05
-done
-sexec test -S "$srv/kdc.sock" || die "krb5kdc did not start: $(cat "$log/kdc.out")"
+	: > "$log/kdc.log"
+	# nsenter execs env execs krb5kdc: $! is the KDC itself (not a subshell)
+	nsenter -t "$spid" -m -n -r --wd="$PWD" -- env $kenv krb5kdc -n -r "$realm" \
+		-P "$srv/kdc.pid" </dev/null >"$log/kdc.out" 2>&1 &
+	echo $! > "$work/pids/kdc"
+	for _ in $(seq 100); do
+		sexec test -S "$srv/kdc.sock" && break
+		sleep 0.05
+	done
+	sexec test -S "$srv/kdc.sock" || die "krb5kdc did not start: $(cat "$log/kdc.out")"
+}
+
+# --localkdc: the server's realm is made by the localkdc tool, as on a real
+# machine: its own state under $srv/lkdc (the server's tmpfs), a KDC
+# started on the first request by the tool's activator, the realm's
+# krb5.conf.d snippet included by the server's krb5.conf.  The KDC log
+# stays on the server side: read it with srvexec.sh.
+localkdc_kdc() {
+	local lroot=$srv/lkdc out
+	sexec env LOCALKDC_ROOT="$lroot" "$localkdc" setup --host "$srv_name" \
+		</dev/null >"$log/localkdc-setup.out" 2>&1 ||
+		die "localkdc setup failed: $(cat "$log/localkdc-setup.out")"
+	out=$(sexec env LOCALKDC_ROOT="$lroot" "$localkdc" status --json) ||
+		die "localkdc status failed"
+	realm=$(echo "$out" | sed -n 's/.*"realm": *"\([^"]*\)".*/\1/p')
+	[ -n "$realm" ] || die "no realm in localkdc status: $out"
+	sexec sh -c "cat > '$srv/krb5.conf'" <<CONF
+[libdefaults]
+	default_realm = $realm
+	dns_lookup_kdc = false
+	dns_lookup_realm = false
+	dns_canonicalize_hostname = false
+	rdns = false
+	ignore_acceptor_hostname = true
+include $lroot/etc/krb5.conf.d/localkdc.conf
+CONF
+	sexec ln -sf "$lroot/var/lib/localkdc/kdc.conf" "$srv/kdc.conf"
+	sexec ln -sf "$lroot/var/lib/localkdc/keytabs/cifs.keytab" \
+		"$srv/smbsrv.keytab"
+	echo "$lroot" > "$work/pids/localkdc-root"
+	echo "$localkdc" > "$work/pids/localkdc-tool"
+	kdc_log=$lroot/var/lib/localkdc/kdc.log
+}
+
+kdc_log=$log/kdc.log
+if [ -n "$localkdc" ]; then
+	localkdc_kdc
+else
+	hand_made_kdc
+fi
 
 # Client-side krb5.conf files: neither names a KDC.  krb5.conf has the realm
 # (for stock sec=krb5 with a copied-in service ticket); krb5-norealm.conf
@@ -183,5 +230,5 @@ SRV_KRB5_CONFIG=$srv/krb5.conf
 SRV_KEYTAB=$srv/smbsrv.keytab
 CLI_KRB5_CONFIG=$work/client/krb5.conf
 CLI_KRB5_CONFIG_NOREALM=$work/client/krb5-norealm.conf
-KDC_LOG=$log/kdc.log
+KDC_LOG=$kdc_log
 ENV
