@@ -245,7 +245,15 @@ mount_ok iakerb-ticket-empty-answer sh -c "setsid -w mount -t cifs '$src' \
 mount_ok ticket-krb5 mount -t cifs "$src" "$mnt" -o "sec=krb5,username=alice,$opts"
 rm -f /tmp/krb5cc_0
 
-# ---- the server's KDC is down: what the user reads --------------------
+# ---- what the user reads for two outcomes mount.cifs rewrites ---------
+
+# mounted by address: the KDC knows no cifs/<address> (NO_SERVICE, ENXIO);
+# mount.cifs 7.9 first retries with the share name in upper case
+mount_refused no-service-uppercase-retry 6 'Retrying with upper case share name' \
+	mount -t cifs "//$SRV_ADDR/share" "$mnt" \
+	-o "sec=iakerb,username=alice,password=alicepw,$opts"
+
+# the server's KDC is down (KDC_UNREACHABLE, EHOSTUNREACH)
 
 "$topo/srvexec.sh" "$w" sh -c "kill \$(cat $SRV_DIR/kdc.pid)"
 m=$(dmesg_mark)
