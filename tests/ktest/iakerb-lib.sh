@@ -79,3 +79,11 @@ dmesg_since() { dmesg | tail -n "+$(($1 + 1))" | grep 'CIFS: VFS:'; }
 traced_round_trips() {
 	grep -c 'smb3_krb5_leg: .*dir=recv' "$trace"
 }
+
+# iakerb_client_krb5_conf LINE: /etc/krb5.conf for a client that names no
+# realm and no KDC of its own, then LINE (a localkdc machine's include of
+# its krb5.conf.d snippet: its own realm's socket, its trusts' hosts)
+iakerb_client_krb5_conf() {
+	printf '[libdefaults]\n\tdns_lookup_kdc = false\n\tdns_lookup_realm = false\n\tdns_canonicalize_hostname = false\n\trdns = false\n%s\n' \
+		"$1" >/etc/krb5.conf
+}

@@ -97,10 +97,8 @@ sexec ip addr add $srv_addr/24 dev kt-s
 sexec ip link set kt-s up
 
 # Server-side Kerberos configuration (KDC reached through a UNIX socket).
-# The default: a KDC database made here by hand, with alice (password
-# alicepw, preauthentication required), bob (bobpw) and cifs/<srv-name>.
-hand_made_kdc() {
-	sexec sh -c "cat > '$srv/krb5.conf'" <<CONF
+srv_libdefaults() {
+	cat <<CONF
 [libdefaults]
 	default_realm = $realm
 	dns_lookup_kdc = false
@@ -108,6 +106,13 @@ hand_made_kdc() {
 	dns_canonicalize_hostname = false
 	rdns = false
 	ignore_acceptor_hostname = true
+CONF
+}
+
+# The default: a KDC database made here by hand, with alice (password
+# alicepw, preauthentication required), bob (bobpw) and cifs/<srv-name>.
+hand_made_kdc() {
+	{ srv_libdefaults; cat <<CONF; } | sexec sh -c "cat > '$srv/krb5.conf'"
 [realms]
 	$realm = {
 		kdc = $srv/kdc.sock
@@ -167,16 +172,8 @@ localkdc_kdc() {
 		die "localkdc status failed"
 	realm=$(echo "$out" | sed -n 's/.*"realm": *"\([^"]*\)".*/\1/p')
 	[ -n "$realm" ] || die "no realm in localkdc status: $out"
-	sexec sh -c "cat > '$srv/krb5.conf'" <<CONF
-[libdefaults]
-	default_realm = $realm
-	dns_lookup_kdc = false
-	dns_lookup_realm = false
-	dns_canonicalize_hostname = false
-	rdns = false
-	ignore_acceptor_hostname = true
-include $lroot/etc/krb5.conf.d/localkdc.conf
-CONF
+	{ srv_libdefaults; echo "include $lroot/etc/krb5.conf.d/localkdc.conf"; } |
+		sexec sh -c "cat > '$srv/krb5.conf'"
 	sexec ln -sf "$lroot/var/lib/localkdc/kdc.conf" "$srv/kdc.conf"
 	sexec ln -sf "$lroot/var/lib/localkdc/keytabs/cifs.keytab" \
 		"$srv/smbsrv.keytab"
