@@ -52,7 +52,7 @@ static int64_t ts_left(krb5_timestamp t, time_t now)
  */
 static enum cc_state cc_eval(krb5_context k, krb5_ccache cc,
 			     krb5_principal client, const char *host,
-			     bool *stale)
+			     bool *stale, int64_t *end)
 {
 	enum cc_state best = CC_NONE, kind;
 	krb5_cc_cursor cur;
@@ -60,6 +60,7 @@ static enum cc_state cc_eval(krb5_context k, krb5_ccache cc,
 	time_t now = time(NULL);
 
 	*stale = false;
+	*end = 0;
 	if (krb5_cc_start_seq_get(k, cc, &cur))
 		return CC_NONE;
 	while (!krb5_cc_next_cred(k, cc, &cur, &c)) {
@@ -80,8 +81,10 @@ static enum cc_state cc_eval(krb5_context k, krb5_ccache cc,
 		}
 		if (kind != CC_NONE && ts_left(c.times.endtime, now) <= CC_MIN_LIFE)
 			*stale = true;
-		else if (kind > best)
+		else if (kind > best) {
 			best = kind;
+			*end = (int64_t)(uint32_t)c.times.endtime;
+		}
 		krb5_free_cred_contents(k, &c);
 	}
 	krb5_cc_end_seq_get(k, cc, &cur);
@@ -109,6 +112,7 @@ struct cand {
 	char		*principal;
 	char		*realm;
 	enum cc_state	state;
+	int64_t		end;
 	bool		user_ok;
 };
 
@@ -128,7 +132,7 @@ static void consider(TALLOC_CTX *mem, krb5_context k, krb5_ccache cc,
 
 	if (krb5_cc_get_principal(k, cc, &p))
 		return;
-	c.state = cc_eval(k, cc, p, host, &stale);
+	c.state = cc_eval(k, cc, p, host, &stale, &c.end);
 	if ((c.state == CC_NONE && !stale) ||
 	    krb5_cc_get_full_name(k, cc, &full) ||
 	    krb5_unparse_name(k, p, &pn))
@@ -233,6 +237,7 @@ int cc_find_k(TALLOC_CTX *mem, krb5_context k, const char *env_ccname,
 	out->principal = best.principal;
 	out->realm = best.realm;
 	out->state = best.state;
+	out->end = best.end;
 	return 0;
 }
 

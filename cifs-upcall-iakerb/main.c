@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "upcall.h"
+#include "check.h"
 
 static struct upcall_io *alarm_io;
 static unsigned int alarm_reject_sec;
@@ -212,6 +213,9 @@ int main(int argc, char **argv)
 	struct upcall_io *io;
 	TALLOC_CTX *mem;
 
+	/* a user's question, not an upcall: check.c */
+	if (argc > 1 && !strncmp(argv[1], "--check", 7))
+		return check_main(argc, argv);
 	privs_harden_early();
 	switch (opts_parse(argc, argv, &o, stdout)) {
 	case OPTS_EXIT_OK:

@@ -160,7 +160,14 @@ static void usage(FILE *f)
 "  -s, --stderr           log to stderr as well as syslog\n"
 "  -d, --debug            log debug lines\n"
 "  -v, --version          print the version and exit\n"
-"  -h, --help             print this help and exit\n");
+"  -h, --help             print this help and exit\n"
+"\n"
+"Usage: " UPCALL_PROG " --check //HOST/SHARE [--ip ADDR] [--port N]\n"
+"           [--user NAME] [--sec krb5|iakerb] [-k KRB5CONF] [--timeout S]\n"
+"\n"
+"Serves no upcall: says what a mount of the share by the calling user\n"
+"would do (the server's mechanisms, the realm's KDC, the credentials),\n"
+"without mounting; see cifs-upcall-iakerb(8), CHECKING A SHARE.\n");
 }
 
 enum opts_result opts_parse(int argc, char **argv, struct upcall_opts *o,

@@ -274,6 +274,7 @@ struct cc_choice {
 	char	*principal;	/* its default principal */
 	char	*realm;
 	enum cc_state state;
+	int64_t	end;		/* when its best ticket ends (Unix time) */
 	char	*collection;	/* where obtained credentials go */
 	/* none found: a cache whose tickets for the user had all expired */
 	char	*stale;
