@@ -593,7 +593,7 @@ CLIENT_CONF=$W/client/krb5-hostmap.conf flow host-realm 1049 "" \
 	--user carol --password-file "$W/pw/carol"
 expect_no_out host-realm no-discovery 'realm discovery'
 CLIENT_CONF=$W/client/krb5-other.conf flow default-realm-kept 1050 "" \
-	--user carol --password-file "$W/pw/carol" --expect EHOSTUNREACH
+	--user carol --password-file "$W/pw/carol" --expect EREMOTEIO
 expect_log default-realm-kept realm 'password: carol@OTHER\.TEST \(realm from krb5.conf default_realm\)'
 expect_no_out default-realm-kept no-discovery 'realm discovery'
 # 13. the agent is killed between legs
@@ -703,7 +703,7 @@ cc_none store-recon 1055
 # 20. the KDC is down: the acceptor says so (KDC_NO_RESPONSE)
 kdc_stop
 flow dead-kdc 1012 "" --user "erin@$R" --password-file "$W/pw/erin" \
-	--expect EHOSTUNREACH
+	--expect EREMOTEIO
 kdc_start
 # 21. a 7.2 kernel (no xid=): one leg from the ticket flow 1 stored
 flow legacy-single-leg 1000 "" --user "alice@$R" --legacy --sec krb5
@@ -805,10 +805,10 @@ flow mit-forced-mit 1033 "" --user "bob@$R" \
 # 33. the server's KDC is down
 kdc_stop
 flow win-dead-kdc 1029 "--windows" --user "erin@$R" \
-	--password-file "$W/pw/erin" --expect EHOSTUNREACH
+	--password-file "$W/pw/erin" --expect EREMOTEIO
 flow win-forced-dead-kdc 1029 "--windows" --user "erin@$R" \
 	--password-file "$W/pw/erin" --helper-arg --dialect=windows \
-	--expect EHOSTUNREACH
+	--expect EREMOTEIO
 kdc_start
 
 # 34. the dialect a KDC reply showed is remembered in the ccache, next to

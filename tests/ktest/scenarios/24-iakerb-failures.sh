@@ -74,7 +74,7 @@ must_fail wrong-password 129 "$BAD_PASSWORD" \
 
 # a server that says its KDC cannot be found (IAKerb's KDC_NOT_FOUND)
 iakerb_restart --fault krb-error=85
-must_fail kdc-not-found 113 "$KDC_UNREACHABLE" "$pw"
+must_fail kdc-not-found 121 "$KDC_UNREACHABLE" "$pw"
 
 # tokens, each on the AS-REP leg (leg 3: a tampered proxy leg).  Garbled:
 # the ticket inside the AS-REP is damaged, the KDC then fails the TGS-REQ
@@ -119,7 +119,7 @@ ktest_use_upcall "$helper"
 # the server's KDC is gone
 iakerb_restart
 "$topo/srvexec.sh" "$w" sh -c "kill \$(cat $SRV_DIR/kdc.pid)"
-must_fail dead-kdc 113 "$KDC_UNREACHABLE" "$pw"
+must_fail dead-kdc 121 "$KDC_UNREACHABLE" "$pw"
 
 # The outcomes the reviews found folded into others (issue 11, 2.7); a
 # kernel that predates those rows logs "failed: -<errno>" instead.
