@@ -23,13 +23,12 @@
 if iakerb_up; then pass up; else fail up "topology or smbsrv"; exit 1; fi
 out=$KTEST_WORK/check.out
 
-# run_check NAME WANT_RC [ARGS...]: --check of the share as root on the
-# client side; its output in $out; PASS NAME-rc if it exits WANT_RC
-run_check() {
+# check_rc NAME WANT_RC CMD...: CMD's output shown and kept in $out;
+# PASS NAME-rc if it exits WANT_RC
+check_rc() {
 	local name=$1 want=$2 rc
 	shift 2
-	timeout -k 5 60 "$helper" --check "//$SRV_NAME/share" --ip "$SRV_ADDR" \
-		"$@" >"$out" 2>&1
+	timeout -k 5 60 "$@" >"$out" 2>&1
 	rc=$?
 	sed "s/^/  $KTEST_NAME: $name| /" "$out"
 	if [ "$rc" = "$want" ]; then
@@ -38,20 +37,21 @@ run_check() {
 		fail "$name-rc" "exit $rc, wanted $want"
 	fi
 }
+# run_check NAME WANT_RC [ARGS...]: --check of the share as root on the
+# client side
+run_check() {
+	local name=$1 want=$2
+	shift 2
+	check_rc "$name" "$want" "$helper" --check "//$SRV_NAME/share" \
+		--ip "$SRV_ADDR" "$@"
+}
 
 # the same on the server's side (its krb5.conf names the KDC's socket)
 run_check_srv() {
-	local name=$1 want=$2 rc
+	local name=$1 want=$2
 	shift 2
-	timeout -k 5 60 "$topo/srvexec.sh" "$w" env "$@" "$helper" --check \
-		"//$SRV_NAME/share" --ip "$SRV_ADDR" >"$out" 2>&1
-	rc=$?
-	sed "s/^/  $KTEST_NAME: $name| /" "$out"
-	if [ "$rc" = "$want" ]; then
-		pass "$name-rc"
-	else
-		fail "$name-rc" "exit $rc, wanted $want"
-	fi
+	check_rc "$name" "$want" "$topo/srvexec.sh" "$w" env "$@" "$helper" \
+		--check "//$SRV_NAME/share" --ip "$SRV_ADDR"
 }
 
 # says NAME REGEX: a line of the last check's output matches
