@@ -76,18 +76,31 @@ check socket-held-by-systemd sh -c 'systemctl -q is-active localkdc.socket &&
 	[ "$(stat -c %a /run/localkdc/kdc.sock)" = 666 ]'
 sleep 1
 check kdc-idle-before-request kdc_down
-check status-waiting sh -c "'$lkdc' status | grep -q '^state: *waiting'"
+check status-waiting sh -c "'$lkdc' status | grep -q '^kdc: *waiting'"
 
-# The first request: nothing but the connection may start the KDC.
+# The first request, a plain kinit: nothing but the connection may
+# start the KDC.  The realm's snippet is all the configuration it needs.
 n0=$(wc -l <"$kdc_log" 2>/dev/null || echo 0)
-rm -f "/tmp/krb5cc_$(id -u alice)"
-check request-over-socket "$lkdc" ensure --user alice --no-start
+kinit_alice() {
+	KRB5_CONFIG=/etc/krb5.conf.d/localkdc.conf kinit -k \
+		-t /var/lib/localkdc/users/alice.keytab \
+		-c "FILE:$KTEST_WORK/cc-34" "alice@$realm"
+}
+check kinit-over-socket kinit_alice
 check service-activated systemctl -q is-active localkdc.service
 check kdc-in-service-cgroup kdc_in_unit
 check kdc-log-shows-request sh -c "tail -n +$((n0 + 1)) '$kdc_log' |
 	grep -q 'AS_REQ.*alice@$realm for krbtgt/$realm@$realm'"
 info "status: $("$lkdc" status | tr -s ' ' | tr '\n' ';')"
-check status-running sh -c "'$lkdc' status | grep -q '^state: *running'"
+check status-running sh -c "'$lkdc' status | grep -q '^kdc: *running'"
+# ensure, as alice's login would run it, against systemd's KDC
+rm -f "/tmp/krb5cc_$(id -u alice)"
+check ensure-alice "$lkdc" ensure --user alice --no-start
+info "/tmp: $(findmnt -n -o FSTYPE,OPTIONS /tmp 2>&1) $(stat -c '%a %U' /tmp)" \
+	"protected_regular=$(cat /proc/sys/fs/protected_regular)" \
+	"cc: $(ls -la /tmp/krb5cc_* 2>&1 | tr '\n' ' ')" \
+	"alice writes /tmp: $(su -s /bin/sh -c 'touch /tmp/x34 && echo yes' alice 2>&1)"
+rm -f /tmp/x34 "$KTEST_WORK/cc-34"
 
 # Leave nothing: teardown (systemctl stop under systemd), then disable.
 check teardown "$lkdc" teardown
@@ -96,7 +109,9 @@ nothing_left() {
 	local u bad=
 	for u in localkdc.socket localkdc.service; do
 		systemctl -q is-active "$u" && bad="$bad $u-active"
-		systemctl -q is-enabled "$u" 2>/dev/null && bad="$bad $u-enabled"
+		# (a unit without [Install] is "static", not enabled)
+		[ "$(systemctl is-enabled "$u" 2>&1)" = enabled ] &&
+			bad="$bad $u-enabled"
 	done
 	[ -n "$(kdc_pids)" ] && bad="$bad krb5kdc"
 	[ -e /run/localkdc/kdc.sock ] && bad="$bad kdc.sock"
