@@ -70,7 +70,12 @@ check setup-leaves-kdc-idle kdc_down
 # whatever setup did, the rest starts from a KDC that is not running
 systemctl stop localkdc.service 2>/dev/null
 
-check enable-socket systemctl enable --now localkdc.socket
+enabled() { [ "$(systemctl is-enabled "$1" 2>&1)" = enabled ]; }
+enable_socket() {
+	systemctl enable --now localkdc.socket && enabled localkdc.socket &&
+		[ -L $udir/sockets.target.wants/localkdc.socket ]
+}
+check enable-socket enable_socket
 check socket-held-by-systemd sh -c 'systemctl -q is-active localkdc.socket &&
 	[ -S /run/localkdc/kdc.sock ] &&
 	[ "$(stat -c %a /run/localkdc/kdc.sock)" = 666 ]'
@@ -100,14 +105,17 @@ rm -f "$KTEST_WORK/cc-34"
 
 # Leave nothing: teardown (systemctl stop under systemd), then disable.
 check teardown "$lkdc" teardown
-check disable-socket systemctl disable --now localkdc.socket
+disable_socket() {
+	systemctl disable --now localkdc.socket && ! enabled localkdc.socket &&
+		! systemctl -q is-active localkdc.socket
+}
+check disable-socket disable_socket
 nothing_left() {
 	local u bad=
 	for u in localkdc.socket localkdc.service; do
 		systemctl -q is-active "$u" && bad="$bad $u-active"
 		# (a unit without [Install] is "static", not enabled)
-		[ "$(systemctl is-enabled "$u" 2>&1)" = enabled ] &&
-			bad="$bad $u-enabled"
+		enabled "$u" && bad="$bad $u-enabled"
 	done
 	[ -n "$(kdc_pids)" ] && bad="$bad krb5kdc"
 	[ -e /run/localkdc/kdc.sock ] && bad="$bad kdc.sock"
