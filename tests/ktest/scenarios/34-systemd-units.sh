@@ -42,7 +42,12 @@ if pid1_systemd; then pass pid1-is-systemd; else
 # fails at boot: no realm of its own)
 kdc_pids() { pgrep -x krb5kdc; }
 kdc_down() {
-	! systemctl -q is-active localkdc.service && [ -z "$(kdc_pids)" ]
+	local st pids
+	st=$(systemctl is-active localkdc.service)
+	pids=$(kdc_pids | tr '\n' ' ')
+	[ "$st" != active ] && [ -z "$pids" ] && return 0
+	echo "localkdc.service $st, krb5kdc pids: ${pids:-none}"
+	return 1
 }
 # every krb5kdc runs in localkdc.service's cgroup
 kdc_in_unit() {
