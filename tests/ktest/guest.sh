@@ -29,6 +29,10 @@ ip link set lo up
 hostname srv.test 2>/dev/null || true
 grep -q 'srv.test' /etc/hosts 2>/dev/null ||
 	echo '127.0.0.1 srv.test srv' >>/etc/hosts
+# Under systemd (run.sh's "# ktest-init: systemd" boot) virtme-ng's init
+# overlays /tmp after systemd-tmpfiles ran and does not run it again: the
+# overlay's root is 0755, and no other user could write there.
+[ "$(cat /proc/1/comm)" = systemd ] && chmod 1777 /tmp
 mkdir -p /tmp/ktest /run/samba /var/lib/samba /var/log/samba
 # A stuck upcall (request_key waits uninterruptibly) must show up as a hung
 # task within the run, not after the default 120 s.

@@ -16,6 +16,12 @@
 #        KTEST_MEMORY   guest memory (default 2G)
 #        KTEST_TAG      prefix for the scenario names in the results
 #
+# A scenario with the line "# ktest-init: systemd" needs systemd as PID 1:
+# such scenarios run in a second boot of their own, with vng --systemd
+# (virtme-ng's init then runs as serial-getty@ttyS0.service and starts
+# guest.sh as usual; its logs go to OUT/systemd/).  The others boot as
+# before.
+#
 # It prints every scenario's lines as they come, then the bad kernel log
 # lines, then "N passed, N failed"; exits 1 on any failure.
 
@@ -84,40 +90,66 @@ outdir=$here/out/$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$outdir"
 ln -sfn "$(basename "$outdir")" "$here/out/latest"
 
-gscen=()
-for s in "${scenarios[@]}"; do gscen+=("${s/#$top//src}"); done
-gout=${outdir/#$top//src}
-gmod=$module
-[ "$module" != none ] && gmod=${module/#$top//src}
-
-echo "ktest: booting $(basename "$kernel") ($([ "$kvm" = 1 ] && echo KVM || echo TCG)), ${#scenarios[@]} scenarios, log in ${outdir#$top/}"
-start=$(date +%s)
-# The guest's root is the image, read-only, with /etc and /var as writable
-# overlays; the output directory is shared read-write.
-timeout -k 10 "${KTEST_VM_TIMEOUT:-3000}" vng --run "$kernel" "${accel[@]}" \
-	--cpus 2 --memory "${KTEST_MEMORY:-2G}" \
-	--overlay-rwdir=/etc --overlay-rwdir=/var \
-	--rwdir="$outdir" --cwd /src \
-	--exec "KTEST_MODULE=$gmod KTEST_TIMEOUT=${KTEST_TIMEOUT:-300} KTEST_VERBOSE=${KTEST_VERBOSE:-} KTEST_TAG=${KTEST_TAG:-} /src/tests/ktest/guest.sh $gout ${gscen[*]}" \
-	</dev/null 2>&1 | tee "$outdir/console.log" |
-	grep --line-buffered -E '^(PASS|FAIL|ktest:|  )'
-vmrc=${PIPESTATUS[0]}
-echo "ktest: VM ran $(($(date +%s) - start)) s (exit $vmrc)"
-
-results=$outdir/results
-[ -f "$results" ] || { echo "FAIL ktest/vm: the guest wrote no results (see $outdir/console.log)"; echo "FAIL ktest/vm" >"$results"; }
-if [ ! -s "$outdir/dmesg.txt" ]; then
-	echo "FAIL ktest/vm: no kernel log from the guest (it crashed or timed out)" | tee -a "$results"
-else
-	# Any of these in the guest's kernel log fails the run.
-	bad=$(grep -E 'BUG:|WARNING:|Oops|general protection|INFO: task .* blocked|Kernel panic' "$outdir/dmesg.txt")
-	if [ -n "$bad" ]; then
-		echo "$bad" | sed 's/^/ktest: dmesg: /'
-		echo "FAIL ktest/dmesg: the kernel logged $(echo "$bad" | wc -l) bad lines" | tee -a "$results"
+# Which scenarios need systemd as PID 1 (a boot of their own).
+plain=() sysd=()
+for s in "${scenarios[@]}"; do
+	if grep -q '^# ktest-init: systemd$' "$s"; then
+		sysd+=("$s")
 	else
-		echo "PASS ktest/dmesg" | tee -a "$results"
+		plain+=("$s")
 	fi
+done
+
+# boot OUT INITARGS SCENARIO...: one VM boot running the scenarios, its
+# logs and results in OUT; INITARGS: extra vng arguments (one word).
+boot() {
+	local out=$1 init=$2 gout gmod start vmrc s
+	local gscen=() bad
+	shift 2
+	mkdir -p "$out"
+	for s in "$@"; do gscen+=("${s/#$top//src}"); done
+	gout=${out/#$top//src}
+	gmod=$module
+	[ "$module" != none ] && gmod=${module/#$top//src}
+
+	echo "ktest: booting $(basename "$kernel") ($([ "$kvm" = 1 ] && echo KVM || echo TCG)${init:+, $init}), $# scenarios, log in ${out#$top/}"
+	start=$(date +%s)
+	# The guest's root is the image, read-only, with /etc and /var as
+	# writable overlays; the output directory is shared read-write.
+	timeout -k 10 "${KTEST_VM_TIMEOUT:-3000}" vng --run "$kernel" "${accel[@]}" \
+		${init:+"$init"} \
+		--cpus 2 --memory "${KTEST_MEMORY:-2G}" \
+		--overlay-rwdir=/etc --overlay-rwdir=/var \
+		--rwdir="$out" --cwd /src \
+		--exec "KTEST_MODULE=$gmod KTEST_TIMEOUT=${KTEST_TIMEOUT:-300} KTEST_VERBOSE=${KTEST_VERBOSE:-} KTEST_TAG=${KTEST_TAG:-} /src/tests/ktest/guest.sh $gout ${gscen[*]}" \
+		</dev/null 2>&1 | tee "$out/console.log" |
+		grep --line-buffered -E '^(PASS|FAIL|ktest:|  )'
+	vmrc=${PIPESTATUS[0]}
+	echo "ktest: VM ran $(($(date +%s) - start)) s (exit $vmrc)"
+
+	results=$out/results
+	[ -f "$results" ] || { echo "FAIL ktest/vm: the guest wrote no results (see $out/console.log)"; echo "FAIL ktest/vm" >"$results"; }
+	if [ ! -s "$out/dmesg.txt" ]; then
+		echo "FAIL ktest/vm: no kernel log from the guest (it crashed or timed out)" | tee -a "$results"
+	else
+		# Any of these in the guest's kernel log fails the run.
+		bad=$(grep -E 'BUG:|WARNING:|Oops|general protection|INFO: task .* blocked|Kernel panic' "$out/dmesg.txt")
+		if [ -n "$bad" ]; then
+			echo "$bad" | sed 's/^/ktest: dmesg: /'
+			echo "FAIL ktest/dmesg: the kernel logged $(echo "$bad" | wc -l) bad lines" | tee -a "$results"
+		else
+			echo "PASS ktest/dmesg" | tee -a "$results"
+		fi
+	fi
+}
+
+[ ${#plain[@]} -gt 0 ] && boot "$outdir" "" "${plain[@]}"
+if [ ${#sysd[@]} -gt 0 ]; then
+	boot "$outdir/systemd" --systemd "${sysd[@]}"
+	# one list for the count below (and for whoever reads results)
+	sed 's|^\(PASS\|FAIL\) ktest/|\1 ktest-systemd/|' "$outdir/systemd/results" >>"$outdir/results"
 fi
+results=$outdir/results
 
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")
