@@ -189,10 +189,16 @@ static bool systemd_managed(const struct lkdc_paths *p)
 		stat("/usr/lib/systemd/system/localkdc.socket", &sb) == 0);
 }
 
-static int systemctl(TALLOC_CTX *mem, const char *verb, struct lkdc_err *e)
+/*
+ * systemctl VERB on the socket, and on the service too when @service:
+ * "start" holds only the socket (the KDC starts on the first request),
+ * unless the caller asked for the KDC now; "stop" takes both down.
+ */
+static int systemctl(TALLOC_CTX *mem, const char *verb, bool service,
+		     struct lkdc_err *e)
 {
 	const char *argv[] = { "/usr/bin/systemctl", verb, "localkdc.socket",
-			       "localkdc.service", NULL };
+			       service ? "localkdc.service" : NULL, NULL };
 	struct lkdc_run r = { .argv = argv };
 	int st = lkdc_spawn(mem, &r, e);
 
@@ -217,7 +223,7 @@ int lkdc_kdc_start(TALLOC_CTX *mem, const struct lkdc_paths *p,
 	if (rc)
 		return rc;
 	if (systemd_managed(p))
-		return systemctl(mem, "start", e);
+		return systemctl(mem, "start", now, e);
 	if (stat(p->state_dir, &st) < 0 || geteuid() != st.st_uid)
 		return lkdc_fail(e, LOCALKDC_NOKDC,
 				 "the local KDC does not answer on %s, and only "
@@ -270,7 +276,7 @@ int lkdc_kdc_stop(const struct lkdc_paths *p, struct lkdc_err *e)
 
 	if (systemd_managed(p)) {
 		tmp = talloc_new(NULL);
-		rc = systemctl(tmp, "stop", e);
+		rc = systemctl(tmp, "stop", true, e);
 		talloc_free(tmp);
 		return rc;
 	}
