@@ -12,12 +12,11 @@
 . "$KTEST_SRC/tests/ktest/lib.sh"
 
 . "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
+. "$KTEST_SRC/tests/ktest/demo-lib.sh"
 mnt=/tmp/mnt/share
 lkdc=$KTEST_SRC/localkdc-helper/build/localkdc
 A=$KTEST_WORK/machine-a
 
-step() { echo "  demo: \$ $*"; "$@" 2>&1 | sed 's/^/  demo:   /'; return "${PIPESTATUS[0]}"; }
-say() { echo "  demo: $*"; }
 # localkdc on machine A, on machine B (as the admin of each would type it)
 on_a() { "$lkdc" --root "$A" "$@"; }
 on_b() { "$topo/srvexec.sh" "$w" "$lkdc" --root "$SRV_DIR/lkdc" "$@"; }
@@ -68,16 +67,9 @@ b0=$("$topo/srvexec.sh" "$w" cat "$KDC_LOG" | wc -l)
 
 mkdir -p "$mnt"
 echo >"$trace"
-if step mount -t cifs "//$SRV_NAME/share" "$mnt" \
-		-o "sec=krb5,username=alice,cruid=$uid,$opts"; then
-	pass mount-across-trust
-else
-	fail mount-across-trust "mount -t cifs failed"
-	dmesg | grep -i cifs | tail -n 10
-	exit 1
-fi
+demo_mount mount-across-trust "sec=krb5,username=alice,cruid=$uid"
 say "the legs, as the kernel traced them (smb3_krb5_leg): TGS for B, then AP"
-grep smb3_krb5_leg "$trace" | sed 's/.*smb3_krb5_leg: /  demo:   /'
+demo_legs
 say "the legs, as B's smbsrv saw them:"
 grep 'SESSLEG' "$LOG_DIR/smbsrv.log" | sed -e 's/^[0-9.]* /  demo:   /' -e 's/ major=.*user=/ user=/'
 say "A's KDC: alice's TGT (ensure) and the cross-realm TGT, asked over A's socket"

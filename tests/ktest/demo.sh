@@ -11,10 +11,9 @@
 . "$KTEST_SRC/tests/ktest/lib.sh"
 
 . "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
+. "$KTEST_SRC/tests/ktest/demo-lib.sh"
 mnt=/tmp/mnt/share
 
-step() { echo "  demo: \$ $*"; "$@" 2>&1 | sed 's/^/  demo:   /'; return "${PIPESTATUS[0]}"; }
-say() { echo "  demo: $*"; }
 
 say "kernel $(uname -r), cifs.ko with $(ls "$KTEST_SRC"/fs-smb-client-iakerb/*.patch | wc -l) IAKerb patches"
 iakerb_up || { fail set-up "topology, smbsrv or the builds"; exit 1; }
@@ -30,16 +29,9 @@ check no-line-of-sight sh -c "! grep -Eq '^[[:space:]]*kdc[[:space:]]*=' /etc/kr
 mkdir -p "$mnt"
 echo >"$trace"
 kdc0=$(grep -c '_REQ' "$KDC_LOG")
-if step mount -t cifs "//$SRV_NAME/share" "$mnt" \
-		-o "sec=iakerb,username=alice,password=alicepw,$opts"; then
-	pass mount-iakerb
-else
-	fail mount-iakerb "mount -t cifs failed"
-	dmesg | grep -i cifs | tail -n 10
-	exit 1
-fi
+demo_mount mount-iakerb "sec=iakerb,username=alice,password=alicepw"
 say "the legs, as the kernel traced them (smb3_krb5_leg):"
-grep smb3_krb5_leg "$trace" | sed 's/.*smb3_krb5_leg: /  demo:   /'
+demo_legs
 say "the legs, as smbsrv saw them:"
 grep 'SESSLEG' "$LOG_DIR/smbsrv.log" | sed -e 's/^[0-9.]* /  demo:   /' -e 's/ major=.*user=/ user=/'
 say "the KDC's log: every request came from the server's side"
@@ -56,7 +48,7 @@ echo >"$trace"
 if step mount -t cifs "//$SRV_NAME/share" "$mnt" \
 		-o "sec=krb5,username=alice,$opts"; then
 	pass mount-cached-ticket
-	grep smb3_krb5_leg "$trace" | sed 's/.*smb3_krb5_leg: /  demo:   /'
+	demo_legs
 	step umount "$mnt"
 else
 	fail mount-cached-ticket "mount with the stored ticket failed"
