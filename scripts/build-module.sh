@@ -197,7 +197,14 @@ if [ -n "${IAKERB_KCONFIG:-}" ]; then
 	kconf+=("KCFLAGS=-include $hdr")
 fi
 
-# 5. The module itself.
+# 5. The module itself, through the compiler cache when there is one
+# (in the image: scripts/in-image.sh mounts it and sets CCACHE_DIR).
+# ccache's compiler links in /usr/lib/ccache stand in for gcc by name, so
+# kbuild's CC, whatever the kernel was built with, goes through it.
+if [ -z "${IAKERB_NO_CCACHE:-}" ] && [ -n "${CCACHE_DIR:-}" ] &&
+		[ -w "$CCACHE_DIR" ] && [ -d /usr/lib/ccache ]; then
+	export PATH=/usr/lib/ccache:$PATH
+fi
 mkdir -p "$obj"
 make -C "$KDIR" M="$top" MO="$obj" -j"$(nproc)" modules "${kconf[@]}" \
 	${V:+V=$V} || die "cifs.ko failed to build${IAKERB_KCONFIG:+ with $IAKERB_KCONFIG}"

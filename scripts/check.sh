@@ -17,12 +17,17 @@ log=build/check.log
 : >"$log"
 stages=${CHECK_STAGES:-"versions build-script kdir dkms module unit fuzz checkpatch series-builds ktest ktest-stock"}
 
+# Each stage's wall time, printed at the end (issue 16: where CI's time goes)
+times=()
+
 stage() {
-	local name=$1 rc
+	local name=$1 rc t0
 	shift
 	echo "=== $name" | tee -a "$log"
+	t0=$(date +%s)
 	"$@" 2>&1 | tee "build/check-$name.log" | tee -a "$log"
 	rc=${PIPESTATUS[0]}
+	times+=("$(printf '%-14s %4d s' "$name" $(($(date +%s) - t0)))")
 	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' "build/check-$name.log"; then
 		echo "FAIL stage/$name: exited $rc (see build/check-$name.log)" | tee -a "$log"
 	fi
@@ -61,6 +66,8 @@ done
 passed=$(grep -c '^PASS ' "$log")
 failed=$(grep -c '^FAIL ' "$log")
 echo
+echo "stage times:"
+printf '  %s\n' "${times[@]}"
 grep '^FAIL ' "$log" | sed 's/^/  /'
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -95,8 +95,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The compiler cache (issue 16): beside the image, one per image key, so a
+# new image (a new compiler) starts a new cache and sid-image.sh drops it
+# with its image.  ccache also hashes the compiler itself and the whole
+# preprocessed source, so a hit is the object gcc would have made.
+ccache_dir=$(dirname "$img")/ccache-${img##*/sid-}
+for d in "$(dirname "$img")"/ccache-*; do
+	[ -d "$d" ] && [ ! -d "$(dirname "$img")/sid-${d##*/ccache-}" ] &&
+		rm -rf --one-file-system "$d"
+done
+mkdir -p "$ccache_dir" 2>/dev/null || ccache_dir=
+[ -n "$ccache_dir" ] && pass+=("CCACHE_DIR=/var/cache/ccache")
+
 unshare --mount --propagation private /bin/bash -ec '
-	img=$1 top=$2 rel=$3 binds=$4; shift 4
+	img=$1 top=$2 rel=$3 binds=$4 ccache_dir=$5; shift 5
 	mount -t proc proc "$img/proc"
 	mount --rbind /sys "$img/sys"
 	mount --rbind /dev "$img/dev"
@@ -104,6 +116,10 @@ unshare --mount --propagation private /bin/bash -ec '
 	mount -t tmpfs tmpfs "$img/run"
 	mkdir -p "$img/src"
 	mount --bind "$top" "$img/src"
+	if [ -n "$ccache_dir" ]; then
+		mkdir -p "$img/var/cache/ccache"
+		mount --bind "$ccache_dir" "$img/var/cache/ccache"
+	fi
 	IFS="|"
 	for d in $binds; do
 		[ -n "$d" ] || continue
@@ -116,5 +132,5 @@ unshare --mount --propagation private /bin/bash -ec '
 	unset IFS
 	cd "$img/src$rel"
 	exec chroot "$img" /bin/sh -c "cd \"/src$rel\" && exec \"\$@\"" sh "$@"
-' sh "$img" "$top" "$rel" "$binds" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+' sh "$img" "$top" "$rel" "$binds" "$ccache_dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" IAKERB_IN_IMAGE=1 "${pass[@]}" "$@"
