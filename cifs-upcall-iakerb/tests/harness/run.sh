@@ -353,8 +353,10 @@ threading.Thread(target=run).start()' >"$d/tid" &
 	pass "$name" "$(grep -c '^leg ' "$out") upcalls, $(((t1 - t0) / 1000000)) ms"
 }
 
-# Nothing but AF_UNIX sockets, no connect() but to /dev/log (syslog) and
-# nscd's socket (glibc's NSS asks it first when the host's passwd is read),
+# Nothing but AF_UNIX sockets, no connect() but to /dev/log (syslog),
+# nscd's socket (glibc's NSS asks it first when the host's passwd is read)
+# and sssd's NSS pipe (where nsswitch.conf lists sss, as sssd-kcm's
+# packages make it),
 # and, in a flow that sets OWN_KDC=1, to the KDC sockets the client's own
 # krb5.conf names ($W/client/no-such-kdc.sock, $W/direct/kdc.sock)
 check_trace() {
@@ -364,7 +366,7 @@ check_trace() {
 	bad=$(grep -E 'socket\(|connect\(|sendto\(' "$st" |
 		grep -vE "$own" |
 		grep -vE 'socket\((AF_UNIX|PF_LOCAL|AF_LOCAL)' |
-		grep -vE 'connect\([0-9]+, \{sa_family=AF_UNIX, sun_path="(/dev/log|/var/run/nscd/socket|/run/nscd/socket)"\}' |
+		grep -vE 'connect\([0-9]+, \{sa_family=AF_UNIX, sun_path="(/dev/log|/var/run/nscd/socket|/run/nscd/socket|/var/lib/sss/pipes/nss)"\}' |
 		grep -vE 'sendto\(.*, NULL, 0(\) += | <unfinished)' |
 		grep -vE '^[0-9]+ +(\+\+\+|---)' | grep -vE 'resumed>' || true)
 	if [ -n "$bad" ]; then
