@@ -56,6 +56,7 @@
 #define IAKERB_FN_TMO			"tmo"
 #define IAKERB_FN_AGENT			"agent"
 #define IAKERB_FN_RECON			"recon"
+#define IAKERB_FN_CHAN			"chan"
 
 /* A field name starting with this must be understood or the request fails */
 #define IAKERB_CRITICAL_MARK		'!'
@@ -78,6 +79,7 @@ enum {
 	IAKERB_F_TMO		= 0x2000u,
 	IAKERB_F_AGENT		= 0x4000u,
 	IAKERB_F_RECON		= 0x8000u,
+	IAKERB_F_CHAN		= 0x10000u,
 };
 
 #define IAKERB_F_LEGACY_REQUIRED \
@@ -131,25 +133,43 @@ struct iakerb_trailer {
 #define IAKERB_TRAILER_MAGIC		0x544b4149u	/* "IAKT" on LE */
 #define IAKERB_TRAILER_LEN		8
 
+/*
+ * Leg 1's CONTINUE, when the description offered chan=1, may instead
+ * hand the kernel the agent's channel (§8): an fd of the instantiating
+ * helper, a SOCK_SEQPACKET socket whose peer is the agent.
+ */
+struct iakerb_trailer_chan {
+	__u32	magic;			/* IAKERB_TRAILER_CHAN_MAGIC */
+	__u32	agent_pid;		/* in the init pid namespace */
+	__u32	chan_fd;		/* in the instantiating process */
+};
+
+#define IAKERB_TRAILER_CHAN_MAGIC	0x434b4149u	/* "IAKC" on LE */
+#define IAKERB_TRAILER_CHAN_LEN		12
+#define IAKERB_CHAN_FD_MAX		0x7fffffffu
+
 #define IAKERB_SESSKEY_MAX		64
 #define IAKERB_TOKEN_MAX		65535	/* SecurityBufferLength is 16 bits */
 #define IAKERB_PAYLOAD_MAX \
 	(IAKERB_PAYLOAD_HDR_LEN + IAKERB_SESSKEY_MAX + IAKERB_TOKEN_MAX + \
-	 IAKERB_TRAILER_LEN)
+	 IAKERB_TRAILER_CHAN_LEN)
 
 /* Which answers the reader accepts on this upcall (bit per flags value) */
 #define IAKERB_EXPECT_LEGACY		0x1u	/* 1 << IAKERB_MSG_LEGACY */
 #define IAKERB_EXPECT_CONTINUE		0x2u	/* 1 << IAKERB_MSG_CONTINUE */
 #define IAKERB_EXPECT_ESTABLISHED	0x4u	/* 1 << IAKERB_MSG_ESTABLISHED */
+/* a CONTINUE may carry the channel trailer (leg 1 only) */
+#define IAKERB_EXPECT_CHAN		0x8u
 /* leg 1: a stock helper answers legacy, ours may too (§5) */
-#define IAKERB_EXPECT_FIRST	(IAKERB_EXPECT_LEGACY | IAKERB_EXPECT_CONTINUE)
+#define IAKERB_EXPECT_FIRST \
+	(IAKERB_EXPECT_LEGACY | IAKERB_EXPECT_CONTINUE | IAKERB_EXPECT_CHAN)
 /* after STATUS_MORE_PROCESSING_REQUIRED */
 #define IAKERB_EXPECT_MIDDLE	IAKERB_EXPECT_CONTINUE
 /* after STATUS_SUCCESS */
 #define IAKERB_EXPECT_FINAL	IAKERB_EXPECT_ESTABLISHED
 #define IAKERB_EXPECT_ANY \
 	(IAKERB_EXPECT_LEGACY | IAKERB_EXPECT_CONTINUE | \
-	 IAKERB_EXPECT_ESTABLISHED)
+	 IAKERB_EXPECT_ESTABLISHED | IAKERB_EXPECT_CHAN)
 
 /* ------------------------------------------------------------------ */
 /* §4  Messages: callout data (kernel -> helper) and agent messages     */
@@ -171,9 +191,11 @@ enum iakerb_kind {
 	IAKERB_KIND_PROOF,		/* agent -> helper */
 	IAKERB_KIND_REQUEST,		/* helper -> agent */
 	IAKERB_KIND_RESULT,		/* agent -> helper */
+	IAKERB_KIND_LEG,		/* kernel -> agent, over the channel */
+	IAKERB_KIND_ANSWER,		/* agent -> kernel, over the channel */
 };
 
-#define IAKERB_KIND_MAX			IAKERB_KIND_RESULT
+#define IAKERB_KIND_MAX			IAKERB_KIND_ANSWER
 
 /* Record types.  Unknown types are rejected unless this bit is set. */
 #define IAKERB_T_IGNORABLE		0x80000000u

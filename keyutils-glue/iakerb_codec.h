@@ -47,6 +47,8 @@ struct iakerb_payload {
 	const __u8	*secblob;
 	__u32		secblob_len;
 	__u32		agent_pid;	/* CONTINUE only */
+	__u32		has_chan;	/* CONTINUE with the channel trailer */
+	__u32		chan_fd;	/* then: the helper's fd */
 };
 
 

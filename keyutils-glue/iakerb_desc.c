@@ -233,7 +233,7 @@ static int copy_text(char *dst, const char *v, size_t n, size_t max)
 enum fid {
 	FID_VER, FID_HOST, FID_IP4, FID_IP6, FID_SEC, FID_UID, FID_CREDUID,
 	FID_USER, FID_PID, FID_TARGET, FID_MECHS, FID_XID, FID_LEG, FID_TMO,
-	FID_AGENT, FID_RECON, FID_COUNT
+	FID_AGENT, FID_RECON, FID_CHAN, FID_COUNT
 };
 
 /* Index = bit number in iakerb_desc.have */
@@ -242,6 +242,7 @@ static const char * const field_names[FID_COUNT] = {
 	IAKERB_FN_SEC, IAKERB_FN_UID, IAKERB_FN_CREDUID, IAKERB_FN_USER,
 	IAKERB_FN_PID, IAKERB_FN_TARGET, IAKERB_FN_MECHS, IAKERB_FN_XID,
 	IAKERB_FN_LEG, IAKERB_FN_TMO, IAKERB_FN_AGENT, IAKERB_FN_RECON,
+	IAKERB_FN_CHAN,
 };
 
 static int parse_field(int fid, const char *v, size_t n, struct iakerb_desc *d)
@@ -290,6 +291,8 @@ static int parse_field(int fid, const char *v, size_t n, struct iakerb_desc *d)
 			return -EPROTO;
 		d->recon = 1;
 		return 0;
+	case FID_CHAN:
+		return str_is(v, n, "1") ? 0 : -EPROTO;
 	}
 	return -EPROTO;
 }
@@ -345,7 +348,7 @@ static int desc_check(const struct iakerb_desc *d)
 
 	if (!ml) {
 		/* A legacy (7.2) description: nothing multi-leg at all */
-		if (have & (IAKERB_F_AGENT | IAKERB_F_RECON))
+		if (have & (IAKERB_F_AGENT | IAKERB_F_RECON | IAKERB_F_CHAN))
 			return -EPROTO;
 		return 0;
 	}
@@ -370,6 +373,9 @@ static int desc_check(const struct iakerb_desc *d)
 		return -EPROTO;
 	/* recon=1 or nothing; upcall_target= stays as the mount chose it */
 	if ((have & IAKERB_F_RECON) && d->recon != 1)
+		return -EPROTO;
+	/* the kernel offers its channel on leg 1 only (§8) */
+	if ((have & IAKERB_F_CHAN) && d->leg != 1)
 		return -EPROTO;
 	return 0;
 }
@@ -492,6 +498,8 @@ int iakerb_desc_build(char *buf, size_t cap, const struct iakerb_desc *d)
 			put(&o, ";agent=%u", d->agent);
 		if (d->have & IAKERB_F_RECON)
 			put(&o, ";recon=1");
+		if (d->have & IAKERB_F_CHAN)
+			put(&o, ";chan=1");
 	}
 	if (o.err)
 		return o.err;
@@ -542,7 +550,8 @@ int iakerb_desc_from_describe(const char *s, size_t len, const char **desc,
 bool iakerb_desc_same_exchange(const struct iakerb_desc *a,
 			       const struct iakerb_desc *b)
 {
-	__u32 mask = ~(IAKERB_F_LEG | IAKERB_F_TMO | IAKERB_F_AGENT);
+	__u32 mask = ~(IAKERB_F_LEG | IAKERB_F_TMO | IAKERB_F_AGENT |
+		       IAKERB_F_CHAN);
 	size_t alen = (a->have & IAKERB_F_IP6) ? 16 : 4;
 
 	if (!(a->have & IAKERB_F_XID) || (a->have & mask) != (b->have & mask))

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1
 /*
  * Messages (PROTOCOL.md §4, §8): the callout data the kernel hands each
- * leg's helper, and the four messages between a helper and its agent.
+ * leg's helper, the four messages between a helper and its agent, and the
+ * two of the channel between the kernel and the agent (LEG, ANSWER).
  *
  *   header:  "CIAK" | u8 version | u8 kind | u8 0 | u8 0 | u32 total_len
  *   records: u32 type | u32 len | len bytes          (no padding)
@@ -64,6 +65,16 @@ static const struct kind_rule kind_rules[IAKERB_KIND_MAX + 1] = {
 		BIT_T(IAKERB_T_ERRNO),
 		BIT_T(IAKERB_T_NONCE) | BIT_T(IAKERB_T_LEG) |
 		BIT_T(IAKERB_T_ERRNO) | BIT_T(IAKERB_T_PAYLOAD) },
+	/* the channel (§8): the kernel's leg and the agent's answer */
+	[IAKERB_KIND_LEG] = {
+		BIT_T(IAKERB_T_SECRET) | BIT_T(IAKERB_T_DESC) |
+		BIT_T(IAKERB_T_SMB_STATUS) | BIT_T(IAKERB_T_SERVER_BLOB),
+		BIT_T(IAKERB_T_SECRET) | BIT_T(IAKERB_T_DESC) |
+		BIT_T(IAKERB_T_SMB_STATUS) | BIT_T(IAKERB_T_SERVER_BLOB) },
+	[IAKERB_KIND_ANSWER] = {
+		BIT_T(IAKERB_T_LEG) | BIT_T(IAKERB_T_ERRNO),
+		BIT_T(IAKERB_T_LEG) | BIT_T(IAKERB_T_ERRNO) |
+		BIT_T(IAKERB_T_PAYLOAD) },
 };
 
 static bool lower_hex(const __u8 *p, size_t n)
@@ -197,7 +208,7 @@ int iakerb_msg_parse(const void *buf, size_t len, struct iakerb_msg *m)
 	if ((m->have & kr->required) != kr->required)
 		return -EPROTO;
 	/* a result carries a payload exactly when it reports success */
-	if (m->kind == IAKERB_KIND_RESULT &&
+	if ((m->kind == IAKERB_KIND_RESULT || m->kind == IAKERB_KIND_ANSWER) &&
 	    !(m->have & BIT_T(IAKERB_T_PAYLOAD)) != !!m->err)
 		return -EPROTO;
 	return 0;

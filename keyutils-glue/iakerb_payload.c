@@ -7,14 +7,21 @@
  *   cifs_spnego_msg: u32 version=2 | u32 flags | u32 sesskey_len |
  *                    u32 secblob_len | sesskey | secblob | [trailer]
  *   trailer (CONTINUE only): u32 IAKERB_TRAILER_MAGIC | u32 agent_pid
+ *     or, on leg 1 (IAKERB_EXPECT_CHAN):
+ *                            u32 IAKERB_TRAILER_CHAN_MAGIC | u32 agent_pid |
+ *                            u32 chan_fd
  *   cred key: u32 IAKERB_CRED_MAGIC | u32 version=1 | u32 pass_len |
  *             u32 domain_len | pass | domain
  */
 #include "iakerb_compat.h"
 
 /* The shape every flags value requires; shared by parse and build */
-static int payload_check(__u32 flags, __u32 klen, __u32 blen, __u32 agent)
+static int payload_check(__u32 flags, __u32 klen, __u32 blen, __u32 agent,
+			 __u32 has_chan, __u32 chan_fd)
 {
+	if (has_chan && (flags != IAKERB_MSG_CONTINUE ||
+			 chan_fd > IAKERB_CHAN_FD_MAX))
+		return -EPROTO;
 	if (klen > IAKERB_SESSKEY_MAX || blen > IAKERB_TOKEN_MAX)
 		return -EPROTO;
 	switch (flags) {
@@ -30,17 +37,19 @@ static int payload_check(__u32 flags, __u32 klen, __u32 blen, __u32 agent)
 	return -EPROTO;
 }
 
-static size_t payload_len(__u32 flags, __u32 klen, __u32 blen)
+static size_t payload_len(__u32 flags, __u32 klen, __u32 blen, __u32 chan)
 {
+	if (flags != IAKERB_MSG_CONTINUE)
+		return IAKERB_PAYLOAD_HDR_LEN + klen + blen;
 	return IAKERB_PAYLOAD_HDR_LEN + klen + blen +
-	       (flags == IAKERB_MSG_CONTINUE ? IAKERB_TRAILER_LEN : 0);
+	       (chan ? IAKERB_TRAILER_CHAN_LEN : IAKERB_TRAILER_LEN);
 }
 
 int iakerb_payload_parse(const void *buf, size_t len, __u32 expect,
 			 struct iakerb_payload *p)
 {
 	const __u8 *b = buf;
-	__u32 klen, blen;
+	__u32 klen, blen, chan = 0;
 
 	memset(p, 0, sizeof(*p));
 	if (len < IAKERB_PAYLOAD_HDR_LEN || len > IAKERB_PAYLOAD_MAX)
@@ -52,6 +61,11 @@ int iakerb_payload_parse(const void *buf, size_t len, __u32 expect,
 	blen = iakerb_get_u32(b + 12);
 	if (p->flags > IAKERB_MSG_ESTABLISHED || !(expect & (1u << p->flags)))
 		return -EPROTO;
+	/* the channel trailer is the longer one, and only where expected */
+	if (p->flags == IAKERB_MSG_CONTINUE && (expect & IAKERB_EXPECT_CHAN) &&
+	    klen <= IAKERB_SESSKEY_MAX && blen <= IAKERB_TOKEN_MAX &&
+	    len == payload_len(p->flags, klen, blen, 1))
+		chan = 1;
 	/*
 	 * Both lengths are bounded before they are added.  cifs-utils'
 	 * cifs.upcall instantiates its one-leg answer with a few bytes more
@@ -59,18 +73,24 @@ int iakerb_payload_parse(const void *buf, size_t len, __u32 expect,
 	 * may be longer than its contents; the new answers must be exact.
 	 */
 	if (klen > IAKERB_SESSKEY_MAX || blen > IAKERB_TOKEN_MAX ||
-	    len < payload_len(p->flags, klen, blen) ||
+	    len < payload_len(p->flags, klen, blen, chan) ||
 	    (p->flags != IAKERB_MSG_LEGACY &&
-	     len != payload_len(p->flags, klen, blen)))
+	     len != payload_len(p->flags, klen, blen, chan)))
 		return -EPROTO;
 	if (p->flags == IAKERB_MSG_CONTINUE) {
 		const __u8 *t = b + IAKERB_PAYLOAD_HDR_LEN + blen;
 
-		if (iakerb_get_u32(t) != IAKERB_TRAILER_MAGIC)
+		if (iakerb_get_u32(t) != (chan ? IAKERB_TRAILER_CHAN_MAGIC :
+						 IAKERB_TRAILER_MAGIC))
 			return -EPROTO;
 		p->agent_pid = iakerb_get_u32(t + 4);
+		if (chan) {
+			p->has_chan = 1;
+			p->chan_fd = iakerb_get_u32(t + 8);
+		}
 	}
-	if (payload_check(p->flags, klen, blen, p->agent_pid))
+	if (payload_check(p->flags, klen, blen, p->agent_pid, p->has_chan,
+			  p->chan_fd))
 		return -EPROTO;
 	p->sesskey = klen ? b + IAKERB_PAYLOAD_HDR_LEN : NULL;
 	p->sesskey_len = klen;
@@ -85,9 +105,10 @@ int iakerb_payload_build(void *buf, size_t cap, const struct iakerb_payload *p)
 	size_t len;
 
 	if (payload_check(p->flags, p->sesskey_len, p->secblob_len,
-			  p->agent_pid))
+			  p->agent_pid, p->has_chan, p->chan_fd))
 		return -EINVAL;
-	len = payload_len(p->flags, p->sesskey_len, p->secblob_len);
+	len = payload_len(p->flags, p->sesskey_len, p->secblob_len,
+			  p->has_chan);
 	if (len > cap)
 		return -EMSGSIZE;
 	iakerb_put_u32(b, IAKERB_UPCALL_VERSION);
@@ -102,8 +123,11 @@ int iakerb_payload_build(void *buf, size_t cap, const struct iakerb_payload *p)
 		memcpy(b, p->secblob, p->secblob_len);
 	b += p->secblob_len;
 	if (p->flags == IAKERB_MSG_CONTINUE) {
-		iakerb_put_u32(b, IAKERB_TRAILER_MAGIC);
+		iakerb_put_u32(b, p->has_chan ? IAKERB_TRAILER_CHAN_MAGIC :
+						IAKERB_TRAILER_MAGIC);
 		iakerb_put_u32(b + 4, p->agent_pid);
+		if (p->has_chan)
+			iakerb_put_u32(b + 8, p->chan_fd);
 	}
 	return (int)len;
 }

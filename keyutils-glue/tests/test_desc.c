@@ -160,6 +160,34 @@ static void test_multileg_leg2_and_recon(void **state)
 		  "agent=4242;recon=1");
 }
 
+/* The kernel's offer of its channel (§8): leg 1 only, value 1 */
+static void test_chan_offer(void **state)
+{
+	struct iakerb_desc d, d2;
+	char s[2000];
+	int n;
+
+	make_multileg(&d, 1);
+	d.have |= IAKERB_F_CHAN;
+	roundtrip(&d, "ver=0x2;host=srv.test;ip4=10.0.0.7;sec=krb5;uid=0x0;"
+		  "creduid=0x3e8;user=alice;pid=0x1a2b;upcall_target=mount;"
+		  "mechs=krb5,iakerb,ntlmssp;xid=" XID ";leg=1;tmo=30;chan=1");
+	/* leg 2 is of the same exchange, with or without the offer */
+	make_multileg(&d2, 2);
+	assert_true(iakerb_desc_same_exchange(&d, &d2));
+	/* never on a later leg, never another value, never on 7.2's */
+	n = iakerb_desc_build(s, sizeof(s), &d2);
+	assert_true(n > 0);
+	strcat(s, ";chan=1");
+	assert_int_equal(parse_str(s, &d2), -EPROTO);
+	d.have &= ~IAKERB_F_CHAN;
+	n = iakerb_desc_build(s, sizeof(s), &d);
+	assert_true(n > 0);
+	strcat(s, ";chan=2");
+	assert_int_equal(parse_str(s, &d2), -EPROTO);
+	assert_int_equal(parse_str(LEGACY72 ";chan=1", &d2), -EPROTO);
+}
+
 static void test_ip6_roundtrip(void **state)
 {
 	struct iakerb_desc d;
@@ -712,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_injection),
 		cmocka_unit_test(test_from_describe),
 		cmocka_unit_test(test_same_exchange),
+		cmocka_unit_test(test_chan_offer),
 	};
 
 	return cmocka_run_group_tests_name("desc", tests, NULL, NULL);

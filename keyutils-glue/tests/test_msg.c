@@ -500,6 +500,42 @@ static void test_agent_messages(void **state)
 	assert_int_equal(iakerb_msg_end(&w), -EINVAL);
 }
 
+/* The channel's two messages (§8): the kernel's LEG, the agent's ANSWER */
+static void test_channel_kinds(void **state)
+{
+	static const char desc[] = "ver=0x2;host=h;leg=2";
+	static const __u8 tok[6] = "token";
+	__u8 pay[IAKERB_PAYLOAD_HDR_LEN + 4] = { 2 };
+	struct rec r[4];
+
+	r[0] = (struct rec){ IAKERB_T_SECRET, IAKERB_SECRET_LEN, secret };
+	r[1] = (struct rec){ IAKERB_T_SMB_STATUS, 4,
+			     U32(IAKERB_STATUS_MORE_PROCESSING) };
+	r[2] = (struct rec){ IAKERB_T_SERVER_BLOB, sizeof(tok), tok };
+	r[3] = (struct rec){ IAKERB_T_DESC, sizeof(desc) - 1, desc };
+	assert_int_equal(parse_raw(IAKERB_KIND_LEG, r, 4), 0);
+	/* every record is required */
+	assert_int_equal(parse_raw(IAKERB_KIND_LEG, r, 3), -EPROTO);
+	assert_int_equal(parse_raw(IAKERB_KIND_LEG, r + 1, 3), -EPROTO);
+	/* a helper's proof has no place in it */
+	r[3] = (struct rec){ IAKERB_T_PROOF, IAKERB_PROOF_LEN, secret };
+	assert_int_equal(parse_raw(IAKERB_KIND_LEG, r, 4), -EPROTO);
+
+	/* an answer: a payload exactly on success, no nonce */
+	r[0] = (struct rec){ IAKERB_T_LEG, 4, U32(3) };
+	r[1] = (struct rec){ IAKERB_T_ERRNO, 4, U32(0) };
+	r[2] = (struct rec){ IAKERB_T_PAYLOAD, sizeof(pay), pay };
+	assert_int_equal(parse_raw(IAKERB_KIND_ANSWER, r, 3), 0);
+	assert_int_equal(parse_raw(IAKERB_KIND_ANSWER, r, 2), -EPROTO);
+	r[1] = (struct rec){ IAKERB_T_ERRNO, 4, U32(EKEYREJECTED) };
+	assert_int_equal(parse_raw(IAKERB_KIND_ANSWER, r, 2), 0);
+	assert_int_equal(parse_raw(IAKERB_KIND_ANSWER, r, 3), -EPROTO);
+	r[2] = (struct rec){ IAKERB_T_NONCE, IAKERB_NONCE_LEN, nonce };
+	assert_int_equal(parse_raw(IAKERB_KIND_ANSWER, r, 3), -EPROTO);
+	/* a kind past the last */
+	assert_int_equal(parse_raw(IAKERB_KIND_ANSWER + 1, r, 2), -EPROTO);
+}
+
 static void test_hello_values(void **state)
 {
 	struct rec r[3];
@@ -566,6 +602,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_agent_messages),
 		cmocka_unit_test(test_hello_values),
 		cmocka_unit_test(test_writer_overflow),
+		cmocka_unit_test(test_channel_kinds),
 	};
 
 	vectors_dir = argc > 1 ? argv[1] : NULL;

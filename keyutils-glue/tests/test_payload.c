@@ -116,6 +116,56 @@ static void test_continue_roundtrip(void **state)
 					      &p), -EPROTO);
 }
 
+/* Leg 1's CONTINUE handing the kernel the agent's channel (§8) */
+static void test_continue_chan(void **state)
+{
+	struct iakerb_payload p = {
+		.flags = IAKERB_MSG_CONTINUE, .secblob = tok,
+		.secblob_len = 100, .agent_pid = 4242, .has_chan = 1,
+		.chan_fd = 7,
+	};
+	__u8 *t = buf + 16 + 100;
+	int n;
+
+	n = iakerb_payload_build(buf, sizeof(buf), &p);
+	assert_int_equal(n, 16 + 100 + IAKERB_TRAILER_CHAN_LEN);
+	assert_int_equal(iakerb_get_u32(t), IAKERB_TRAILER_CHAN_MAGIC);
+	assert_int_equal(iakerb_payload_parse(buf, n, IAKERB_EXPECT_FIRST, &p),
+			 0);
+	assert_int_equal(p.has_chan, 1);
+	assert_int_equal(p.chan_fd, 7);
+	assert_int_equal(p.agent_pid, 4242);
+	assert_int_equal(p.secblob_len, 100);
+	/* only where the channel was offered: leg 1, never later legs */
+	assert_int_equal(iakerb_payload_parse(buf, n, IAKERB_EXPECT_MIDDLE,
+					      &p), -EPROTO);
+	assert_int_equal(iakerb_payload_parse(buf, n, IAKERB_EXPECT_CONTINUE,
+					      &p), -EPROTO);
+	/* the plain magic at the channel's length, and the other way */
+	iakerb_put_u32(t, IAKERB_TRAILER_MAGIC);
+	assert_int_equal(iakerb_payload_parse(buf, n, IAKERB_EXPECT_ANY, &p),
+			 -EPROTO);
+	iakerb_put_u32(t, IAKERB_TRAILER_CHAN_MAGIC);
+	assert_int_equal(iakerb_payload_parse(buf, n - 4, IAKERB_EXPECT_ANY,
+					      &p), -EPROTO);
+	/* an fd no process can have */
+	iakerb_put_u32(t + 8, IAKERB_CHAN_FD_MAX + 1);
+	assert_int_equal(iakerb_payload_parse(buf, n, IAKERB_EXPECT_ANY, &p),
+			 -EPROTO);
+	/* the builder refuses a channel on anything but CONTINUE */
+	p = (struct iakerb_payload){
+		.flags = IAKERB_MSG_ESTABLISHED, .sesskey = key,
+		.sesskey_len = 16, .has_chan = 1,
+	};
+	assert_int_equal(iakerb_payload_build(buf, sizeof(buf), &p), -EINVAL);
+	p = (struct iakerb_payload){
+		.flags = IAKERB_MSG_CONTINUE, .secblob = tok, .secblob_len = 1,
+		.agent_pid = 2, .has_chan = 1,
+		.chan_fd = IAKERB_CHAN_FD_MAX + 1,
+	};
+	assert_int_equal(iakerb_payload_build(buf, sizeof(buf), &p), -EINVAL);
+}
+
 static void test_established_roundtrip(void **state)
 {
 	struct iakerb_payload p;
@@ -155,7 +205,7 @@ static void test_limits(void **state)
 	int n;
 
 	n = build(IAKERB_MSG_LEGACY, IAKERB_SESSKEY_MAX, IAKERB_TOKEN_MAX, 0);
-	assert_int_equal(n, IAKERB_PAYLOAD_MAX - IAKERB_TRAILER_LEN);
+	assert_int_equal(n, IAKERB_PAYLOAD_MAX - IAKERB_TRAILER_CHAN_LEN);
 	assert_int_equal(iakerb_payload_parse(buf, n, IAKERB_EXPECT_ANY, &p),
 			 0);
 	n = build(IAKERB_MSG_CONTINUE, 0, IAKERB_TOKEN_MAX, 2);
@@ -362,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_legacy_roundtrip),
 		cmocka_unit_test(test_stock_cifs_upcall_payload),
 		cmocka_unit_test(test_continue_roundtrip),
+		cmocka_unit_test(test_continue_chan),
 		cmocka_unit_test(test_established_roundtrip),
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_limits),
