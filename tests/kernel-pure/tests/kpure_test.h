@@ -45,5 +45,6 @@ int kpure_run_callout(void);
 int kpure_run_payload(void);
 int kpure_run_secbuf(void);
 int kpure_run_outcome(void);
+int kpure_run_channel(void);
 
 #endif /* _KPURE_TEST_H */

@@ -21,5 +21,6 @@ int main(void)
 	failed += kpure_run_payload();
 	failed += kpure_run_secbuf();
 	failed += kpure_run_outcome();
+	failed += kpure_run_channel();
 	return failed ? 1 : 0;
 }
