@@ -42,8 +42,19 @@ struct agent {
 	struct agent_state st;		/* what agent_check() decides on */
 	int sock;
 	int caller_pidfd;
+	bool chan;			/* the kernel holds the other end */
 	struct timespec idle, end;
 };
+
+/* A leg's answer: a RESULT to a helper, an ANSWER over the channel */
+static void agent_reply(struct agent *a, const struct iakerb_msg *m,
+			int err, const struct payload *p)
+{
+	if (a->chan)
+		msg_answer(a->sock, m->leg, err, p);
+	else
+		msg_result(a->sock, m->nonce, m->leg, err, p);
+}
 
 static void agent_log_leg(struct agent *a, uint32_t leg, int err)
 {
@@ -84,8 +95,7 @@ static bool agent_leg_run(struct agent *a, const struct iakerb_msg *m)
 		fail(&a->u->res, outcome_from_errno(ret),
 		     "cannot build a payload: %s", strerror(-ret));
 	agent_log_leg(a, m->leg, ret);
-	msg_result(a->sock, m->nonce, m->leg,
-		   ret ? outcome_errno(a->u->res.outcome) : 0, &p);
+	agent_reply(a, m, ret ? outcome_errno(a->u->res.outcome) : 0, &p);
 	talloc_free(mem);
 	return ret || done;
 }
@@ -98,7 +108,8 @@ static bool agent_handle(struct agent *a, const uint8_t *buf, size_t len)
 	int n;
 
 	/* every failed check ends the exchange: the agent fails closed */
-	switch (agent_check(&a->st, buf, len, &m)) {
+	switch (a->chan ? agent_check_leg(&a->st, buf, len, &m) :
+			  agent_check(&a->st, buf, len, &m)) {
 	case AGENT_HELLO:
 		n = agent_proof(&a->st, out, sizeof(out));
 		if (n > 0)
@@ -119,7 +130,7 @@ static bool agent_handle(struct agent *a, const uint8_t *buf, size_t len)
 		/* someone has our socket but not the secret */
 		ulog(LOG_ERR, "a request without the exchange's secret: "
 		     "ending the exchange");
-		msg_result(a->sock, m.nonce, m.leg, EPERM, NULL);
+		agent_reply(a, &m, EPERM, NULL);
 		return true;
 	case AGENT_OUT_OF_ORDER:
 	default:
@@ -127,7 +138,7 @@ static bool agent_handle(struct agent *a, const uint8_t *buf, size_t len)
 		     "skipped or out of order, ending the exchange",
 		     m.kind == IAKERB_KIND_HELLO ? "helper" : "request", m.leg,
 		     a->st.next_leg);
-		msg_result(a->sock, m.nonce, m.leg, EPROTO, NULL);
+		agent_reply(a, &m, EPROTO, NULL);
 		return true;
 	}
 }
@@ -275,6 +286,8 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 			 &a.caller_pidfd))
 		_exit(1);
 	a.sock = AGENT_SERVE_FD;
+	/* the kernel offered its channel, and we may take it (§8) */
+	a.chan = (u->r->d.have & IAKERB_F_CHAN) && !u->o->no_channel;
 	a.st.own = &u->r->d;
 	a.st.self = (uint32_t)getpid();
 	a.st.secret = secret;
@@ -302,13 +315,21 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 		     strerror(-ret));
 	if (a.in)
 		agent_log_leg(&a, 1, ret);
-	/* nobody to tell (leg 1's helper gave up): nothing to wait for */
-	if (msg_result(AGENT_FIRST_FD, nonce, 1,
-		       ret ? outcome_errno(u->res.outcome) : 0, &p) && !ret) {
+	/*
+	 * Nobody to tell (leg 1's helper gave up): nothing to wait for.  With
+	 * the channel, the helper's end goes with the answer and the agent
+	 * keeps no copy of it: no helper can take it with pidfd_getfd(), and
+	 * once leg 1's helper exits only the kernel holds it.
+	 */
+	if (msg_result_fd(AGENT_FIRST_FD, nonce, 1,
+			  ret ? outcome_errno(u->res.outcome) : 0, &p,
+			  a.chan && !ret ? IAKERB_AGENT_FD : -1) && !ret) {
 		ulog(LOG_NOTICE, "leg 1's helper is gone: exiting");
 		ret = -EPIPE;
 	}
 	close(AGENT_FIRST_FD);
+	if (a.chan)
+		close(IAKERB_AGENT_FD);
 	talloc_free(mem);
 	if (!ret && !agent_stop)
 		agent_serve(&a);
@@ -327,6 +348,52 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 	_exit(ret ? 1 : 0);
 }
 
+/*
+ * Leg 1's CONTINUE with the agent's channel (§8): @chan, which the agent
+ * passed, goes to the kernel in the longer trailer.  The kernel takes it
+ * while this process instantiates the key (so it stays open until this
+ * helper exits), and only if its peer is the agent; it is checked here
+ * too, so that a wrong one fails with a clear line.
+ */
+static int agent_hand_over(struct upcall_ctx *u, TALLOC_CTX *mem,
+			   struct iakerb_payload *ip, pid_t pid, int chan,
+			   struct payload *p)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	int type = 0, n;
+	socklen_t tlen = sizeof(type);
+
+	if (chan < 0 ||
+	    getsockopt(chan, SOL_SOCKET, SO_TYPE, &type, &tlen) ||
+	    type != SOCK_SEQPACKET ||
+	    getsockopt(chan, SOL_SOCKET, SO_PEERCRED, &cr, &len) ||
+	    cr.pid != pid) {
+		if (chan >= 0)
+			close(chan);
+		return fail(&u->res, IAKERB_OUT_PROTOCOL,
+			    "agent %d did not pass its channel", (int)pid);
+	}
+	ip->has_chan = 1;
+	ip->chan_fd = (uint32_t)chan;
+	p->data = talloc_size(mem, IAKERB_PAYLOAD_MAX);
+	if (!p->data) {
+		close(chan);
+		return fail_oom(&u->res, "leg 1's payload");
+	}
+	n = iakerb_payload_build(p->data, IAKERB_PAYLOAD_MAX, ip);
+	if (n < 0) {
+		close(chan);
+		return fail(&u->res, IAKERB_OUT_PROTOCOL,
+			    "cannot build leg 1's payload: %s", strerror(-n));
+	}
+	p->len = (size_t)n;
+	p->flags = ip->flags;
+	ulog(LOG_DEBUG, "agent %d started; its channel goes to the kernel",
+	     (int)pid);
+	return 0;
+}
+
 int agent_start(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 {
 	struct upcall_req *r = u->r;
@@ -334,7 +401,8 @@ int agent_start(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	struct timespec deadline;
 	struct iakerb_msg m;
 	struct iakerb_payload ip;
-	int sv[2], size = 256 * 1024;
+	int sv[2], size = 256 * 1024, chan = -1;
+	bool want_chan = (r->d.have & IAKERB_F_CHAN) && !u->o->no_channel;
 	ssize_t n;
 	pid_t pid;
 
@@ -374,7 +442,9 @@ int agent_start(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	u->pass_len = 0;
 
 	for (;;) {
-		n = msg_recv(sv[0], buf, IAKERB_MSG_MAX, &deadline);
+		if (chan >= 0)
+			close(chan);
+		n = msg_recv_fd(sv[0], buf, IAKERB_MSG_MAX, &deadline, &chan);
 		if (n < 0)
 			break;
 		if (iakerb_msg_parse(buf, (size_t)n, &m) == 0 &&
@@ -383,6 +453,11 @@ int agent_start(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 			break;
 	}
 	close(sv[0]);
+	/* the channel comes with a first token only, and only if offered */
+	if (chan >= 0 && (n < 0 || m.err || !want_chan)) {
+		close(chan);
+		chan = -1;
+	}
 	if (n == -ETIMEDOUT) {
 		kill(pid, SIGKILL);
 		return fail(&u->res, IAKERB_OUT_TIMEOUT,
@@ -399,9 +474,17 @@ int agent_start(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 		return -(int)m.err;
 	}
 	if (iakerb_payload_parse(m.payload, m.payload_len, IAKERB_EXPECT_FIRST,
-				 &ip) || ip.agent_pid != (uint32_t)pid)
+				 &ip) || ip.agent_pid != (uint32_t)pid ||
+	    ip.has_chan) {
+		if (chan >= 0)
+			close(chan);
 		return fail(&u->res, IAKERB_OUT_PROTOCOL,
 			    "the agent's first payload is malformed");
+	}
+	if (want_chan && ip.flags == IAKERB_MSG_CONTINUE)
+		return agent_hand_over(u, mem, &ip, pid, chan, p);
+	if (chan >= 0)
+		close(chan);
 	p->data = talloc_memdup(mem, m.payload, m.payload_len);
 	p->len = m.payload_len;
 	p->flags = ip.flags;

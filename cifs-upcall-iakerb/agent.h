@@ -19,6 +19,13 @@
  *   RESULT  {NONCE, LEG, ERRNO, [PAYLOAD]} the key's payload, or why not
  * Leg 1's helper, the agent's parent, gets a RESULT with its own nonce
  * and no handshake.
+ *
+ * When the kernel offers its channel (chan=1) the agent passes its
+ * socket's other end to leg 1's helper with that RESULT (SCM_RIGHTS) and
+ * keeps no copy; the helper hands it to the kernel, and later legs are
+ *   LEG    {SECRET, DESC, SMB_STATUS, SERVER_BLOB}   kernel -> agent
+ *   ANSWER {LEG, ERRNO, [PAYLOAD]}                   agent -> kernel
+ * with no helper, no nonce and no proof: nobody else holds that socket.
  */
 #ifndef CIFS_UPCALL_IAKERB_AGENT_H
 #define CIFS_UPCALL_IAKERB_AGENT_H
@@ -31,8 +38,13 @@
 int msg_send(int fd, const void *buf, size_t len);
 ssize_t msg_recv(int fd, void *buf, size_t cap,
 		 const struct timespec *deadline);
+ssize_t msg_recv_fd(int fd, void *buf, size_t cap,
+		    const struct timespec *deadline, int *fd_out);
 int msg_result(int fd, const uint8_t *nonce, uint32_t leg, int err,
 	       const struct payload *p);
+int msg_result_fd(int fd, const uint8_t *nonce, uint32_t leg, int err,
+		  const struct payload *p, int pass);
+int msg_answer(int fd, uint32_t leg, int err, const struct payload *p);
 void deadline_in(struct timespec *d, unsigned int ms);
 /* Milliseconds until @deadline (CLOCK_MONOTONIC), <= 0 once passed */
 long ms_left(const struct timespec *deadline);
@@ -61,6 +73,8 @@ enum agent_verdict {
 
 enum agent_verdict agent_check(struct agent_state *st, const void *buf,
 			       size_t len, struct iakerb_msg *m);
+enum agent_verdict agent_check_leg(struct agent_state *st, const void *buf,
+				   size_t len, struct iakerb_msg *m);
 int agent_proof(const struct agent_state *st, void *buf, size_t cap);
 
 /* A leg's helper: is the socket it took the agent's, and its answer? */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agent.h"
 
@@ -49,15 +50,48 @@ void deadline_in(struct timespec *d, unsigned int ms)
 	}
 }
 
-/* One whole datagram before @deadline; -ETIMEDOUT, -EMSGSIZE if cut */
-ssize_t msg_recv(int fd, void *buf, size_t cap,
-		 const struct timespec *deadline)
+/* The first descriptor an SCM_RIGHTS message carried (others closed) */
+static int msg_take_fd(struct msghdr *mh)
+{
+	struct cmsghdr *c;
+	int fd = -1, *fds;
+	size_t i, n;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		fds = (int *)CMSG_DATA(c);
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			if (fd < 0)
+				fd = fds[i];
+			else
+				close(fds[i]);
+		}
+	}
+	return fd;
+}
+
+/*
+ * One whole datagram before @deadline; -ETIMEDOUT, -EMSGSIZE if cut.
+ * With @fd_out, a descriptor passed with it (SCM_RIGHTS) or -1.
+ */
+ssize_t msg_recv_fd(int fd, void *buf, size_t cap,
+		    const struct timespec *deadline, int *fd_out)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov;
+	struct msghdr mh;
 	ssize_t n;
 	long left;
 	int r;
 
+	if (fd_out)
+		*fd_out = -1;
 	for (;;) {
 		left = ms_left(deadline);
 		if (left <= 0)
@@ -71,21 +105,72 @@ ssize_t msg_recv(int fd, void *buf, size_t cap,
 			continue;
 		if (p.revents & (POLLHUP | POLLERR) && !(p.revents & POLLIN))
 			return -ECONNRESET;
-		n = recv(fd, buf, cap, MSG_TRUNC | MSG_DONTWAIT);
+		iov = (struct iovec){ .iov_base = buf, .iov_len = cap };
+		mh = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1 };
+		if (fd_out) {
+			mh.msg_control = ctl.buf;
+			mh.msg_controllen = sizeof(ctl.buf);
+		}
+		n = recvmsg(fd, &mh, MSG_TRUNC | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0)
 			return -errno;
-		if (n == 0)
-			return -ECONNRESET;
-		if ((size_t)n > cap)
-			return -EMSGSIZE;
+		if (fd_out && mh.msg_controllen)
+			*fd_out = msg_take_fd(&mh);
+		if (n == 0 || (size_t)n > cap) {
+			if (fd_out && *fd_out >= 0) {
+				close(*fd_out);
+				*fd_out = -1;
+			}
+			return n == 0 ? -ECONNRESET : -EMSGSIZE;
+		}
 		return n;
 	}
 }
 
-int msg_result(int fd, const uint8_t *nonce, uint32_t leg, int err,
-	       const struct payload *p)
+ssize_t msg_recv(int fd, void *buf, size_t cap,
+		 const struct timespec *deadline)
+{
+	return msg_recv_fd(fd, buf, cap, deadline, NULL);
+}
+
+/* Send @len bytes and, if @pass >= 0, that descriptor with them */
+static int msg_send_fd(int fd, const void *buf, size_t len, int pass)
+{
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	if (pass < 0)
+		return msg_send(fd, buf, len);
+	memset(&ctl, 0, sizeof(ctl));
+	mh.msg_control = ctl.buf;
+	mh.msg_controllen = sizeof(ctl.buf);
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &pass, sizeof(int));
+	do {
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EMSGSIZE;
+}
+
+/*
+ * A RESULT (to a helper, @nonce given) or an ANSWER (to the kernel over
+ * the channel, @nonce NULL); @pass, if >= 0, goes with it (SCM_RIGHTS)
+ */
+static int msg_reply(int fd, const uint8_t *nonce, uint32_t leg, int err,
+		     const struct payload *p, int pass)
 {
 	uint8_t buf[IAKERB_MSG_HDR_LEN + 3 * IAKERB_REC_HDR_LEN +
 		    IAKERB_NONCE_LEN + 8 + IAKERB_REC_HDR_LEN +
@@ -93,17 +178,36 @@ int msg_result(int fd, const uint8_t *nonce, uint32_t leg, int err,
 	struct iakerb_msg_writer w;
 	int n, ret;
 
-	iakerb_msg_begin(&w, buf, sizeof(buf), IAKERB_KIND_RESULT);
-	iakerb_msg_put(&w, IAKERB_T_NONCE, nonce, IAKERB_NONCE_LEN);
+	iakerb_msg_begin(&w, buf, sizeof(buf),
+			 nonce ? IAKERB_KIND_RESULT : IAKERB_KIND_ANSWER);
+	if (nonce)
+		iakerb_msg_put(&w, IAKERB_T_NONCE, nonce, IAKERB_NONCE_LEN);
 	iakerb_msg_put_u32(&w, IAKERB_T_LEG, leg);
 	iakerb_msg_put_u32(&w, IAKERB_T_ERRNO, (uint32_t)(err < 0 ? -err : err));
 	if (!err && p)
 		iakerb_msg_put(&w, IAKERB_T_PAYLOAD, p->data, p->len);
 	n = iakerb_msg_end(&w);
-	ret = n < 0 ? n : msg_send(fd, buf, (size_t)n);
+	ret = n < 0 ? n : msg_send_fd(fd, buf, (size_t)n, pass);
 	/* it may hold a session key */
 	secret_wipe(buf, sizeof(buf));
 	return ret;
+}
+
+int msg_result(int fd, const uint8_t *nonce, uint32_t leg, int err,
+	       const struct payload *p)
+{
+	return msg_reply(fd, nonce, leg, err, p, -1);
+}
+
+int msg_result_fd(int fd, const uint8_t *nonce, uint32_t leg, int err,
+		  const struct payload *p, int pass)
+{
+	return msg_reply(fd, nonce, leg, err, p, pass);
+}
+
+int msg_answer(int fd, uint32_t leg, int err, const struct payload *p)
+{
+	return msg_reply(fd, NULL, leg, err, p, -1);
 }
 
 /*
@@ -143,6 +247,29 @@ enum agent_verdict agent_check(struct agent_state *st, const void *buf,
 		return AGENT_REQUEST;
 	}
 	return AGENT_MALFORMED;
+}
+
+/*
+ * The kernel's LEG over the channel (§8).  Only the kernel holds the
+ * other end, but the checks are the same as for a helper's REQUEST: the
+ * exchange's whole secret (the callout carries it on every leg), exactly
+ * the next leg, and a description of this exchange naming us.
+ */
+enum agent_verdict agent_check_leg(struct agent_state *st, const void *buf,
+				   size_t len, struct iakerb_msg *m)
+{
+	struct iakerb_desc d;
+
+	if (iakerb_msg_parse(buf, len, m) || m->kind != IAKERB_KIND_LEG)
+		return AGENT_MALFORMED;
+	if (!ct_equal(m->secret, st->secret, IAKERB_SECRET_LEN))
+		return AGENT_IMPOSTOR;
+	if (iakerb_desc_parse(m->desc, m->desc_len, &d) ||
+	    !iakerb_desc_same_exchange(st->own, &d) ||
+	    d.leg != st->next_leg || d.agent != st->self)
+		return AGENT_OUT_OF_ORDER;
+	m->leg = d.leg;
+	return AGENT_REQUEST;
 }
 
 /* PROOF {NONCE, SECRET[16..31]} for the HELLO just accepted */

@@ -17,6 +17,7 @@
 #define OPT_PASSWORD	0x101
 #define OPT_STORE	0x102
 #define OPT_ROOT_MNTNS	0x103
+#define OPT_NO_CHANNEL	0x104
 
 static const struct option long_opts[] = {
 	{ "no-env-probe",	no_argument,		NULL, 'E' },
@@ -30,6 +31,7 @@ static const struct option long_opts[] = {
 	{ "store-tickets",	required_argument,	NULL, OPT_STORE },
 	{ "dialect",		required_argument,	NULL, OPT_DIALECT },
 	{ "allow-root-mntns",	no_argument,	NULL, OPT_ROOT_MNTNS },
+	{ "no-channel",		no_argument,		NULL, OPT_NO_CHANNEL },
 	{ "stderr",		no_argument,		NULL, 's' },
 	{ "debug",		no_argument,		NULL, 'd' },
 	{ "version",		no_argument,		NULL, 'v' },
@@ -157,6 +159,10 @@ static void usage(FILE *f)
 "                         its NSS modules and krb5 plugins would run as\n"
 "                         global uid 0); a command-line switch only, as a\n"
 "                         container's krb5.conf cannot vouch for itself\n"
+"      --no-channel       do not hand the kernel the agent's channel when\n"
+"                         it offers one (chan=1): every later leg then\n"
+"                         starts this helper again, as with a kernel\n"
+"                         without the channel (slower; for comparison)\n"
 "  -s, --stderr           log to stderr as well as syslog\n"
 "  -d, --debug            log debug lines\n"
 "  -v, --version          print the version and exit\n"
@@ -235,6 +241,9 @@ enum opts_result opts_parse(int argc, char **argv, struct upcall_opts *o,
 					"windows)\n");
 				return OPTS_EXIT_USAGE;
 			}
+			break;
+		case OPT_NO_CHANNEL:
+			o->no_channel = true;
 			break;
 		case OPT_ROOT_MNTNS:
 			o->allow_root_mntns = true;

@@ -120,6 +120,7 @@ int store_mode_parse(const char *s, enum store_mode *m);
 struct upcall_opts {
 	bool	trust_dns;		/* -t: reverse-resolve ip= for the SPN */
 	bool	env_probe;		/* cleared by -E: caller's KRB5CCNAME */
+	bool	no_channel;		/* --no-channel: per-leg upcalls */
 	bool	legacy_uid;		/* -l: uid= instead of creduid= */
 	enum pw_mode iakerb_password;	/* --iakerb-password (-I: fallback) */
 	enum store_mode store;		/* --store-tickets */

@@ -7,6 +7,10 @@
  * Oracle: a REQUEST is accepted only after a HELLO for the next leg with
  * the same nonce, only with the helper's half of the secret, and only for
  * this exchange, this leg and this agent; nothing is accepted twice.
+ *
+ * A sequence whose first message is of kind LEG is the kernel's channel
+ * instead (agent_check_leg): a LEG is accepted only with the whole
+ * secret, for this exchange, exactly the next leg and this agent.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct iakerb_msg m;
 	uint32_t accepted_leg = 1;
 	size_t pos = 0;
+	/* the kind byte of the first message's header */
+	bool chan = size > 7 && data[7] == IAKERB_KIND_LEG;
 
 	if (!init) {
 		require(iakerb_desc_parse(OWN, strlen(OWN), &own) == 0);
@@ -58,8 +64,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		msg = malloc(n ? n : 1);
 		memcpy(msg, data + pos, n);
 		pos += n;
-		v = agent_check(&st, msg, n, &m);
-		if (v == AGENT_HELLO) {
+		v = chan ? agent_check_leg(&st, msg, n, &m) :
+			   agent_check(&st, msg, n, &m);
+		if (chan && v == AGENT_REQUEST) {
+			require(m.kind == IAKERB_KIND_LEG);
+			require(!memcmp(m.secret, secret, IAKERB_SECRET_LEN));
+			require(m.leg == st.next_leg && m.leg > accepted_leg);
+			require(iakerb_desc_parse(m.desc, m.desc_len, &d) == 0);
+			require(d.agent == 4242 && d.leg == m.leg);
+			require(!strcmp(d.xid, own.xid));
+			accepted_leg = m.leg;
+			st.next_leg++;
+		} else if (chan) {
+			require(v != AGENT_HELLO);
+			free(msg);
+			break;
+		} else if (v == AGENT_HELLO) {
 			require(!pending && m.leg == st.next_leg);
 			require(!memcmp(m.xid, own.xid, IAKERB_XID_LEN));
 		} else if (v == AGENT_REQUEST) {

@@ -128,6 +128,28 @@ static void agent_seeds(void)
 	len = iakerb_msg_end(&w);
 	n += frame(seq + n, m, (size_t)len);
 	put("agent", "hello-request", seq, n);
+
+	/* the kernel's channel: LEG 2, then LEG 3 (fuzz_agent's chan mode) */
+	n = 0;
+	for (len = 2; len <= 3; len++) {
+		char d[256];
+		int k;
+
+		snprintf(d, sizeof(d), ML "leg=%d;tmo=30;agent=4242", len);
+		iakerb_msg_begin(&w, m, sizeof(m), IAKERB_KIND_LEG);
+		iakerb_msg_put(&w, IAKERB_T_SECRET, secret, IAKERB_SECRET_LEN);
+		iakerb_msg_put_u32(&w, IAKERB_T_SMB_STATUS,
+				   IAKERB_STATUS_MORE_PROCESSING);
+		iakerb_msg_put(&w, IAKERB_T_SERVER_BLOB, "\xa1\x00", 2);
+		iakerb_msg_put(&w, IAKERB_T_DESC, d, strlen(d));
+		k = iakerb_msg_end(&w);
+		if (k < 0) {
+			fprintf(stderr, "make_helper_seeds: LEG: %d\n", k);
+			exit(1);
+		}
+		n += frame(seq + n, m, (size_t)k);
+	}
+	put("agent", "chan-leg2-leg3", seq, n);
 }
 
 int main(int argc, char **argv)
