@@ -96,6 +96,10 @@ static bool agent_leg_run(struct agent *a, const struct iakerb_msg *m)
 		     "cannot build a payload: %s", strerror(-ret));
 	agent_log_leg(a, m->leg, ret);
 	agent_reply(a, m, ret ? outcome_errno(a->u->res.outcome) : 0, &p);
+	/* what a leg's helper logs when it instantiates the key */
+	if (a->chan && !ret)
+		ulog(LOG_INFO, "%s payload, %zu bytes, to the kernel",
+		     payload_flags_name(p.flags), p.len);
 	talloc_free(mem);
 	return ret || done;
 }

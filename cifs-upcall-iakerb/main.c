@@ -142,16 +142,6 @@ static int run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	return agent_start(u, mem, p);
 }
 
-static const char *flags_name(uint32_t f)
-{
-	switch (f) {
-	case IAKERB_MSG_LEGACY: return "LEGACY";
-	case IAKERB_MSG_CONTINUE: return "CONTINUE";
-	case IAKERB_MSG_ESTABLISHED: return "ESTABLISHED";
-	}
-	return "?";
-}
-
 int upcall_main(struct upcall_io *io, const struct upcall_opts *o)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -186,7 +176,7 @@ int upcall_main(struct upcall_io *io, const struct upcall_opts *o)
 			     strerror(-ret));
 		else
 			ulog(LOG_INFO, "%s payload, %zu bytes",
-			     flags_name(p.flags), p.len);
+			     payload_flags_name(p.flags), p.len);
 	}
 	if (ret) {
 		/* a bare -errno from a library (ENOMEM...): its own row */

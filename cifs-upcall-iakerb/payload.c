@@ -83,3 +83,14 @@ uint32_t payload_expect(const struct upcall_req *r)
 		return IAKERB_EXPECT_FINAL;
 	return IAKERB_EXPECT_MIDDLE;
 }
+
+/* The name of a payload's flags, for the log */
+const char *payload_flags_name(uint32_t f)
+{
+	switch (f) {
+	case IAKERB_MSG_LEGACY: return "LEGACY";
+	case IAKERB_MSG_CONTINUE: return "CONTINUE";
+	case IAKERB_MSG_ESTABLISHED: return "ESTABLISHED";
+	}
+	return "?";
+}

@@ -252,6 +252,7 @@ struct payload {
 	uint32_t flags;			/* IAKERB_MSG_* */
 };
 
+const char *payload_flags_name(uint32_t f);
 int payload_legacy(TALLOC_CTX *mem, const void *key, size_t key_len,
 		   const void *blob, size_t blob_len, struct payload *p);
 int payload_continue(TALLOC_CTX *mem, const void *blob, size_t blob_len,
