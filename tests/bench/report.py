@@ -99,8 +99,8 @@ LEG = re.compile(r"leg=(\d+) dir=(\w+) len=(\d+) status=0x([0-9a-f]+)")
 def legs_of_mount(tracefile, smbsrvfile):
     """One mount's legs: [{what, upcall_ms, rtt_ms, kdc_ms}], the final
     upcall's ms and the whole authentication's ms, from the cifs trace
-    events (smb3_kerberos_auth when request_key() returned, the kernel's
-    previous event being when it asked; smb3_krb5_leg "send" and "recv"
+    events (smb3_kerberos_auth when request_key() returned, the event
+    before it being when the kernel asked; smb3_krb5_leg "send" and "recv"
     around a round trip, "final" once the session is set up) and
     smbsrv's SESSLEG lines (what the leg was, accept_ms: the KDC's share
     on a proxied leg)."""
@@ -123,18 +123,15 @@ def legs_of_mount(tracefile, smbsrvfile):
                             "kdc": kdc and kdc.group(1) == "1"})
     except OSError:
         pass
-    legs, cur, first_start, final_t = [], None, None, None
+    legs, cur, first_start, final_t, last_recv = [], None, None, None, None
     for i, (pid, t, name, rest) in enumerate(ev):
         if name == "smb3_kerberos_auth":
-            # request_key() returned; the kernel asked at its previous
-            # event on the same task
-            prev = None
-            for j in range(i - 1, -1, -1):
-                if ev[j][0] == pid:
-                    prev = ev[j][1]
-                    break
-            if prev is None:
+            # request_key() returned; the kernel asked after the event
+            # before it (the mounts are serial: the response that
+            # ended the previous step, on whichever task read it)
+            if i == 0:
                 continue
+            prev = ev[i - 1][1]
             if first_start is None:
                 first_start = prev
             cur = {"upcall_ms": t - prev, "rtt_ms": None, "send": None}
@@ -151,6 +148,7 @@ def legs_of_mount(tracefile, smbsrvfile):
         elif d == "recv" and cur is not None and cur["send"] is not None \
                 and cur["rtt_ms"] is None:
             cur["rtt_ms"] = t - cur["send"]
+            last_recv = t
         elif d == "final":
             final_t = t
     final_upcall = None
@@ -162,7 +160,9 @@ def legs_of_mount(tracefile, smbsrvfile):
         leg["what"] = s.get("what", "-")
         leg["kdc_ms"] = s.get("accept_ms") if s.get("kdc") else None
         leg["server_ms"] = s.get("accept_ms")
-    auth = (final_t - first_start) if final_t and first_start else None
+    # a LEGACY answer (stock cifs.upcall) ends with its one round trip
+    end = final_t or last_recv
+    auth = (end - first_start) if end and first_start else None
     return legs, final_upcall, auth
 
 
@@ -194,8 +194,9 @@ def leg_summary(raw, path):
     out["final_upcall_ms"] = summary(fins)
     shares = []
     for legs, fin, auth in use:
-        if auth and fin is not None:
-            shares.append((sum(x["upcall_ms"] for x in legs) + fin) / auth)
+        if auth:
+            shares.append((sum(x["upcall_ms"] for x in legs) +
+                           (fin or 0)) / auth)
     out["auth_ms"] = summary([m[2] for m in use if m[2]])
     out["upcalls_share_of_auth"] = summary(shares)
     return out
@@ -222,7 +223,7 @@ def main():
     except OSError:
         times, errors = {}, ["no reps.tsv"]
     base = times.get("stock", {})
-    print("make bench, %s, %s, kernel %s, %d repetitions, %s UTC" %
+    print("make bench, %s, %s, kernel %s, %d repetitions, %s" %
           (mode, env.get("cpu_model", "?"), doc["kernel"], doc["reps"],
            doc["date"]))
     print()

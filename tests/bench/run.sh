@@ -57,7 +57,7 @@ mode=$(sed -n 's/^ktest: booting .* (\(TCG\|KVM\)[,)].*/\1/p' "$log" | head -n 1
 
 date=$(date -u +%Y%m%d-%H%M%S)
 mkdir -p "$top/build/bench"
-json=$top/build/bench/$date.json
+json=build/bench/$date.json
 echo
 python3 "$here/report.py" "$out/bench" "$json" "${mode:-unknown}" \
 	"$(($(date +%s) - start))"
