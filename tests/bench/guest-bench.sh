@@ -36,6 +36,7 @@ mkdir -p "$d" "$cc"
 [ -x "$bm" ] || { fail build "no $bm (make -C tests/ktest all)"; exit 1; }
 
 {
+	echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "kernel=$(uname -r)"
 	echo "cpus=$(nproc)"
 	echo "cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"

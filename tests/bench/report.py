@@ -209,7 +209,8 @@ def fmt(x, f="%.0f"):
 def main():
     raw, jsonfile, mode, wall = sys.argv[1:5]
     env = kv(os.path.join(raw, "env.txt"))
-    doc = {"date": datetime.datetime.now(datetime.timezone.utc)
+    doc = {"date": env.get("date") or
+           datetime.datetime.now(datetime.timezone.utc)
            .strftime("%Y-%m-%dT%H:%M:%SZ"),
            "cpu_mode": mode, "kernel": env.get("kernel"),
            "cpus": env.get("cpus"), "cpu_model": env.get("cpu_model"),
@@ -244,6 +245,15 @@ def main():
     print("(ms; ratio: median of the per-repetition ratios to stock sec=krb5)")
     for e in errors:
         print("  error: %s" % e)
+    try:
+        with open(os.path.join(raw, "paths.leftovers")) as f:
+            left = [line.strip() for line in f if line.strip()]
+    except OSError:
+        left = []
+    doc["paths_leftovers"] = left
+    print("leftover keys and processes after these mounts: %d" % len(left))
+    for line in left:
+        print("  %s" % line)
 
     for p in LEG_PATHS:
         ls = leg_summary(raw, p)
