@@ -45,6 +45,32 @@ mkdir -p "$d" "$cc"
 	echo "storm=$storm"
 	echo "hung_task_timeout_secs=$(cat /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null)"
 } >"$d/env.txt"
+# Process events in a trace instance of our own (trace_mark clears it,
+# trace_save BASE keeps it in BASE.procs): report.py counts from them
+# the helpers and agents alive at once (exec of the helper, its fork of
+# the agent, their exits: exact, where sampling /proc misses short-lived
+# helpers on a loaded guest), and the hung tasks: the kernel log wraps
+# under a hundred reports with their stacks, and guest.sh lets only the
+# first 100 be printed.  khungtaskd repeats a report at every check while
+# the task stays blocked: hung_since gives the reports and the tasks.
+hi=/sys/kernel/tracing/instances/bench
+mkdir -p "$hi" 2>/dev/null
+echo 16384 >"$hi/buffer_size_kb" 2>/dev/null
+for e in sched_process_hang sched_process_exec sched_process_fork \
+	sched_process_exit; do
+	echo 1 >"$hi/events/sched/$e/enable" 2>/dev/null ||
+		fail trace-instance "no $e event"
+done
+trace_mark() { echo >"$hi/trace"; }
+trace_save() {
+	grep -E 'sched_process_(hang|exec|fork|exit):' "$hi/trace" >"$1.procs"
+}
+hung_since() {
+	local l
+	l=$(grep -o 'sched_process_hang: .*' "$1.procs")
+	echo "hung_reports=$(echo -n "$l" | grep -c .)"
+	echo "hung_tasks=$(echo -n "$l" | sort -u | grep -c .)"
+}
 
 # --- set-up: smbsrv with its KDC (topology), Samba for NTLMSSP ----------
 if iakerb_up; then pass up; else fail up "topology or smbsrv"; exit 1; fi
@@ -160,18 +186,21 @@ cp "$cc/krb5-iakerb.conf" /etc/krb5.conf
 ktest_use_upcall "$helper"
 rm -f /tmp/krb5cc_0
 
-# start_sampler BASE: proc_sample.py into BASE.sample until BASE.stop
+# start_sampler BASE: proc_sample.py (memory) into BASE.sample until
+# stop_sampler
+# (its stop file on the guest's tmpfs: the output directory is 9p, slow
+# to look at on a loaded host)
 start_sampler() {
-	rm -f "$1.stop" "$1.stop.ready"
-	python3 "$sampler" "$1.stop" >"$1.sample" 2>&1 &
+	rm -f "$KTEST_WORK/sampler.stop" "$KTEST_WORK/sampler.stop.ready"
+	python3 "$sampler" "$KTEST_WORK/sampler.stop" >"$1.sample" 2>&1 &
 	sampler_pid=$!
 	for _ in $(seq 100); do
-		[ -e "$1.stop.ready" ] && return 0
+		[ -e "$KTEST_WORK/sampler.stop.ready" ] && return 0
 		sleep 0.1
 	done
 }
 stop_sampler() {
-	touch "$1.stop"
+	touch "$KTEST_WORK/sampler.stop"
 	wait "$sampler_pid"
 }
 
@@ -180,7 +209,7 @@ run_conc() {
 	local mode=$1 n=$2 i user pw t0 t1 m pids=() base=$d/conc.$1.$2
 	mkdir -p "$KTEST_WORK/cm"
 	for i in $(seq "$n"); do mkdir -p "$KTEST_WORK/cm/$i"; done
-	m=$(dmesg_mark)
+	trace_mark
 	start_sampler "$base"
 	t0=$(date +%s.%N)
 	for i in $(seq "$n"); do
@@ -197,13 +226,13 @@ run_conc() {
 	wait "${pids[@]}"
 	t1=$(date +%s.%N)
 	stop_sampler "$base"
+	trace_save "$base"
 	{
 		echo "t0=$t0"
 		echo "t1=$t1"
 		echo "ok=$(cat "$base".*.out | grep -c '^ok ')"
 		echo "failed=$(cat "$base".*.out | grep -vc '^ok ')"
-		echo "hung_tasks=$(dmesg | tail -n "+$((m + 1))" |
-			grep -c 'INFO: task .* blocked')"
+		hung_since "$base"
 	} >"$base.result"
 	cat "$base".*.out | grep -v '^ok ' | sort | uniq -c |
 		sed 's/^/  error: /' >>"$base.result"
@@ -235,7 +264,7 @@ for i in $(seq "$storm"); do
 done
 check storm-mounted test "$mounted" -eq "$storm"
 l0=$(wc -l <"$LOG_DIR/smbsrv.log")
-m=$(dmesg_mark)
+trace_mark
 start_sampler "$base"
 tstop=$(date +%s.%N)
 "$topo/smbsrv-stop.sh" "$w"
@@ -251,6 +280,7 @@ done
 wait "${pids[@]}"
 t1=$(date +%s.%N)
 stop_sampler "$base"
+trace_save "$base"
 {
 	echo "sessions=$mounted"
 	echo "tstop=$tstop"
@@ -259,12 +289,18 @@ stop_sampler "$base"
 	echo "recovered=$(cat "$base".*.out | grep -vc fail)"
 	echo "sessions_after=$(tail -n "+$((l0 + 1))" "$LOG_DIR/smbsrv.log" |
 		grep -c '^[0-9.]* SESSION conn=')"
+	# smbsrv's own clock: when it listened again (the kernel reconnects
+	# from then on, before smbsrv-start.sh has seen the port open) and
+	# when it set up the last session
+	tail -n "+$((l0 + 1))" "$LOG_DIR/smbsrv.log" | awk '
+		/^[0-9.]+ START pid=/ && !s { s = $1 }
+		/^[0-9.]+ SESSION conn=/ { l = $1 }
+		END { print "server_start=" s; print "last_session=" l }'
 	echo "kdc_legs=$(tail -n "+$((l0 + 1))" "$LOG_DIR/smbsrv.log" |
 		grep -c 'SESSLEG .* kdc=1 ')"
 	echo "failed_legs=$(tail -n "+$((l0 + 1))" "$LOG_DIR/smbsrv.log" |
 		grep 'SESSLEG conn=' | grep -vc 'status=0x00000000\|status=0xc0000016')"
-	echo "hung_tasks=$(dmesg | tail -n "+$((m + 1))" |
-		grep -c 'INFO: task .* blocked')"
+	hung_since "$base"
 } >"$base.result"
 cat "$base".*.out | grep -v fail | sort -n | tail -n 1 >"$base.last"
 rm -f "$base".*.out

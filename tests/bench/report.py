@@ -202,6 +202,52 @@ def leg_summary(raw, path):
     return out
 
 
+PROC = re.compile(r"sched_process_(exec|fork|exit): (.*)$")
+HELPER_EXE = ("/cifs-upcall-iakerb", "/cifs.upcall")
+
+
+def proc_peaks(procsfile):
+    """The helpers and agents alive at once, from the process events of
+    one run (guest-bench.sh's trace instance): a helper is a process that
+    exec'ed cifs-upcall-iakerb or cifs.upcall, an agent a child a helper
+    forked; both live until their exit.  None when there is no file."""
+    try:
+        f = open(procsfile)
+    except OSError:
+        return None
+    helpers, agents = set(), set()
+    out = {"peak_helpers": 0, "peak_agents": 0, "peak_both": 0,
+           "helpers_run": 0, "agents_run": 0}
+    with f:
+        for line in f:
+            m = PROC.search(line)
+            if not m:
+                continue
+            ev, rest = m.groups()
+            if ev == "exec":
+                fn = re.search(r"filename=(\S+)", rest)
+                pid = re.search(r" pid=(\d+)", rest)
+                if fn and pid and fn.group(1).endswith(HELPER_EXE):
+                    helpers.add(pid.group(1))
+                    out["helpers_run"] += 1
+            elif ev == "fork":
+                pid = re.search(r" pid=(\d+)", rest)
+                child = re.search(r"child_pid=(\d+)", rest)
+                if pid and child and pid.group(1) in helpers:
+                    agents.add(child.group(1))
+                    out["agents_run"] += 1
+            else:
+                pid = re.search(r" pid=(\d+)", rest)
+                if pid:
+                    helpers.discard(pid.group(1))
+                    agents.discard(pid.group(1))
+            out["peak_helpers"] = max(out["peak_helpers"], len(helpers))
+            out["peak_agents"] = max(out["peak_agents"], len(agents))
+            out["peak_both"] = max(out["peak_both"],
+                                   len(helpers) + len(agents))
+    return out
+
+
 def fmt(x, f="%.0f"):
     return "-" if x is None else f % x
 
@@ -278,8 +324,9 @@ def main():
                            fmt(ls["auth_ms"] and ls["auth_ms"]["median"])))
 
     print()
-    print("concurrent IAKerb password mounts (each mount+stat+umount):")
-    print("  %-9s %4s %8s %4s %5s %8s %7s %8s %9s %5s %9s" %
+    print("concurrent IAKerb password mounts (each mount+stat+umount; "
+          "hung: tasks/reports):")
+    print("  %-9s %4s %8s %4s %5s %8s %7s %8s %9s %9s %9s" %
           ("users", "N", "wall s", "ok", "fail", "helpers", "agents",
            "RSS MB", "locked MB", "hung", "leftover"))
     for rf in sorted(glob.glob(os.path.join(raw, "conc.*.*.result")),
@@ -290,57 +337,80 @@ def main():
         wall_s = None
         if num(r.get("t1")) and num(r.get("t0")):
             wall_s = num(r["t1"]) - num(r["t0"])
+        pp = proc_peaks(rf[:-len(".result")] + ".procs") or {
+            "peak_helpers": int(smp.get("peak_helpers", 0)),
+            "peak_agents": int(smp.get("peak_agents", 0))}
         row = {"users": mode_, "n": int(n), "wall_s": wall_s,
                "ok": int(r.get("ok", 0)), "failed": int(r.get("failed", 0)),
-               "peak_helpers": int(smp.get("peak_helpers", 0)),
-               "peak_agents": int(smp.get("peak_agents", 0)),
+               "peak_helpers": pp["peak_helpers"],
+               "peak_agents": pp["peak_agents"],
+               "helpers_run": pp.get("helpers_run"),
+               "agents_run": pp.get("agents_run"),
                "peak_rss_kb": int(smp.get("peak_rss_kb", 0)),
                "peak_locked_kb": int(smp.get("peak_locked_kb", 0)),
                "hung_tasks": int(r.get("hung_tasks", 0)),
+               "hung_reports": int(r.get("hung_reports", 0)),
                "leftovers": int(r.get("leftovers", 0))}
         doc["concurrency"].append(row)
-        print("  %-9s %4d %8s %4d %5d %8d %7d %8.1f %9.1f %5d %9d" %
+        print("  %-9s %4d %8s %4d %5d %8d %7d %8.1f %9.1f %9s %9d" %
               (mode_, row["n"], fmt(wall_s, "%.1f"), row["ok"],
                row["failed"], row["peak_helpers"], row["peak_agents"],
                row["peak_rss_kb"] / 1024, row["peak_locked_kb"] / 1024,
-               row["hung_tasks"], row["leftovers"]))
+               "%d/%d" % (row["hung_tasks"], row["hung_reports"]),
+               row["leftovers"]))
 
     r = kv(os.path.join(raw, "storm.result"))
     if r:
         smp = kv(os.path.join(raw, "storm.sample"))
+        pp = proc_peaks(os.path.join(raw, "storm.procs")) or {
+            "peak_helpers": int(smp.get("peak_helpers", 0)),
+            "peak_agents": int(smp.get("peak_agents", 0))}
         last = None
         try:
             with open(os.path.join(raw, "storm.last")) as f:
                 last = num(f.read().strip())
         except OSError:
             pass
+        # from when smbsrv listened again (its log), or else from when
+        # smbsrv-start.sh saw the port open
+        back = num(r.get("server_start")) or num(r.get("t0"))
+        lsess = num(r.get("last_session"))
         st = {"sessions": int(r.get("sessions", 0)),
               "recovered": int(r.get("recovered", 0)),
-              "all_usable_s": (last - num(r["t0"])) if last and
-              num(r.get("t0")) else None,
-              "server_down_s": (num(r["t0"]) - num(r["tstop"])) if
-              num(r.get("t0")) and num(r.get("tstop")) else None,
+              "all_usable_s": (last - back) if last and back else None,
+              "last_session_s": (lsess - back) if lsess and back else None,
+              "server_down_s": (back - num(r["tstop"])) if
+              back and num(r.get("tstop")) else None,
               "sessions_after": int(r.get("sessions_after", 0)),
               "kdc_legs": int(r.get("kdc_legs", 0)),
               "failed_legs": int(r.get("failed_legs", 0)),
-              "peak_helpers": int(smp.get("peak_helpers", 0)),
-              "peak_agents": int(smp.get("peak_agents", 0)),
+              "peak_helpers": pp["peak_helpers"],
+              "peak_agents": pp["peak_agents"],
+              "helpers_run": pp.get("helpers_run"),
+              "agents_run": pp.get("agents_run"),
               "peak_rss_kb": int(smp.get("peak_rss_kb", 0)),
               "hung_tasks": int(r.get("hung_tasks", 0)),
+              "hung_reports": int(r.get("hung_reports", 0)),
               "leftovers": int(r.get("leftovers", 0))}
         doc["storm"] = st
         print()
         print("re-authentication storm: %d sessions with stored tickets, "
               "each its own connection, smbsrv restarted:" % st["sessions"])
-        print("  %d usable again %s s after the server was back (it was "
-              "down %s s); %d sessions set up, %d KDC legs, %d failed legs;"
+        print("  %d usable again %s s after smbsrv listened again (it "
+              "was down %s s), the last session set up at %s s;"
               % (st["recovered"], fmt(st["all_usable_s"], "%.1f"),
-                 fmt(st["server_down_s"], "%.1f"), st["sessions_after"],
-                 st["kdc_legs"], st["failed_legs"]))
-        print("  at most %d helpers and %d agents alive, %.1f MB RSS; %d "
-              "hung-task reports; %d leftovers" %
-              (st["peak_helpers"], st["peak_agents"],
-               st["peak_rss_kb"] / 1024, st["hung_tasks"], st["leftovers"]))
+                 fmt(st["server_down_s"], "%.1f"),
+                 fmt(st["last_session_s"], "%.1f")))
+        print("  %d sessions set up, %d KDC legs, %d failed legs;" %
+              (st["sessions_after"], st["kdc_legs"], st["failed_legs"]))
+        print("  %s helpers and %s agents ran, at most %d and %d at once, "
+              "%.1f MB RSS sampled;" %
+              (fmt(st["helpers_run"], "%d"), fmt(st["agents_run"], "%d"),
+               st["peak_helpers"], st["peak_agents"],
+               st["peak_rss_kb"] / 1024))
+        print("  %d hung tasks (%d reports); %d leftovers" %
+              (st["hung_tasks"],
+               st["hung_reports"], st["leftovers"]))
 
     os.makedirs(os.path.dirname(jsonfile), exist_ok=True)
     with open(jsonfile, "w") as f:
