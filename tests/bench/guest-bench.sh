@@ -13,8 +13,9 @@
 #            early and late; for the IAKerb paths the smb3_krb5_leg
 #            trace and smbsrv's SESSLEG lines of every mount
 #   conc     N simultaneous IAKerb password mounts (N in BENCH_CONC),
-#            distinct users and the same user, with /proc sampled for the
-#            helpers, agents and their memory
+#            distinct users and the same user: helpers and agents alive
+#            and hung tasks (process events traced), their memory (/proc
+#            sampled)
 #   storm    BENCH_STORM mounts, each its own connection (nosharesock) and
 #            session with a stored ticket, smbsrv restarted, the time until
 #            each answers statfs(2)
