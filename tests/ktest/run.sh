@@ -15,6 +15,8 @@
 #                       ask for more: "# ktest-timeout: N", see guest.sh)
 #        KTEST_MEMORY   guest memory (default 2G)
 #        KTEST_TAG      prefix for the scenario names in the results
+#        KTEST_GUEST_ENV  NAME=VALUE words (no spaces in a value) put in
+#                       the guest's environment (make bench's BENCH_*)
 #
 # A scenario with the line "# ktest-init: systemd" needs systemd as PID 1:
 # such scenarios run in a second boot of their own, with vng --systemd
@@ -121,7 +123,7 @@ boot() {
 		--cpus 2 --memory "${KTEST_MEMORY:-2G}" \
 		--overlay-rwdir=/etc --overlay-rwdir=/var \
 		--rwdir="$out" --cwd /src \
-		--exec "KTEST_MODULE=$gmod KTEST_TIMEOUT=${KTEST_TIMEOUT:-300} KTEST_VERBOSE=${KTEST_VERBOSE:-} KTEST_TAG=${KTEST_TAG:-} /src/tests/ktest/guest.sh $gout ${gscen[*]}" \
+		--exec "${KTEST_GUEST_ENV:+$KTEST_GUEST_ENV }KTEST_MODULE=$gmod KTEST_TIMEOUT=${KTEST_TIMEOUT:-300} KTEST_VERBOSE=${KTEST_VERBOSE:-} KTEST_TAG=${KTEST_TAG:-} /src/tests/ktest/guest.sh $gout ${gscen[*]}" \
 		</dev/null 2>&1 | tee "$out/console.log" |
 		grep --line-buffered -E '^(PASS|FAIL|ktest:|  )'
 	vmrc=${PIPESTATUS[0]}
