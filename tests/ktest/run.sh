@@ -9,7 +9,9 @@
 #        KTEST_KERNEL   kernel to boot: a bzImage/vmlinuz or a kernel build
 #                       tree (default: the image's /boot/vmlinuz-*)
 #        KTEST_MODULE   cifs.ko for the guest (default build/cifs.ko), or
-#                       "none" to modprobe the kernel's own cifs
+#                       "none" to modprobe the kernel's own cifs, or
+#                       "installed": also plain "modprobe cifs", on a root
+#                       where DKMS installed ours (tests/scripts/test-dkms.sh)
 #        KTEST_KVM      1 or 0 to force; default: probe once, then cache
 #        KTEST_TIMEOUT  seconds per scenario (default 300; a scenario may
 #                       ask for more: "# ktest-timeout: N", see guest.sh)
@@ -37,7 +39,7 @@ kernel=${KTEST_KERNEL:-$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1)}
 [ -n "$kernel" ] || die "no kernel to boot (set KTEST_KERNEL)"
 command -v vng >/dev/null || die "virtme-ng (vng) is not installed"
 module=${KTEST_MODULE:-$top/build/cifs.ko}
-if [ "$module" != none ] && [ ! -f "$module" ]; then
+if [ "$module" != none ] && [ "$module" != installed ] && [ ! -f "$module" ]; then
 	die "no $module: build it first (make module)"
 fi
 
@@ -110,7 +112,7 @@ boot() {
 	for s in "$@"; do gscen+=("${s/#$top//src}"); done
 	gout=${out/#$top//src}
 	gmod=$module
-	[ "$module" != none ] && gmod=${module/#$top//src}
+	case $module in none | installed) ;; *) gmod=${module/#$top//src} ;; esac
 
 	echo "ktest: booting $(basename "$kernel") ($([ "$kvm" = 1 ] && echo KVM || echo TCG)${init:+, $init}), $# scenarios, log in ${out#$top/}"
 	start=$(date +%s)
