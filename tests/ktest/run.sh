@@ -17,6 +17,15 @@
 #                       ask for more: "# ktest-timeout: N", see guest.sh)
 #        KTEST_MEMORY   guest memory (default 2G)
 #        KTEST_TAG      prefix for the scenario names in the results
+#        KTEST_VM_LOCK_FD  an open file descriptor to flock around each VM
+#                       boot only, for a caller that does more than boot
+#                       (tests/scripts/test-dkms.sh builds first) on a
+#                       machine whose VMs take turns: e.g.
+#                       KTEST_VM_LOCK_FD=9 scripts/in-image.sh CMD 9>LOCKFILE
+#                       (the descriptor crosses the chroot, the path need
+#                       not).  Not under a caller that already holds that
+#                       lock through another descriptor: it would wait
+#                       for ever.  Unset: no locking (CI runs alone).
 #
 # A scenario with the line "# ktest-init: systemd" needs systemd as PID 1:
 # such scenarios run in a second boot of their own, with vng --systemd
@@ -84,7 +93,18 @@ kvm_probe() {
 	echo "$ok"
 }
 
+vm_lock() {
+	[ -n "${KTEST_VM_LOCK_FD:-}" ] || return 0
+	echo "ktest: waiting for the VM lock (fd $KTEST_VM_LOCK_FD)"
+	flock "$KTEST_VM_LOCK_FD" || die "cannot flock fd $KTEST_VM_LOCK_FD"
+}
+vm_unlock() {
+	[ -z "${KTEST_VM_LOCK_FD:-}" ] || flock -u "$KTEST_VM_LOCK_FD"
+}
+
+vm_lock
 kvm=$(kvm_probe)
+vm_unlock
 accel=(--disable-kvm)
 [ "$kvm" = 1 ] && accel=()
 
@@ -115,6 +135,7 @@ boot() {
 	case $module in none | installed) ;; *) gmod=${module/#$top//src} ;; esac
 
 	echo "ktest: booting $(basename "$kernel") ($([ "$kvm" = 1 ] && echo KVM || echo TCG)${init:+, $init}), $# scenarios, log in ${out#$top/}"
+	vm_lock
 	start=$(date +%s)
 	# The guest's root is the image, read-only, with /etc and /var as
 	# writable overlays; the output directory is shared read-write.
@@ -127,6 +148,7 @@ boot() {
 		</dev/null 2>&1 | tee "$out/console.log" |
 		grep --line-buffered -E '^(PASS|FAIL|ktest:|  )'
 	vmrc=${PIPESTATUS[0]}
+	vm_unlock
 	echo "ktest: VM ran $(($(date +%s) - start)) s (exit $vmrc)"
 
 	results=$out/results

@@ -21,12 +21,16 @@
 # namespace) shows the overlays: the guest sees the install, nobody
 # else does.
 #
-# The VM lock: this script boots a VM, so on a shared machine its caller
-# holds /work/.vm.lock for the whole run (flock /work/.vm.lock
-# scripts/in-image.sh tests/scripts/test-dkms.sh, or around make check, as
-# for the ktest stages).  It does not take the lock itself: the lock file
-# is not in the image, and a second flock under a caller already holding
-# it would wait for ever.
+# The VM lock: this script boots a VM.  On a machine whose VMs take
+# turns, either the caller holds the lock for the whole run, as for make
+# check and the ktest stages (flock LOCKFILE scripts/in-image.sh
+# tests/scripts/test-dkms.sh), or it hands an open descriptor of the lock
+# file in and run.sh takes it around the VM boot only, not the ~2 min
+# module build (KTEST_VM_LOCK_FD=9 scripts/in-image.sh
+# tests/scripts/test-dkms.sh 9>LOCKFILE).  Never both: a second flock
+# under a caller already holding the lock would wait for ever.  No lock
+# path is named here: the lock file is not in the image, and CI (make
+# check alone on its machine) needs none.
 # Prints PASS dkms/<name> or FAIL dkms/<name>: why, then a count; the VM's
 # lines as PASS dkms/boot/<scenario>/<check>.
 
