@@ -129,7 +129,7 @@ boot_installed() {
 		tests/ktest/run.sh tests/ktest/dkms-installed.sh \
 		tests/ktest/scenarios/22-smbsrv-iakerb-ourhelper.sh 2>&1; echo "run.sh exit $?")
 	[ $seen -eq 1 ] || fail boot/vm "tests/ktest/run.sh reported nothing"
-	echo "dkms: the VM part took $(($(date +%s) - start)) s"
+	echo "dkms: the boot part took $(($(date +%s) - start)) s (lock wait included)"
 }
 case "$path" in
 */updates/dkms/cifs.ko*) boot_installed ;;
