@@ -17,9 +17,10 @@
 #                       ask for more: "# ktest-timeout: N", see guest.sh)
 #        KTEST_MEMORY   guest memory (default 2G)
 #        KTEST_TAG      prefix for the scenario names in the results
-#        KTEST_VM_LOCK_FD  an open file descriptor to flock around each VM
-#                       boot only, for a caller that does more than boot
-#                       (tests/scripts/test-dkms.sh builds first) on a
+#        KTEST_VM_LOCK_FD  an open file descriptor to flock from the KVM
+#                       probe to the last VM boot only, for a caller that
+#                       does more than boot (tests/scripts/test-dkms.sh
+#                       builds first) on a
 #                       machine whose VMs take turns: e.g.
 #                       KTEST_VM_LOCK_FD=9 scripts/in-image.sh CMD 9>LOCKFILE
 #                       (the descriptor crosses the chroot, the path need
@@ -102,9 +103,9 @@ vm_unlock() {
 	[ -z "${KTEST_VM_LOCK_FD:-}" ] || flock -u "$KTEST_VM_LOCK_FD"
 }
 
+# one hold from the probe to the last boot: nobody boots in between
 vm_lock
 kvm=$(kvm_probe)
-vm_unlock
 accel=(--disable-kvm)
 [ "$kvm" = 1 ] && accel=()
 
@@ -135,7 +136,6 @@ boot() {
 	case $module in none | installed) ;; *) gmod=${module/#$top//src} ;; esac
 
 	echo "ktest: booting $(basename "$kernel") ($([ "$kvm" = 1 ] && echo KVM || echo TCG)${init:+, $init}), $# scenarios, log in ${out#$top/}"
-	vm_lock
 	start=$(date +%s)
 	# The guest's root is the image, read-only, with /etc and /var as
 	# writable overlays; the output directory is shared read-write.
@@ -148,7 +148,6 @@ boot() {
 		</dev/null 2>&1 | tee "$out/console.log" |
 		grep --line-buffered -E '^(PASS|FAIL|ktest:|  )'
 	vmrc=${PIPESTATUS[0]}
-	vm_unlock
 	echo "ktest: VM ran $(($(date +%s) - start)) s (exit $vmrc)"
 
 	results=$out/results
@@ -173,6 +172,7 @@ if [ ${#sysd[@]} -gt 0 ]; then
 	# one list for the count below (and for whoever reads results)
 	sed 's|^\(PASS\|FAIL\) ktest/|\1 ktest-systemd/|' "$outdir/systemd/results" >>"$outdir/results"
 fi
+vm_unlock
 results=$outdir/results
 
 passed=$(grep -c '^PASS ' "$results")
