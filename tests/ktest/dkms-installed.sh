@@ -14,7 +14,8 @@
 #   - modinfo -n cifs names /lib/modules/<kver>/updates/dkms/cifs.ko*
 #   - the loaded module's srcversion (/sys/module/cifs/srcversion) is
 #     that of the module dkms built (/var/lib/dkms/.../module/cifs.ko*),
-#     not that of the kernel's own kernel/fs/smb/client/cifs.ko*
+#     not that of the kernel's own kernel/fs/smb/client/cifs.ko* (which
+#     dkms moved to /var/lib/dkms/cifs-iakerb/original_module/<kver>/)
 #   - the loaded module has the series' smb3_krb5_leg trace event
 . "$KTEST_SRC/tests/ktest/lib.sh"
 
@@ -27,7 +28,11 @@ first() {
 	done
 }
 built=$(first "$(echo /var/lib/dkms/cifs-iakerb/*/"$kver"/*/module)/cifs.ko")
+# dkms install moves the kernel's own cifs.ko aside (its only other
+# cifs, "archiving for uninstallation") and puts it back on dkms remove
 own=$(first "/lib/modules/$kver/kernel/fs/smb/client/cifs.ko")
+[ -n "$own" ] ||
+	own=$(first "$(echo /var/lib/dkms/cifs-iakerb/original_module/"$kver"/*)/cifs.ko")
 built_sv=$(modinfo -F srcversion "$built" 2>/dev/null)
 own_sv=$(modinfo -F srcversion "$own" 2>/dev/null)
 info "dkms built $built ($built_sv); the kernel's own $own ($own_sv)"
