@@ -279,6 +279,9 @@ struct cc_choice {
 	/* none found: a cache whose tickets for the user had all expired */
 	char	*stale;
 	char	*stale_principal;
+	/* a cache name that could not even be opened (a KCM daemon that
+	 * does not answer), and why: "KCM: cannot be read: ..." */
+	char	*unreadable;
 };
 
 struct upcall_ctx {
