@@ -4,7 +4,8 @@
  * use, and where to store what an IAKerb exchange obtained.
  *
  * Candidates, in order: the caller's KRB5CCNAME (upcall_target=app, not
- * for root, as cifs.upcall), then the user's default ccache name from
+ * for creduid 0, from a task running as the owner or as root: main.c),
+ * then the user's default ccache name from
  * krb5.conf (KEYRING:persistent:%{uid}, KCM:, DIR:, FILE:...).  A name of
  * a collection type (DIR, KEYRING, KCM) stands for every cache in the
  * collection, primary first.  A cache counts if its principal is the

@@ -953,6 +953,23 @@ static void privs_groups_must_go(void **state)
 }
 
 /* uid_map/gid_map of a container: 0..65535 inside is 100000.. outside */
+/*
+ * Whose KRB5CCNAME names the owner's cache: the owner's own task, or
+ * root's (cruid=); never a third user's (bob running a setuid-alice
+ * program would otherwise choose alice's cache).
+ */
+static void privs_env_callers(void **state)
+{
+	(void)state;
+	assert_true(privs_env_trusted(1000, 1000));
+	assert_true(privs_env_trusted(0, 1000));
+	assert_false(privs_env_trusted(1001, 1000));
+	assert_false(privs_env_trusted(65534, 1000));
+	/* root for itself: the env is not read for creduid 0 (main.c) */
+	assert_true(privs_env_trusted(0, 0));
+	assert_false(privs_env_trusted(1000, 0));
+}
+
 static void privs_unmapped_ids(void **state)
 {
 	static const char map[] = "         0     100000      65536\n";
@@ -1177,6 +1194,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(secrets),
 	cmocka_unit_test(privs_groups_must_go),
 	cmocka_unit_test(privs_unmapped_ids),
+	cmocka_unit_test(privs_env_callers),
 	cmocka_unit_test(log_lines_escaped),
 	cmocka_unit_test(ccache_times),
 	cmocka_unit_test(ccache_kcm_down),
