@@ -172,7 +172,6 @@ check first-access-reads-file first_access
 info "mounted: $(cifs_mounted)"
 check proc-mounts-cifs-iakerb sh -c "awk -v w='$where' '\$2 == w && \$3 == \"cifs\"' /proc/mounts | grep -q 'sec=iakerb'"
 check mount-unit-active systemctl -q is-active "$unit.mount"
-n=$(legs_traced)
 rt=$(grep -c 'smb3_krb5_leg: .*dir=recv' "$trace")
 info "traced legs: $(grep -o 'leg=[0-9]* dir=[a-z]* len=[0-9]* status=0x[0-9a-f]*' "$trace" | tr '\n' ' ')"
 iakerb_used() {
@@ -222,7 +221,6 @@ check no-leftovers-after-idle ktest_leftovers
 # --- a wrong password -----------------------------------------------------
 make_cred "$bad_pw"
 cur1=$(journal_cursor)
-m=$(dmesg_mark)
 out=$(timeout -k 5 150 ls "$where" 2>&1)
 rc=$?
 info "wrong password: ls exit $rc: $out"
