@@ -205,8 +205,7 @@ check password-not-in-mounted-unit-options opts_no_pw
 
 # --- the idle timeout unmounts ------------------------------------------
 idle_unmounted() {
-	local i
-	for i in $(seq $((idle * 4))); do
+	for _ in $(seq $((idle * 4))); do
 		[ -z "$(cifs_mounted)" ] && return 0
 		sleep 1
 	done
@@ -237,8 +236,7 @@ check wrong-pw-status-shows-cause sh -c "echo \"\$0\" | grep -q 'Active: failed 
 # journal_has CURSOR REGEX [JOURNALCTL ARGS]: a line after CURSOR (journald
 # may read the kernel's lines a moment later)
 journal_has() {
-	local i
-	for i in $(seq 10); do
+	for _ in $(seq 10); do
 		journal_since "$1" "${@:3}" | grep -Eq -- "$2" && return 0
 		sleep 0.5
 	done
