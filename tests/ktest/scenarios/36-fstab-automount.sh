@@ -229,7 +229,7 @@ check wrong-pw-access-fails sh -c "[ $rc -ne 0 ] && [ $rc -ne 124 ] &&
 check wrong-pw-nothing-mounted not_mounted
 check wrong-pw-mount-unit-failed sh -c "[ \"\$(systemctl show -P ActiveState '$unit.mount')\" = failed ] &&
 	[ \"\$(systemctl show -P Result '$unit.mount')\" = exit-code ]"
-st=$(systemctl status --no-pager -n 5 "$unit.mount" 2>&1)
+st=$(systemctl status --no-pager -n 20 "$unit.mount" 2>&1)
 info "status: $(echo "$st" | tr '\n' '|')"
 check wrong-pw-status-shows-cause sh -c "echo \"\$0\" | grep -q 'Active: failed (Result: exit-code)' &&
 	echo \"\$0\" | grep -q 'mount error(129): Key was rejected by service'" "$st"
