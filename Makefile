@@ -13,6 +13,8 @@
 #   make unit     unit tests of the userspace parts
 #   make fuzz     bounded fuzzing runs (FUZZ_SECONDS per target)
 #   make ktest    the VM scenarios (KTEST_FILTER=glob to pick some)
+#   make bench    mount timings, legs, concurrency and a re-authentication
+#                 storm in one VM boot (tests/bench; BENCH_REPS=1: smoke)
 #   make checkpatch  checkpatch.pl --strict on the kernel patch series
 #   make patches  git format-patch the series from build/series-git
 #                 (scripts/series.sh init makes that tree from the series)
@@ -115,6 +117,9 @@ fuzz: userspace
 ktest: all
 	@tests/ktest/run.sh
 
+bench: all
+	@tests/bench/run.sh
+
 check:
 	@scripts/check.sh
 
@@ -130,6 +135,6 @@ patches:
 checkpatch: module
 	@scripts/checkpatch.sh
 
-.PHONY: all module userspace unit fuzz ktest check demo demo-trust checkpatch patches
+.PHONY: all module userspace unit fuzz ktest bench check demo demo-trust checkpatch patches
 
 endif

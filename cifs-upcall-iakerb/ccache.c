@@ -4,7 +4,8 @@
  * use, and where to store what an IAKerb exchange obtained.
  *
  * Candidates, in order: the caller's KRB5CCNAME (upcall_target=app, not
- * for root, as cifs.upcall), then the user's default ccache name from
+ * for creduid 0, from a task running as the owner or as root: main.c),
+ * then the user's default ccache name from
  * krb5.conf (KEYRING:persistent:%{uid}, KCM:, DIR:, FILE:...).  A name of
  * a collection type (DIR, KEYRING, KCM) stands for every cache in the
  * collection, primary first.  A cache counts if its principal is the
@@ -120,7 +121,29 @@ struct cand {
 struct cands {
 	struct cand	best, any;
 	struct cand	stale_user, stale_any;
+	char		*unreadable;	/* the first name that failed */
 };
+
+/*
+ * @name could not be opened or walked.  A cache that does not exist yet
+ * is no failure (a FILE, DIR or KEYRING name says nothing until used);
+ * anything else (a KCM daemon stopped: KRB5_KCM_NO_SERVER, or
+ * ECONNREFUSED from a socket left behind) is what the user needs to
+ * hear when no credentials are found.
+ */
+static void note_unreadable(TALLOC_CTX *mem, krb5_context k, const char *name,
+			    krb5_error_code ret, struct cands *cs)
+{
+	const char *msg;
+
+	if (!ret || ret == KRB5_FCC_NOFILE || ret == KRB5_CC_NOTFOUND ||
+	    ret == ENOENT || cs->unreadable)
+		return;
+	msg = krb5_get_error_message(k, ret);
+	cs->unreadable = talloc_asprintf(mem, "%s cannot be read: %s", name,
+					 msg ? msg : "?");
+	krb5_free_error_message(k, msg);
+}
 
 static void consider(TALLOC_CTX *mem, krb5_context k, krb5_ccache cc,
 		     const char *host, const char *user, struct cands *cs)
@@ -165,11 +188,16 @@ static void scan(TALLOC_CTX *mem, const char *name, const char *host,
 	krb5_context k;
 	krb5_ccache cc;
 	krb5_cccol_cursor cur;
+	krb5_error_code ret;
 
 	if (krb5_init_context(&k))
 		return;
-	if (krb5_cc_resolve(k, name, &cc))
+	/* KCM connects here: a stopped daemon fails at once, no wait */
+	ret = krb5_cc_resolve(k, name, &cc);
+	if (ret) {
+		note_unreadable(mem, k, name, ret, cs);
 		goto out;
+	}
 	if (!krb5_cc_support_switch(k, krb5_cc_get_type(k, cc))) {
 		consider(mem, k, cc, host, user, cs);
 		krb5_cc_close(k, cc);
@@ -177,13 +205,18 @@ static void scan(TALLOC_CTX *mem, const char *name, const char *host,
 	}
 	krb5_cc_close(k, cc);
 	/* a collection: the cursor walks the context's default one */
-	if (krb5_cc_set_default_name(k, name) ||
-	    krb5_cccol_cursor_new(k, &cur))
+	ret = krb5_cc_set_default_name(k, name);
+	if (!ret)
+		ret = krb5_cccol_cursor_new(k, &cur);
+	if (ret) {
+		note_unreadable(mem, k, name, ret, cs);
 		goto out;
-	while (!krb5_cccol_cursor_next(k, cur, &cc) && cc) {
+	}
+	while (!(ret = krb5_cccol_cursor_next(k, cur, &cc)) && cc) {
 		consider(mem, k, cc, host, user, cs);
 		krb5_cc_close(k, cc);
 	}
+	note_unreadable(mem, k, name, ret, cs);
 	krb5_cccol_cursor_free(k, &cur);
 out:
 	krb5_free_context(k);
@@ -231,6 +264,7 @@ int cc_find_k(TALLOC_CTX *mem, krb5_context k, const char *env_ccname,
 
 		out->stale = st->name;
 		out->stale_principal = st->principal;
+		out->unreadable = cs.unreadable;
 		return -ENOENT;
 	}
 	out->name = best.name;
@@ -248,6 +282,9 @@ int cc_find_k(TALLOC_CTX *mem, krb5_context k, const char *env_ccname,
  */
 int cc_none(struct result *res, const struct cc_choice *cc, const char *why)
 {
+	if (cc->unreadable && !cc->stale)
+		return fail(res, IAKERB_OUT_NO_CREDS, "%s (%s)", why,
+			    cc->unreadable);
 	if (cc->stale)
 		return fail(res, IAKERB_OUT_TICKET_EXPIRED, "%s: the tickets "
 			    "of %s in %s have expired (or end within %d s)",

@@ -126,6 +126,10 @@ static int run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	if (!ret)
 		ret = privs_open_caller(r, u->o->allow_root_mntns, &u->caller,
 					&u->res);
+	/* still root: text only, used after the drop (privs_caller_env) */
+	if (!ret && r->app && !r->d.recon && u->o->env_probe && r->uid != 0 &&
+	    u->caller.env_ok)
+		u->env_ccname = privs_caller_env(mem, &u->caller, "KRB5CCNAME");
 	if (!ret)
 		ret = privs_enter_and_drop(&u->caller, r->multileg && !no_agent,
 					   &u->res);
@@ -134,8 +138,6 @@ static int run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	/* from here on we are the user, in the user's world */
 	if (u->o->krb5conf)
 		setenv("KRB5_CONFIG", u->o->krb5conf, 1);
-	if (r->app && !r->d.recon && u->o->env_probe && r->uid != 0)
-		u->env_ccname = privs_caller_env(mem, &u->caller, "KRB5CCNAME");
 
 	if (!r->multileg || no_agent)
 		return legacy_run(u, mem, p);

@@ -12,7 +12,9 @@
  *      credential owner's gid (the caller's, or from the host's passwd),
  *      and, when the caller lives in another user namespace, its
  *      uid_map/gid_map (plain text files, parsed here); creduid 0 is
- *      refused another mount namespace unless allowed;
+ *      refused another mount namespace unless allowed; main.c then
+ *      takes KRB5CCNAME from its environ (privs_caller_env: text too,
+ *      used only after the drop);
  *   2. privs_enter_and_drop: root's groups cleared, one setns() on the
  *      pidfd for all namespaces at once, then setresgid/setresuid to the
  *      credential owner, no groups, no capabilities, no_new_privs.  Only
@@ -292,6 +294,8 @@ int privs_open_caller(const struct upcall_req *r, bool allow_root_mntns,
 	 * owner's own mounts (policy.c, store_tickets).
 	 */
 	c->owner_mounted = !status_id(status, "Uid:", &id) && id == kuid;
+	c->env_ok = !status_id(status, "Uid:", &id) &&
+		    privs_env_trusted(id, kuid);
 	if (!r->app)
 		return 0;
 
@@ -432,9 +436,27 @@ int privs_enter_and_drop(struct caller *c, bool agent, struct result *res)
 }
 
 /*
- * KRB5CCNAME of the caller, read after the drop: opening another
- * process's environ passes the ptrace access check only for the same
- * user, so nobody learns more here than they could read themselves.
+ * Whose KRB5CCNAME may choose the owner's cache: a task running as the
+ * owner (its own environment) or as root (root made the mount and named
+ * the owner with cruid=, as with cifs.upcall).  Not another user's: a
+ * setuid-to-the-owner program run by bob would let bob choose.
+ */
+bool privs_env_trusted(unsigned long ruid, unsigned long owner)
+{
+	return ruid == owner || ruid == 0;
+}
+
+/*
+ * KRB5CCNAME of the caller, read as root, before any setns() or drop,
+ * through the /proc/<pid> pinned by privs_open_caller: a plain text
+ * read, nothing of the caller's runs.  As root because a mount needs
+ * CAP_SYS_ADMIN: the kernel's ptrace check refuses that task's environ
+ * to the owner without capabilities (a task holding capabilities the
+ * reader lacks, a setuid mount.cifs, root's own task for cruid=), so
+ * read after the drop it was never readable for a mount.  The value is
+ * only a name: the caches are opened after the drop, as the owner, in
+ * the caller's namespaces, so it reaches nothing the owner could not
+ * open.  Only for a caller privs_env_trusted() accepts (c->env_ok).
  */
 char *privs_caller_env(TALLOC_CTX *mem, const struct caller *c,
 		       const char *var)

@@ -213,6 +213,8 @@ struct caller {
 	gid_t	gid;
 	bool	owner_mounted;		/* its real uid is the credential
 					 * owner's: the owner made the mount */
+	bool	env_ok;			/* its KRB5CCNAME may name the cache
+					 * (privs_env_trusted) */
 };
 
 void privs_harden_early(void);
@@ -231,7 +233,9 @@ int privs_no_gid(struct result *res, uid_t uid);
 int privs_map_owner(const char *uid_map, const char *gid_map,
 		    unsigned long kuid, unsigned long kgid, uid_t *uid,
 		    gid_t *gid, const char **unmapped);
-/* A variable of the caller's environment, read with the user's rights */
+/* May a caller whose real uid is @ruid name the cache of @owner? */
+bool privs_env_trusted(unsigned long ruid, unsigned long owner);
+/* A variable of the caller's environment, read as root (text only) */
 char *privs_caller_env(TALLOC_CTX *mem, const struct caller *c,
 		       const char *var);
 void privs_close_caller(struct caller *c);
@@ -281,6 +285,9 @@ struct cc_choice {
 	/* none found: a cache whose tickets for the user had all expired */
 	char	*stale;
 	char	*stale_principal;
+	/* a cache name that could not even be opened (a KCM daemon that
+	 * does not answer), and why: "KCM: cannot be read: ..." */
+	char	*unreadable;
 };
 
 struct upcall_ctx {

@@ -45,7 +45,8 @@ for s in $stages; do
 	build-script) stage build-script tests/scripts/test-build-module.sh ;;
 	# KDIR=... make module: a real build against a given tree (~2 min)
 	kdir)         stage kdir tests/scripts/test-kdir.sh ;;
-	# make dkms-install/uninstall for real, in overlays (~1.5 min)
+	# make dkms-install/uninstall for real, in overlays, and the VM
+	# booting the installed module in between (~4 min; a VM boot)
 	dkms)         stage dkms tests/scripts/test-dkms.sh ;;
 	module)       stage module scripts/build-module.sh ;;
 	unit)         stage unit make --no-print-directory unit ;;

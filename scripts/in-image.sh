@@ -8,8 +8,9 @@
 #
 # Usage: scripts/in-image.sh CMD [ARGS...]
 # Env:   IAKERB_IMAGE  use this image instead of building/looking one up
-#        Variables named IAKERB_*, KTEST_*, CHECK_STAGES, FUZZ_SECONDS
-#        (scripts/check.sh), CI and V are passed through.
+#        Variables named IAKERB_*, KTEST_*, BENCH_* (make bench),
+#        CHECK_STAGES, FUZZ_SECONDS (scripts/check.sh), CI and V are
+#        passed through.
 #        KDIR (a kernel tree for scripts/build-module.sh) and KTEST_KERNEL
 #        (tests/ktest/run.sh), when they name host paths, are passed as
 #        real paths and mounted in the image at the same path (a file as a
@@ -30,7 +31,7 @@ rel=${PWD#"$top"}
 pass=()
 while IFS='=' read -r name _; do
 	case "$name" in
-	IAKERB_*|KTEST_*|CHECK_STAGES|FUZZ_SECONDS|CI|V)
+	IAKERB_*|KTEST_*|BENCH_*|CHECK_STAGES|FUZZ_SECONDS|CI|V)
 		pass+=("$name=${!name}") ;;
 	esac
 done < <(env)

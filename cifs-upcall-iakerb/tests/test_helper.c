@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -951,6 +953,23 @@ static void privs_groups_must_go(void **state)
 }
 
 /* uid_map/gid_map of a container: 0..65535 inside is 100000.. outside */
+/*
+ * Whose KRB5CCNAME names the owner's cache: the owner's own task, or
+ * root's (cruid=); never a third user's (bob running a setuid-alice
+ * program would otherwise choose alice's cache).
+ */
+static void privs_env_callers(void **state)
+{
+	(void)state;
+	assert_true(privs_env_trusted(1000, 1000));
+	assert_true(privs_env_trusted(0, 1000));
+	assert_false(privs_env_trusted(1001, 1000));
+	assert_false(privs_env_trusted(65534, 1000));
+	/* root for itself: the env is not read for creduid 0 (main.c) */
+	assert_true(privs_env_trusted(0, 0));
+	assert_false(privs_env_trusted(1000, 0));
+}
+
 static void privs_unmapped_ids(void **state)
 {
 	static const char map[] = "         0     100000      65536\n";
@@ -1083,6 +1102,74 @@ static void ccache_times(void **state)
 	talloc_free(mem);
 }
 
+/*
+ * A KCM daemon that does not answer: no socket at all (stopped, the file
+ * removed) or one left behind with nobody listening (a stopped systemd
+ * socket unit keeps its file).  The cache search finds nothing, at once,
+ * and the failure names the cache and why; a FILE cache that does not
+ * exist yet is no such failure.
+ */
+static void ccache_kcm_down(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct result res = { .outcome = OUT_OK };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char conf[64], sock[64];
+	struct cc_choice cc;
+	krb5_context k;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	snprintf(conf, sizeof(conf), "/tmp/test_helper_kcm.%d.conf",
+		 (int)getpid());
+	snprintf(sock, sizeof(sock), "/tmp/test_helper_kcm.%d.sock",
+		 (int)getpid());
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fprintf(f, "[libdefaults]\n\tkcm_socket = %s\n", sock);
+	fclose(f);
+	setenv("KRB5_CONFIG", conf, 1);
+	setenv("KRB5CCNAME", "FILE:/nonexistent/cc", 1);
+	assert_int_equal(krb5_init_context(&k), 0);
+
+	/* no socket */
+	unlink(sock);
+	assert_int_equal(cc_find_k(mem, k, "KCM:", "srv.test", "alice", false,
+				   &cc), -ENOENT);
+	assert_non_null(cc.unreadable);
+	assert_non_null(strstr(cc.unreadable, "KCM: cannot be read"));
+	assert_int_equal(cc_none(&res, &cc, "nothing"), -ENOKEY);
+	assert_int_equal(res.outcome, IAKERB_OUT_NO_CREDS);
+	assert_non_null(strstr(res.why, "nothing (KCM: cannot be read: "));
+
+	/* a socket nobody listens on */
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	strcpy(sa.sun_path, sock);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(cc_find_k(mem, k, "KCM:", "srv.test", "alice", false,
+				   &cc), -ENOENT);
+	assert_non_null(cc.unreadable);
+	assert_non_null(strstr(cc.unreadable, "KCM: cannot be read"));
+	close(fd);
+	unlink(sock);
+
+	/* a FILE cache not made yet is not unreadable */
+	assert_int_equal(cc_find_k(mem, k, "FILE:/nonexistent/cc2",
+				   "srv.test", "alice", false, &cc), -ENOENT);
+	assert_null(cc.unreadable);
+	res.outcome = OUT_OK;
+	assert_int_equal(cc_none(&res, &cc, "nothing"), -ENOKEY);
+	assert_string_equal(res.why, "nothing");
+
+	krb5_free_context(k);
+	unlink(conf);
+	unsetenv("KRB5_CONFIG");
+	unsetenv("KRB5CCNAME");
+	talloc_free(mem);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(opts_defaults),
 	cmocka_unit_test(opts_cifs_upcall_compat),
@@ -1107,8 +1194,10 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(secrets),
 	cmocka_unit_test(privs_groups_must_go),
 	cmocka_unit_test(privs_unmapped_ids),
+	cmocka_unit_test(privs_env_callers),
 	cmocka_unit_test(log_lines_escaped),
 	cmocka_unit_test(ccache_times),
+	cmocka_unit_test(ccache_kcm_down),
 };
 
 int main(int argc, char **argv)

@@ -6,8 +6,10 @@
 # PASS/FAIL lines, the leftovers it left and, at the end, the kernel log.
 #
 # Usage: guest.sh OUTDIR SCENARIO...
-# Env:   KTEST_MODULE   cifs.ko to insmod; "none" when cifs is built in or
-#                       installed for the running kernel (modprobe cifs)
+# Env:   KTEST_MODULE   cifs.ko to insmod; "none" or "installed": plain
+#                       "modprobe cifs", the module depmod prefers for the
+#                       running kernel (the kernel's own, or one DKMS put
+#                       in updates/dkms: tests/ktest/dkms-installed.sh)
 #        KTEST_TIMEOUT  seconds one scenario may take (default 300); a
 #                       scenario that needs more says so in a line
 #                       "# ktest-timeout: SECONDS" (the larger one wins)
@@ -41,8 +43,9 @@ sysctl -qw kernel.hung_task_warnings=100 2>/dev/null
 dmesg -n 1 2>/dev/null
 
 module=${KTEST_MODULE:-$src/build/cifs.ko}
-if [ "$module" = none ]; then
+if [ "$module" = none ] || [ "$module" = installed ]; then
 	modprobe cifs || { echo "FAIL boot/load-cifs: modprobe cifs" >>"$out/results"; }
+	log "modprobe cifs: $(modinfo -n cifs 2>&1)"
 else
 	modprobe -a netfs cifs_md4 libarc4 nls_ucs2_utils dns_resolver 2>/dev/null
 	if ! insmod "$module" 2>"$out/insmod.err"; then

@@ -9,12 +9,26 @@
 #        KTEST_KERNEL   kernel to boot: a bzImage/vmlinuz or a kernel build
 #                       tree (default: the image's /boot/vmlinuz-*)
 #        KTEST_MODULE   cifs.ko for the guest (default build/cifs.ko), or
-#                       "none" to modprobe the kernel's own cifs
+#                       "none" to modprobe the kernel's own cifs, or
+#                       "installed": also plain "modprobe cifs", on a root
+#                       where DKMS installed ours (tests/scripts/test-dkms.sh)
 #        KTEST_KVM      1 or 0 to force; default: probe once, then cache
 #        KTEST_TIMEOUT  seconds per scenario (default 300; a scenario may
 #                       ask for more: "# ktest-timeout: N", see guest.sh)
 #        KTEST_MEMORY   guest memory (default 2G)
 #        KTEST_TAG      prefix for the scenario names in the results
+#        KTEST_GUEST_ENV  NAME=VALUE words (no spaces in a value) put in
+#                       the guest's environment (make bench's BENCH_*)
+#        KTEST_VM_LOCK_FD  an open file descriptor to flock from the KVM
+#                       probe to the last VM boot only, for a caller that
+#                       does more than boot (tests/scripts/test-dkms.sh
+#                       builds first) on a
+#                       machine whose VMs take turns: e.g.
+#                       KTEST_VM_LOCK_FD=9 scripts/in-image.sh CMD 9>LOCKFILE
+#                       (the descriptor crosses the chroot, the path need
+#                       not).  Not under a caller that already holds that
+#                       lock through another descriptor: it would wait
+#                       for ever.  Unset: no locking (CI runs alone).
 #
 # A scenario with the line "# ktest-init: systemd" needs systemd as PID 1:
 # such scenarios run in a second boot of their own, with vng --systemd
@@ -37,7 +51,7 @@ kernel=${KTEST_KERNEL:-$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1)}
 [ -n "$kernel" ] || die "no kernel to boot (set KTEST_KERNEL)"
 command -v vng >/dev/null || die "virtme-ng (vng) is not installed"
 module=${KTEST_MODULE:-$top/build/cifs.ko}
-if [ "$module" != none ] && [ ! -f "$module" ]; then
+if [ "$module" != none ] && [ "$module" != installed ] && [ ! -f "$module" ]; then
 	die "no $module: build it first (make module)"
 fi
 
@@ -82,6 +96,17 @@ kvm_probe() {
 	echo "$ok"
 }
 
+vm_lock() {
+	[ -n "${KTEST_VM_LOCK_FD:-}" ] || return 0
+	echo "ktest: waiting for the VM lock (fd $KTEST_VM_LOCK_FD)"
+	flock "$KTEST_VM_LOCK_FD" || die "cannot flock fd $KTEST_VM_LOCK_FD"
+}
+vm_unlock() {
+	[ -z "${KTEST_VM_LOCK_FD:-}" ] || flock -u "$KTEST_VM_LOCK_FD"
+}
+
+# one hold from the probe to the last boot: nobody boots in between
+vm_lock
 kvm=$(kvm_probe)
 accel=(--disable-kvm)
 [ "$kvm" = 1 ] && accel=()
@@ -110,7 +135,7 @@ boot() {
 	for s in "$@"; do gscen+=("${s/#$top//src}"); done
 	gout=${out/#$top//src}
 	gmod=$module
-	[ "$module" != none ] && gmod=${module/#$top//src}
+	case $module in none | installed) ;; *) gmod=${module/#$top//src} ;; esac
 
 	echo "ktest: booting $(basename "$kernel") ($([ "$kvm" = 1 ] && echo KVM || echo TCG)${init:+, $init}), $# scenarios, log in ${out#$top/}"
 	start=$(date +%s)
@@ -121,7 +146,7 @@ boot() {
 		--cpus 2 --memory "${KTEST_MEMORY:-2G}" \
 		--overlay-rwdir=/etc --overlay-rwdir=/var \
 		--rwdir="$out" --cwd /src \
-		--exec "KTEST_MODULE=$gmod KTEST_TIMEOUT=${KTEST_TIMEOUT:-300} KTEST_VERBOSE=${KTEST_VERBOSE:-} KTEST_TAG=${KTEST_TAG:-} /src/tests/ktest/guest.sh $gout ${gscen[*]}" \
+		--exec "${KTEST_GUEST_ENV:+$KTEST_GUEST_ENV }KTEST_MODULE=$gmod KTEST_TIMEOUT=${KTEST_TIMEOUT:-300} KTEST_VERBOSE=${KTEST_VERBOSE:-} KTEST_TAG=${KTEST_TAG:-} /src/tests/ktest/guest.sh $gout ${gscen[*]}" \
 		</dev/null 2>&1 | tee "$out/console.log" |
 		grep --line-buffered -E '^(PASS|FAIL|ktest:|  )'
 	vmrc=${PIPESTATUS[0]}
@@ -149,6 +174,7 @@ if [ ${#sysd[@]} -gt 0 ]; then
 	# one list for the count below (and for whoever reads results)
 	sed 's|^\(PASS\|FAIL\) ktest/|\1 ktest-systemd/|' "$outdir/systemd/results" >>"$outdir/results"
 fi
+vm_unlock
 results=$outdir/results
 
 passed=$(grep -c '^PASS ' "$results")

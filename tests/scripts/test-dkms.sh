@@ -6,14 +6,33 @@
 # the image's linux-source and headers, installs it in updates/dkms, and
 # depmod must then prefer it to the kernel's own; uninstall must give the
 # kernel's back.  A series that does not apply must fail the dkms build
-# with the patch named in make.log.  (~2 min: one module build.)
+# with the patch named in make.log.  Between install and uninstall the VM
+# boots the image's kernel on that install: the guest runs plain
+# "modprobe cifs", tests/ktest/dkms-installed.sh shows the loaded module
+# is the one dkms built, and scenario 22 (IAKerb password mount through
+# smbsrv, then its stored ticket) runs on it.  (~4 min: one module build,
+# the helper and smbsrv if not built yet, one VM boot.)
 #
 # The image is the VM's root and is shared: everything dkms writes
 # (/usr/src, /var/lib/dkms, /usr/lib/modules/<kver>, the kbuild scripts)
 # goes to overlays in a mount namespace of this script's own, so nothing
-# stays in the image.  Whether the VM boots the installed module is for a
-# VM scenario (not here).
-# Prints PASS dkms/<name> or FAIL dkms/<name>: why, then a count.
+# stays in the image.  vng runs in that namespace too, and the guest's
+# root (virtme-ng exports "/" over 9p, qemu walking the paths in its own
+# namespace) shows the overlays: the guest sees the install, nobody
+# else does.
+#
+# The VM lock: this script boots a VM.  On a machine whose VMs take
+# turns, either the caller holds the lock for the whole run, as for make
+# check and the ktest stages (flock LOCKFILE scripts/in-image.sh
+# tests/scripts/test-dkms.sh), or it hands an open descriptor of the lock
+# file in and run.sh takes it around the VM boot only, not the ~2 min
+# module build (KTEST_VM_LOCK_FD=9 scripts/in-image.sh
+# tests/scripts/test-dkms.sh 9>LOCKFILE).  Never both: a second flock
+# under a caller already holding the lock would wait for ever.  No lock
+# path is named here: the lock file is not in the image, and CI (make
+# check alone on its machine) needs none.
+# Prints PASS dkms/<name> or FAIL dkms/<name>: why, then a count; the VM's
+# lines as PASS dkms/boot/<scenario>/<check>.
 
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -82,6 +101,40 @@ else
 fi
 vm=$(modinfo -F vermagic "$path" 2>/dev/null | cut -d' ' -f1)
 [ "$vm" = "$kver" ] && pass vermagic || fail vermagic "'$vm' is not $kver"
+
+# ---- the VM boots the installed module --------------------------------------
+# relay run.sh's result lines as ours: "PASS scen/check" becomes
+# "PASS dkms/boot/scen/check"; everything else is shown as it is
+boot_installed() {
+	local line name why seen=0 start=$(date +%s)
+	if ! make -s -C "$top/cifs-upcall-iakerb" all >"$work/userspace.log" 2>&1 ||
+			! make -s -C "$top/tests/ktest" all >>"$work/userspace.log" 2>&1; then
+		fail boot/build "helper or smbsrv: $(tail -n3 "$work/userspace.log" | tr '\n' ' ')"
+		return
+	fi
+	while IFS= read -r line; do
+		case "$line" in
+		PASS\ *)
+			pass "boot/${line#PASS }"; seen=1 ;;
+		FAIL\ *)
+			name=${line#FAIL }
+			why=${name#*: }
+			[ "$why" = "$name" ] && why=failed
+			fail "boot/${name%%: *}" "$why"; seen=1 ;;
+		[0-9]*\ passed,\ [0-9]*\ failed) ;;
+		*) echo "$line" ;;
+		esac
+	done < <(cd "$top" && KTEST_MODULE=installed KTEST_KERNEL="/boot/vmlinuz-$kver" \
+		KTEST_TAG= KTEST_FILTER= KTEST_TIMEOUT=150 KTEST_VM_TIMEOUT=420 \
+		tests/ktest/run.sh tests/ktest/dkms-installed.sh \
+		tests/ktest/scenarios/22-smbsrv-iakerb-ourhelper.sh 2>&1; echo "run.sh exit $?")
+	[ $seen -eq 1 ] || fail boot/vm "tests/ktest/run.sh reported nothing"
+	echo "dkms: the boot part took $(($(date +%s) - start)) s (lock wait included)"
+}
+case "$path" in
+*/updates/dkms/cifs.ko*) boot_installed ;;
+*) fail boot/vm "not booted: nothing installed in updates/dkms" ;;
+esac
 
 # ---- uninstall ---------------------------------------------------------------
 out=$(KVER=$kver "$top/scripts/dkms.sh" uninstall 2>&1)

@@ -415,6 +415,7 @@ static uint32_t mech_step(void *mem, struct auth_ctx *a, int leg,
 	gss_name_t src = GSS_C_NO_NAME;
 	gss_ctx_id_t *ctxp;
 	OM_uint32 major, minor, flags = 0;
+	struct timespec t0, t1;
 	bool proxy_req, krb5_ap_req, iakerb_ap_req, wrong_dialect = false;
 	enum dialect_mode mode = a->cfg->mode;
 	enum amech use;
@@ -475,9 +476,13 @@ static uint32_t mech_step(void *mem, struct auth_ctx *a, int leg,
 	cred = acquire(use, res);
 	if (cred == GSS_C_NO_CREDENTIAL)
 		return STATUS_LOGON_FAILURE;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	major = gss_accept_sec_context(&minor, ctxp, cred, &ib,
 				       GSS_C_NO_CHANNEL_BINDINGS, &src, NULL,
 				       &ob, &flags, NULL, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	res->accept_ms = (t1.tv_sec - t0.tv_sec) * 1e3 +
+			 (t1.tv_nsec - t0.tv_nsec) / 1e6;
 	gss_release_cred(&minor, &cred);
 	res->major = major;
 	res->minor = minor;

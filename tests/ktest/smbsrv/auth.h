@@ -30,6 +30,9 @@ struct auth_result {
 	char err[256];
 	char fault[64];			/* fault knob applied, if any */
 	int kdc_msgs;			/* KDC round trips made by this leg */
+	double accept_ms;		/* in gss_accept_sec_context (with
+					 * the KDC's answer, on a proxied
+					 * leg): make bench's KDC time */
 };
 
 /* Initialise the GSS side (keytab, acceptor credentials).  Returns 0 or -1
