@@ -261,7 +261,10 @@ helper_case agent-changes 71 100 "named agent" "not"
 
 # --- 4. a helper that stops on leg 2 -----------------------------------------
 # The leg's budget is tmo=30 s: the mount fails by 45 s of wall time.
-fake_line stop-at-leg 2 -- "$helper"
+# Cases 4 and 5 need a helper on leg 2: the real one runs with
+# --no-channel (with the channel no process runs there; scenario 39 stops
+# and kills the agent instead).
+fake_line stop-at-leg 2 -- "$helper" --no-channel
 helper_case stop-at-leg-2 110 45 "did not answer within"
 if [ -z "$hung" ] && [ "$secs" -le 45 ]; then
 	pass stop-at-leg-2-within-45s
@@ -317,11 +320,11 @@ no_creds_line() {
 		fail "$1-not-no-credentials" "$l"
 	fi
 }
-fake_line exit-at-leg 2 -- "$helper"
+fake_line exit-at-leg 2 -- "$helper" --no-channel
 m=$(dmesg_mark)
 helper_case exit-at-leg-2 126 100 "ended without answering (exit status 0)"
 no_creds_line exit-at-leg-2
-fake_line segv-at-leg 2 -- "$helper"
+fake_line segv-at-leg 2 -- "$helper" --no-channel
 m=$(dmesg_mark)
 helper_case segv-at-leg-2 126 100 "ended without answering (killed by signal 11)"
 no_creds_line segv-at-leg-2

@@ -7,8 +7,10 @@
 # over the socket leg 1's helper handed over.  The same mount with the
 # helper's --no-channel starts it once per leg, as before, on the same
 # kernel.  An agent killed between legs fails the mount with its own line
-# and leaves nothing behind; the next mount works.  Helper starts are
-# counted from the kernel's sched_process_exec event.
+# and leaves nothing behind; one stopped makes the leg time out in tmo,
+# and the mount waiting on it still dies at once with kill -9; the next
+# mount works.  Helper starts are counted from the kernel's
+# sched_process_exec event.
 . "$KTEST_SRC/tests/ktest/lib.sh"
 . "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
 
@@ -86,6 +88,68 @@ check killed-agent-nothing-mounted sh -c "! mountpoint -q '$mnt'"
 check killed-agent-kernel-says-so sh -c \
 	"dmesg | tail -n +$((mark + 1)) | grep -q 'the IAKerb agent is gone'"
 check killed-agent-no-leftovers ktest_leftovers
+
+# lone_agent: the pid of the one helper process left, the agent (leg 1's
+# helper, its parent, is gone), waiting up to 10 s for it
+lone_agent() {
+	local a
+	for _ in $(seq 100); do
+		a=$(pgrep -x cifs-upcall-iak)
+		if [ "$(echo "$a" | grep -c .)" -eq 1 ] &&
+				[ "$(ps -o ppid= -p "$a" | tr -d ' ')" = 1 ]; then
+			echo "$a"
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# --- the agent stopped between legs: the kernel waits tmo (30 s), no more --
+rm -f /tmp/krb5cc_0
+mark=$(dmesg_mark)
+t0=$SECONDS
+mount -t cifs "//$SRV_NAME/share" "$mnt" \
+	-o "sec=iakerb,username=alice,password=alicepw,$opts" \
+	>"$KTEST_WORK/stopped.out" 2>&1 &
+mpid=$!
+stopped=$(lone_agent) && kill -STOP "$stopped"
+wait "$mpid"
+rc=$?
+secs=$((SECONDS - t0))
+info "stopped agent: mount rc $rc after ${secs}s: $(tr '\n' ' ' <"$KTEST_WORK/stopped.out")"
+if [ -n "$stopped" ]; then pass agent-stopped-between-legs; else
+	fail agent-stopped-between-legs "no lone agent seen"; fi
+check stopped-agent-times-out grep -q 'mount error(110)' "$KTEST_WORK/stopped.out"
+check stopped-agent-within-45s test "$secs" -le 45
+check stopped-agent-kernel-says-so sh -c \
+	"dmesg | tail -n +$((mark + 1)) | grep -q 'the helper or its agent missed the deadline'"
+[ -n "$stopped" ] && kill -KILL "$stopped" 2>/dev/null
+check stopped-agent-no-leftovers ktest_leftovers
+
+# --- kill -9 of the mount while the kernel waits for a stopped agent -------
+rm -f /tmp/krb5cc_0
+mount -t cifs "//$SRV_NAME/share" "$mnt" \
+	-o "sec=iakerb,username=alice,password=alicepw,$opts" \
+	>/dev/null 2>&1 &
+mpid=$!
+stopped=$(lone_agent) && kill -STOP "$stopped"
+# the server holds the leg 3 s; then the kernel waits on the agent
+sleep 5
+kill -9 "$mpid" $(pgrep -P "$mpid") 2>/dev/null
+gone=
+for _ in $(seq 50); do
+	kill -0 "$mpid" 2>/dev/null || { gone=1; break; }
+	sleep 0.1
+done
+if [ -n "$gone" ]; then pass kill-9-mount-gone-within-5s; else
+	fail kill-9-mount-gone-within-5s "$(ps -o stat=,wchan:32= -p "$mpid")"
+	[ -n "$stopped" ] && kill -KILL "$stopped"
+fi
+{ wait "$mpid"; } 2>/dev/null
+[ -n "$stopped" ] && kill -KILL "$stopped" 2>/dev/null
+check kill-9-nothing-mounted sh -c "! mountpoint -q '$mnt'"
+check kill-9-no-leftovers ktest_leftovers
 
 # the next exchange is a new one, and works
 iakerb_restart
