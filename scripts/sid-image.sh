@@ -145,6 +145,11 @@ in_root "$tmp" sh -c 'apt-get update -q && apt-get install -y -q "$@"' sh \
 	die "package installation failed: see $cache/install.log"
 }
 in_root "$tmp" apt-get clean
+# sssd-kcm ships a krb5.conf.d drop-in making KCM: everyone's default
+# ccache.  Only the systemd boot runs the KCM daemon: elsewhere MIT's
+# default cache would be a socket nobody serves ("No KCM server found").
+# The scenario that tests KCM (37) names it in its own krb5.conf.
+rm -f "$tmp/etc/krb5.conf.d/kcm_default_ccache"
 
 check_kernel_versions "$tmp"
 touch "$tmp/.ready"
