@@ -180,6 +180,12 @@ static void payloads(void)
 	p.sesskey_len = 0;
 	p.agent_pid = 4242;
 	emit("payload", buf, iakerb_payload_build(buf, sizeof(buf), &p));
+	/* leg 1's CONTINUE handing over the agent's channel */
+	p.has_chan = 1;
+	p.chan_fd = 7;
+	emit("payload", buf, iakerb_payload_build(buf, sizeof(buf), &p));
+	p.has_chan = 0;
+	p.chan_fd = 0;
 	p.flags = IAKERB_MSG_ESTABLISHED;
 	p.sesskey_len = 32;
 	p.secblob_len = 0;
