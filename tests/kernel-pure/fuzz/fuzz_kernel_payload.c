@@ -64,7 +64,8 @@ static void payload(const u8 *data, size_t size, u32 expect)
 			 expect, k, g);
 	if (r.flags != p.flags || r.sesskey != p.sesskey ||
 	    r.sesskey_len != p.sesskey_len || r.secblob != p.secblob ||
-	    r.secblob_len != p.secblob_len || r.agent_pid != p.agent_pid)
+	    r.secblob_len != p.secblob_len || r.agent_pid != p.agent_pid ||
+	    r.has_chan != !!p.has_chan || r.chan_fd != p.chan_fd)
 		disagree("different fields", size, expect, k, g);
 	if (!(expect & (1u << r.flags)))
 		disagree("an unexpected answer accepted", size, expect, k, g);

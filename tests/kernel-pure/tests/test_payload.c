@@ -61,6 +61,8 @@ static int both_at(const u8 *b, size_t len, u32 expect,
 	assert_ptr_equal(r->secblob, p.secblob);
 	assert_uint_equal(r->secblob_len, p.secblob_len);
 	assert_uint_equal(r->agent_pid, p.agent_pid);
+	assert_uint_equal(r->has_chan, !!p.has_chan);
+	assert_uint_equal(r->chan_fd, p.chan_fd);
 	/* and what it found lies inside what it was given */
 	if (r->sesskey_len)
 		assert_true(r->sesskey >= b &&
