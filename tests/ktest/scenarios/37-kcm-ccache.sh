@@ -45,6 +45,10 @@ iakerb_store_tickets owner
 sed -i '/^\[libdefaults\]/a\	default_ccache_name = KCM:' /etc/krb5.conf
 ktest_ensure_user alice
 auid=$(id -u alice)
+# an earlier scenario of the same systemd boot (34: localkdc ensure as
+# alice) may have left her a FILE cache; no-file-cache below is about
+# where this scenario's kinit puts her tickets
+rm -f "/tmp/krb5cc_$auid"
 agid=$(id -g alice)
 # alice on this machine, and on the server side (where the KDC is)
 as_alice() { setpriv --reuid="$auid" --regid="$agid" --clear-groups "$@"; }
