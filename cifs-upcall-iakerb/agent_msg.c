@@ -210,6 +210,17 @@ int msg_answer(int fd, uint32_t leg, int err, const struct payload *p)
 	return msg_reply(fd, NULL, leg, err, p, -1);
 }
 
+/* A message's DESC: of this exchange, for exactly @leg, naming us */
+static bool desc_names_leg(const struct agent_state *st,
+			   const struct iakerb_msg *m, uint32_t leg)
+{
+	struct iakerb_desc d;
+
+	return !iakerb_desc_parse(m->desc, m->desc_len, &d) &&
+	       iakerb_desc_same_exchange(st->own, &d) && d.leg == leg &&
+	       d.agent == st->self;
+}
+
 /*
  * HELLO: for this exchange, for exactly the next leg, and not while
  * another helper's HELLO is answered.  REQUEST: for the HELLO answered,
@@ -219,8 +230,6 @@ int msg_answer(int fd, uint32_t leg, int err, const struct payload *p)
 enum agent_verdict agent_check(struct agent_state *st, const void *buf,
 			       size_t len, struct iakerb_msg *m)
 {
-	struct iakerb_desc d;
-
 	if (iakerb_msg_parse(buf, len, m))
 		return AGENT_MALFORMED;
 	switch (m->kind) {
@@ -239,9 +248,7 @@ enum agent_verdict agent_check(struct agent_state *st, const void *buf,
 			return AGENT_OUT_OF_ORDER;
 		if (!ct_equal(m->proof, st->secret, IAKERB_PROOF_LEN))
 			return AGENT_IMPOSTOR;
-		if (iakerb_desc_parse(m->desc, m->desc_len, &d) ||
-		    !iakerb_desc_same_exchange(st->own, &d) ||
-		    d.leg != m->leg || d.agent != st->self)
+		if (!desc_names_leg(st, m, m->leg))
 			return AGENT_OUT_OF_ORDER;
 		st->pending = false;
 		return AGENT_REQUEST;
@@ -258,17 +265,13 @@ enum agent_verdict agent_check(struct agent_state *st, const void *buf,
 enum agent_verdict agent_check_leg(struct agent_state *st, const void *buf,
 				   size_t len, struct iakerb_msg *m)
 {
-	struct iakerb_desc d;
-
 	if (iakerb_msg_parse(buf, len, m) || m->kind != IAKERB_KIND_LEG)
 		return AGENT_MALFORMED;
 	if (!ct_equal(m->secret, st->secret, IAKERB_SECRET_LEN))
 		return AGENT_IMPOSTOR;
-	if (iakerb_desc_parse(m->desc, m->desc_len, &d) ||
-	    !iakerb_desc_same_exchange(st->own, &d) ||
-	    d.leg != st->next_leg || d.agent != st->self)
+	if (!desc_names_leg(st, m, st->next_leg))
 		return AGENT_OUT_OF_ORDER;
-	m->leg = d.leg;
+	m->leg = st->next_leg;
 	return AGENT_REQUEST;
 }
 
