@@ -16,6 +16,10 @@
 #        KTEST_TIMEOUT  seconds per scenario (default 300; a scenario may
 #                       ask for more: "# ktest-timeout: N", see guest.sh)
 #        KTEST_MEMORY   guest memory (default 2G)
+#        KTEST_BOOT_TIMEOUT  seconds from qemu's start to guest.sh's first
+#                       act (default 420); past it the boot counts as hung
+#                       and is tried once more (the hung console is kept)
+#        KTEST_VM_TIMEOUT  seconds one whole boot may run (default 3000)
 #        KTEST_TAG      prefix for the scenario names in the results
 #        KTEST_GUEST_ENV  NAME=VALUE words (no spaces in a value) put in
 #                       the guest's environment (make bench's BENCH_*)
@@ -125,10 +129,51 @@ for s in "${scenarios[@]}"; do
 	fi
 done
 
+# How long the guest may take from qemu's start to guest.sh's first act
+# (a normal TCG boot takes 20-110 s; --systemd the longest).
+boot_tmo=${KTEST_BOOT_TIMEOUT:-420}
+
+# vm_run OUT INITARGS GUEST-OUT GUEST-MODULE GUEST-SCENARIO...: one qemu run,
+# its whole console (the kernel's own messages too: --verbose) in
+# OUT/console.log.  A watchdog stops it if guest.sh has not created
+# OUT/results within boot_tmo seconds, and leaves OUT/boot-hung.
+vm_run() {
+	local out=$1 init=$2 gout=$3 gmod=$4 rc dog
+	shift 4
+	rm -f "$out/results" "$out/boot-hung" "$out/vm.pid"
+	(
+		waited=0
+		while [ $waited -lt "$boot_tmo" ]; do
+			sleep 5
+			waited=$((waited + 5))
+			[ -f "$out/results" ] && exit 0
+		done
+		[ -f "$out/results" ] && exit 0
+		touch "$out/boot-hung"
+		[ -s "$out/vm.pid" ] && kill -TERM "$(cat "$out/vm.pid")" 2>/dev/null
+	) &
+	dog=$!
+	# shellcheck disable=SC2016
+	bash -c 'echo $$ >"$0"; exec "$@"' "$out/vm.pid" \
+		timeout -k 10 "${KTEST_VM_TIMEOUT:-3000}" vng --run "$kernel" "${accel[@]}" \
+		${init:+"$init"} --verbose \
+		--cpus 2 --memory "${KTEST_MEMORY:-2G}" \
+		--overlay-rwdir=/etc --overlay-rwdir=/var \
+		--rwdir="$out" --cwd /src \
+		--exec "${KTEST_GUEST_ENV:+$KTEST_GUEST_ENV }KTEST_MODULE=$gmod KTEST_TIMEOUT=${KTEST_TIMEOUT:-300} KTEST_VERBOSE=${KTEST_VERBOSE:-} KTEST_TAG=${KTEST_TAG:-} /src/tests/ktest/guest.sh $gout $*" \
+		</dev/null 2>&1 | tee "$out/console.log" |
+		grep --line-buffered -E '^(PASS|FAIL|ktest:|  )'
+	rc=${PIPESTATUS[0]}
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+	rm -f "$out/vm.pid"
+	return "$rc"
+}
+
 # boot OUT INITARGS SCENARIO...: one VM boot running the scenarios, its
 # logs and results in OUT; INITARGS: extra vng arguments (one word).
 boot() {
-	local out=$1 init=$2 gout gmod start vmrc s
+	local out=$1 init=$2 gout gmod start vmrc s attempt
 	local gscen=() bad
 	shift 2
 	mkdir -p "$out"
@@ -138,19 +183,22 @@ boot() {
 	case $module in none | installed) ;; *) gmod=${module/#$top//src} ;; esac
 
 	echo "ktest: booting $(basename "$kernel") ($([ "$kvm" = 1 ] && echo KVM || echo TCG)${init:+, $init}), $# scenarios, log in ${out#$top/}"
-	start=$(date +%s)
-	# The guest's root is the image, read-only, with /etc and /var as
-	# writable overlays; the output directory is shared read-write.
-	timeout -k 10 "${KTEST_VM_TIMEOUT:-3000}" vng --run "$kernel" "${accel[@]}" \
-		${init:+"$init"} \
-		--cpus 2 --memory "${KTEST_MEMORY:-2G}" \
-		--overlay-rwdir=/etc --overlay-rwdir=/var \
-		--rwdir="$out" --cwd /src \
-		--exec "${KTEST_GUEST_ENV:+$KTEST_GUEST_ENV }KTEST_MODULE=$gmod KTEST_TIMEOUT=${KTEST_TIMEOUT:-300} KTEST_VERBOSE=${KTEST_VERBOSE:-} KTEST_TAG=${KTEST_TAG:-} /src/tests/ktest/guest.sh $gout ${gscen[*]}" \
-		</dev/null 2>&1 | tee "$out/console.log" |
-		grep --line-buffered -E '^(PASS|FAIL|ktest:|  )'
-	vmrc=${PIPESTATUS[0]}
-	echo "ktest: VM ran $(($(date +%s) - start)) s (exit $vmrc)"
+	for attempt in 1 2; do
+		start=$(date +%s)
+		vm_run "$out" "$init" "$gout" "$gmod" "${gscen[@]}"
+		vmrc=$?
+		echo "ktest: VM ran $(($(date +%s) - start)) s (exit $vmrc)"
+		[ -f "$out/boot-hung" ] || break
+		# guest.sh's first act is to create the results file: without it
+		# nothing of ours ran (not even insmod), so the hang is the
+		# emulator's or the guest's boot, not the code under test.  Keep
+		# that boot's console log and boot once more.
+		rm -f "$out/boot-hung"
+		echo "ktest: the guest had not started after $boot_tmo s"
+		[ "$attempt" = 2 ] && break
+		mv "$out/console.log" "$out/console.hung.log"
+		echo "ktest: booting once more (the hung boot's console: ${out#$top/}/console.hung.log)"
+	done
 
 	results=$out/results
 	[ -f "$results" ] || { echo "FAIL ktest/vm: the guest wrote no results (see $out/console.log)"; echo "FAIL ktest/vm" >"$results"; }
