@@ -65,7 +65,13 @@ static int bind_socket(const char *path)
 	old = umask(0111);
 	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
-	if (rc < 0 || chmod(path, 0666) < 0 || listen(fd, 64) < 0) {
+	/*
+	 * The largest backlog, as systemd's ListenStream= gives: a connect()
+	 * to a UNIX socket whose backlog is full fails at once (EAGAIN) where
+	 * TCP would retry, and an SMB server relaying many IAKerb exchanges
+	 * at once would report its KDC unreachable
+	 */
+	if (rc < 0 || chmod(path, 0666) < 0 || listen(fd, SOMAXCONN) < 0) {
 		close(fd);
 		return -1;
 	}

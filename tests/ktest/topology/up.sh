@@ -23,6 +23,7 @@
 #       down.sh WORK         tears everything down.
 
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 
 client_netns=0
 srv_name=srv.test
@@ -147,8 +148,11 @@ CONF
 	" || die "KDC database set-up failed"
 
 	: > "$log/kdc.log"
-	# nsenter execs env execs krb5kdc: $! is the KDC itself (not a subshell)
-	nsenter -t "$spid" -m -n -r --wd="$PWD" -- env $kenv krb5kdc -n -r "$realm" \
+	# nsenter execs env execs listen-exec.py execs krb5kdc: $! is the KDC
+	# itself (not a subshell), given its socket the systemd way (see
+	# listen-exec.py: a backlog of more than krb5kdc's own 5)
+	nsenter -t "$spid" -m -n -r --wd="$PWD" -- env $kenv \
+		"$here/listen-exec.py" "$srv/kdc.sock" krb5kdc -n -r "$realm" \
 		-P "$srv/kdc.pid" </dev/null >"$log/kdc.out" 2>&1 &
 	echo $! > "$work/pids/kdc"
 	for _ in $(seq 100); do
