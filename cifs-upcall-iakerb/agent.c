@@ -12,7 +12,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <syslog.h>
@@ -104,21 +103,26 @@ static bool agent_leg_run(struct agent *a, const struct iakerb_msg *m)
 	return ret || done;
 }
 
+/* Room for a PROOF {NONCE, PROOF} */
+#define AGENT_PROOF_MAX	256
+
 /* Returns true when the agent should exit */
 static bool agent_handle(struct agent *a, const uint8_t *buf, size_t len)
 {
-	uint8_t out[256];
 	struct iakerb_msg m;
+	uint8_t *out;
 	int n;
 
 	/* every failed check ends the exchange: the agent fails closed */
 	switch (a->chan ? agent_check_leg(&a->st, buf, len, &m) :
 			  agent_check(&a->st, buf, len, &m)) {
 	case AGENT_HELLO:
-		n = agent_proof(&a->st, out, sizeof(out));
+		/* the PROOF is half the exchange secret */
+		out = secret_alloc(a->u->mem, AGENT_PROOF_MAX);
+		n = out ? agent_proof(&a->st, out, AGENT_PROOF_MAX) : -ENOMEM;
 		if (n > 0)
 			msg_send(a->sock, out, (size_t)n);
-		secret_wipe(out, sizeof(out));
+		talloc_free(out);	/* wiped by its destructor */
 		return false;
 	case AGENT_REQUEST:
 		if (agent_leg_run(a, &m))
@@ -156,15 +160,54 @@ static void on_term(int sig)
 	agent_stop = 1;
 }
 
+/*
+ * One message, in secret memory of its own size (a LEG carries the whole
+ * exchange secret, a REQUEST half of it): the agent locks no more than
+ * the message it reads, and only while it reads it.  NULL with *@stop
+ * set when the socket is gone or memory ran out; NULL alone when there
+ * was nothing to read or the message was cut (skipped).
+ */
+static uint8_t *agent_recv(struct agent *a, TALLOC_CTX *mem, size_t *len,
+			   bool *stop)
+{
+	uint8_t *buf, skip;
+	ssize_t n;
+
+	n = recv(a->sock, &skip, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return NULL;
+	if (n <= 0 || (size_t)n > IAKERB_MSG_MAX) {
+		/* too long for any message: take it off the queue */
+		if (n > 0)
+			(void)recv(a->sock, &skip, 1, MSG_DONTWAIT);
+		*stop = n <= 0;
+		return NULL;
+	}
+	buf = secret_alloc(mem, (size_t)n);
+	if (!buf) {
+		*stop = true;
+		return NULL;
+	}
+	n = recv(a->sock, buf, (size_t)n, MSG_TRUNC | MSG_DONTWAIT);
+	if (n <= 0 || (size_t)n > talloc_get_size(buf) - 1) {
+		talloc_free(buf);
+		*stop = n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN);
+		return NULL;
+	}
+	*len = (size_t)n;
+	return buf;
+}
+
 static void agent_serve(struct agent *a)
 {
-	uint8_t *buf = talloc_size(a->u->mem, IAKERB_MSG_MAX);
 	struct pollfd p[2];
+	bool stop = false;
 	long left, l2;
-	ssize_t n;
+	uint8_t *buf;
+	size_t n;
 	int r;
 
-	while (buf && !agent_stop) {
+	while (!stop && !agent_stop) {
 		left = ms_left(&a->idle);
 		l2 = ms_left(&a->end);
 		if (l2 < left)
@@ -190,15 +233,11 @@ static void agent_serve(struct agent *a)
 		}
 		if (!(p[0].revents & POLLIN))
 			continue;
-		n = recv(a->sock, buf, IAKERB_MSG_MAX, MSG_TRUNC | MSG_DONTWAIT);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		buf = agent_recv(a, a->u->mem, &n, &stop);
+		if (!buf)
 			continue;
-		if (n <= 0)
-			break;
-		if ((size_t)n > IAKERB_MSG_MAX)
-			continue;
-		r = agent_handle(a, buf, (size_t)n);
-		secret_wipe(buf, (size_t)n);
+		r = agent_handle(a, buf, n);
+		talloc_free(buf);	/* wiped by its destructor */
 		if (r)
 			break;
 	}
@@ -222,7 +261,7 @@ static int agent_detach(int first, int caller, bool keep_stderr,
 {
 	struct sigaction term = { .sa_handler = on_term };
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	int size = 256 * 1024, rv[2], hi[4], logging;
+	int size = 256 * 1024, rv[2], hi[4], logging, ret;
 
 	setsid();
 	alarm(0);
@@ -270,8 +309,17 @@ static int agent_detach(int first, int caller, bool keep_stderr,
 		close(AGENT_CALLER_FD);
 	/* its last change of credentials was before fork(): now, not before */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	/* best effort: the GSS credential holds the password */
-	mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT);
+	/*
+	 * Only our secrets' pages, not mlockall(): the password, the exchange
+	 * secret and the callout came from leg 1's helper, and fork() does
+	 * not pass on locks.  What MIT krb5 copies to its own heap (the
+	 * password in the GSS credential, the AS exchange's keys) we cannot
+	 * target; README.md says how to keep it off disk (swap).
+	 */
+	ret = secret_relock();
+	if (ret)
+		ulog(LOG_WARNING, "cannot lock the secrets' pages: %s "
+		     "(RLIMIT_MEMLOCK?)", strerror(-ret));
 	return 0;
 }
 
@@ -401,7 +449,7 @@ static int agent_hand_over(struct upcall_ctx *u, TALLOC_CTX *mem,
 int agent_start(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 {
 	struct upcall_req *r = u->r;
-	uint8_t nonce[IAKERB_NONCE_LEN], *secret, *buf;
+	uint8_t *secret, *nonce, *buf;
 	struct timespec deadline;
 	struct iakerb_msg m;
 	struct iakerb_payload ip;
@@ -410,11 +458,13 @@ int agent_start(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	ssize_t n;
 	pid_t pid;
 
-	secret = secret_alloc(u->mem, IAKERB_SECRET_LEN);
+	/* the agent's copy of the secret, and leg 1's nonce beside it */
+	secret = secret_alloc(u->mem, IAKERB_SECRET_LEN + IAKERB_NONCE_LEN);
 	buf = talloc_size(mem, IAKERB_MSG_MAX);
 	if (!secret || !buf)
 		return fail_oom(&u->res, "leg 1's secret and message buffer");
-	if (random_bytes(nonce, sizeof(nonce)))
+	nonce = secret + IAKERB_SECRET_LEN;
+	if (random_bytes(nonce, IAKERB_NONCE_LEN))
 		return fail(&u->res, IAKERB_OUT_PROTOCOL, "no entropy: %s",
 			    strerror(errno));
 	memcpy(secret, r->msg.secret, IAKERB_SECRET_LEN);

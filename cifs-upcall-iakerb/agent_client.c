@@ -159,7 +159,8 @@ int agent_leg(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	int fd, ret;
 
 	deadline_in(&deadline, leg_budget_ms(r));
-	buf = talloc_size(mem, IAKERB_MSG_MAX);
+	/* the REQUEST holds the proof, an ESTABLISHED result the key */
+	buf = secret_alloc(mem, IAKERB_MSG_MAX);
 	if (!buf)
 		return fail_oom(res, "the leg's message buffer");
 	if (random_bytes(nonce, sizeof(nonce)))

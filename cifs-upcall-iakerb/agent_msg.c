@@ -172,24 +172,30 @@ static int msg_send_fd(int fd, const void *buf, size_t len, int pass)
 static int msg_reply(int fd, const uint8_t *nonce, uint32_t leg, int err,
 		     const struct payload *p, int pass)
 {
-	uint8_t buf[IAKERB_MSG_HDR_LEN + 3 * IAKERB_REC_HDR_LEN +
-		    IAKERB_NONCE_LEN + 8 + IAKERB_REC_HDR_LEN +
-		    IAKERB_PAYLOAD_MAX];
+	bool with = !err && p;
+	size_t cap = IAKERB_MSG_HDR_LEN + 3 * IAKERB_REC_HDR_LEN +
+		     IAKERB_NONCE_LEN + 8 + IAKERB_REC_HDR_LEN +
+		     (with ? p->len : 0);
 	struct iakerb_msg_writer w;
+	uint8_t *buf;
 	int n, ret;
 
-	iakerb_msg_begin(&w, buf, sizeof(buf),
+	/* a LEGACY or ESTABLISHED payload holds the session key */
+	buf = with && p->flags != IAKERB_MSG_CONTINUE ?
+	      secret_alloc(NULL, cap) : talloc_size(NULL, cap);
+	if (!buf)
+		return -ENOMEM;
+	iakerb_msg_begin(&w, buf, cap,
 			 nonce ? IAKERB_KIND_RESULT : IAKERB_KIND_ANSWER);
 	if (nonce)
 		iakerb_msg_put(&w, IAKERB_T_NONCE, nonce, IAKERB_NONCE_LEN);
 	iakerb_msg_put_u32(&w, IAKERB_T_LEG, leg);
 	iakerb_msg_put_u32(&w, IAKERB_T_ERRNO, (uint32_t)(err < 0 ? -err : err));
-	if (!err && p)
+	if (with)
 		iakerb_msg_put(&w, IAKERB_T_PAYLOAD, p->data, p->len);
 	n = iakerb_msg_end(&w);
 	ret = n < 0 ? n : msg_send_fd(fd, buf, (size_t)n, pass);
-	/* it may hold a session key */
-	secret_wipe(buf, sizeof(buf));
+	talloc_free(buf);	/* a secret one is wiped by its destructor */
 	return ret;
 }
 

@@ -39,7 +39,11 @@ static struct file_io *fio(struct upcall_io *io)
 	return (struct file_io *)io;
 }
 
-/* A whole small file, as root's own (when @strict) */
+/*
+ * A whole small file, as root's own (when @strict); in secret memory,
+ * as the callout (the exchange secret) and the cred (the password) need
+ * and the other files are small enough not to matter
+ */
 static int slurp(int dirfd, const char *name, TALLOC_CTX *mem, uint8_t **buf,
 		 size_t *len, size_t max, bool strict)
 {
@@ -61,7 +65,7 @@ static int slurp(int dirfd, const char *name, TALLOC_CTX *mem, uint8_t **buf,
 		close(fd);
 		return -EACCES;
 	}
-	b = talloc_size(mem, (size_t)st.st_size + 1);
+	b = secret_alloc(mem, (size_t)st.st_size);
 	if (!b) {
 		close(fd);
 		return -ENOMEM;
@@ -111,7 +115,7 @@ static int f_read_callout(struct upcall_io *io, TALLOC_CTX *mem,
 			IAKERB_MSG_MAX, false);
 
 	if (ret == -ENOENT) {
-		*buf = talloc_zero_size(mem, 1);
+		*buf = secret_alloc(mem, 0);
 		*len = 0;
 		return *buf ? 0 : -ENOMEM;
 	}

@@ -47,22 +47,34 @@ static int k_describe(struct upcall_io *io, TALLOC_CTX *mem, char **desc,
 	return ret;
 }
 
+/*
+ * The callout holds the exchange secret: read straight into secret
+ * memory (keyctl_read_alloc() would leave a copy on the heap), with a
+ * NUL after it.
+ */
 static int k_read_callout(struct upcall_io *io, TALLOC_CTX *mem,
 			  uint8_t **buf, size_t *len)
 {
-	void *data = NULL;
-	long n;
+	long n, got;
 
 	(void)io;
-	n = keyctl_read_alloc(KEY_SPEC_REQKEY_AUTH_KEY, &data);
+	n = keyctl_read(KEY_SPEC_REQKEY_AUTH_KEY, NULL, 0);
 	if (n < 0)
 		return -errno;
-	*buf = talloc_memdup(mem, data, (size_t)n + 1);
+	if (n > IAKERB_MSG_MAX)
+		return -EMSGSIZE;
+	*buf = secret_alloc(mem, (size_t)n);
+	if (!*buf)
+		return -ENOMEM;
+	got = keyctl_read(KEY_SPEC_REQKEY_AUTH_KEY, (char *)*buf, (size_t)n);
+	if (got < 0 || got != n) {
+		int e = got < 0 ? errno : EMSGSIZE;
+
+		TALLOC_FREE(*buf);
+		return -e;
+	}
 	*len = (size_t)n;
-	/* it holds the exchange secret */
-	secret_wipe(data, (size_t)n);
-	free(data);
-	return *buf ? 0 : -ENOMEM;
+	return 0;
 }
 
 static int k_read_cred(struct upcall_io *io, int32_t serial, const char *xid,

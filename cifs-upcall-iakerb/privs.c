@@ -382,9 +382,16 @@ int privs_drop(uid_t uid, gid_t gid, struct result *res)
 	return 0;
 }
 
-/* Room for the agent's mlockall(): rlimits survive the drop, root's
- * raising of the hard limit does not need to */
-#define AGENT_MEMLOCK	(128UL << 20)
+/*
+ * Room for the secret pages (secret.c) of an agent or a leg's helper; the
+ * agent locks no more than those (no mlockall()).  At most: the callout
+ * and one message in flight (IAKERB_MSG_MAX each, page-rounded), a reply
+ * or payload with a key and a token (IAKERB_PAYLOAD_MAX, twice), and a
+ * few pages of password, secret and keys: about 420 KiB; 1 MiB leaves
+ * room.  Only ever raised, as root before the drop (rlimits survive it):
+ * kernels since 5.16 give 8 MiB, older ones 64 KiB.
+ */
+#define AGENT_MEMLOCK	(1UL << 20)
 
 int privs_enter_and_drop(struct caller *c, bool agent, struct result *res)
 {

@@ -2,7 +2,10 @@
 /*
  * Memory for passwords and keys: locked (never swapped), excluded from
  * core dumps, and wiped by a talloc destructor whatever path frees it
- * (localkdc-helper's allocator, which both programs share).  The
+ * (localkdc-helper's allocator, which both programs share).  It locks
+ * the pages of our secrets only: MIT krb5's own copies (the password in
+ * a GSS credential, the keys of the AS exchange) are on its heap, which
+ * nothing of ours can target; README.md says what to do about swap.  The
  * processes are also made non-dumpable (privs.c); this is the second
  * line for the day someone turns that off to debug.
  */
@@ -17,6 +20,11 @@
 void *secret_alloc(TALLOC_CTX *mem, size_t len)
 {
 	return localkdc_secret_alloc(mem, len);
+}
+
+int secret_relock(void)
+{
+	return localkdc_secret_relock();
 }
 
 void secret_wipe(void *p, size_t len)

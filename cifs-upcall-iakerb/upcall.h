@@ -242,8 +242,15 @@ void privs_close_caller(struct caller *c);
 
 /* ---- secrets (secret.c) --------------------------------------------- */
 
-/* Locked, excluded from core dumps, wiped when the talloc chunk is freed */
+/*
+ * Locked, excluded from core dumps, wiped when the talloc chunk is freed.
+ * Only these pages are locked (the agent does not mlockall()): every
+ * buffer of ours that holds a password, the exchange secret or a key
+ * comes from here.  secret_relock() locks them all again in a fork()ed
+ * child (the agent), which inherits the memory but not the locks.
+ */
 void *secret_alloc(TALLOC_CTX *mem, size_t len);
+int secret_relock(void);
 void secret_wipe(void *p, size_t len);
 bool ct_equal(const void *a, const void *b, size_t len);
 int random_bytes(void *buf, size_t len);

@@ -83,4 +83,10 @@ const char *localkdc_rc_name(int rc);
  */
 void *localkdc_secret_alloc(void *mem, size_t len);
 
+/*
+ * Lock again the pages of every live secret: in the child of a fork(),
+ * which does not inherit locks.  0, or the first mlock() error (-errno).
+ */
+int localkdc_secret_relock(void);
+
 #endif /* LOCALKDC_H */

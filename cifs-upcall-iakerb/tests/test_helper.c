@@ -899,6 +899,94 @@ static void secrets(void **state)
 	talloc_free(mem);
 }
 
+/*
+ * Is the page holding @p locked?  The VmFlags of its mapping in
+ * /proc/self/smaps ("lo"): mlock() splits a mapping at the locked pages,
+ * so the flag is the page's own.  -1 if @p is in no mapping.
+ */
+static int page_locked(const void *p)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	unsigned long lo, hi, a = (unsigned long)p;
+	char line[512];
+	bool in = false;
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			in = lo <= a && a < hi;
+			continue;
+		}
+		if (in && !strncmp(line, "VmFlags:", 8)) {
+			ret = strstr(line, " lo") != NULL;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+static unsigned long page_of(const void *p)
+{
+	return (unsigned long)p & ~((unsigned long)sysconf(_SC_PAGESIZE) - 1);
+}
+
+/*
+ * Only the pages of secrets are locked (the agent has no mlockall()), so
+ * these locks must hold: a secret freed does not unlock a page another
+ * live secret shares (locks do not stack), a fork()ed child (the agent)
+ * gets them back with secret_relock(), and the last one freed unlocks.
+ */
+static void secret_pages_locked(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	uint8_t *s[16], *x = NULL, *y = NULL;
+	int i, j, st;
+	pid_t pid;
+
+	(void)state;
+	for (i = 0; i < 16; i++) {
+		s[i] = secret_alloc(mem, 48);
+		assert_non_null(s[i]);
+		assert_int_equal(page_locked(s[i]), 1);
+	}
+	/* two small secrets on one page (the allocator packs them) */
+	for (i = 0; i < 16 && !x; i++)
+		for (j = i + 1; j < 16 && !x; j++)
+			if (page_of(s[i]) == page_of(s[j])) {
+				x = s[i];
+				y = s[j];
+			}
+	assert_non_null(x);
+	for (i = 0; i < 16; i++)
+		if (s[i] != y)
+			talloc_free(s[i]);
+	/* x's destructor ran: its page holds y, which stays locked */
+	assert_int_equal(page_locked(y), 1);
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* locks are not inherited: the agent must take them again */
+		if (page_locked(y) != 0)
+			_exit(2);
+		if (secret_relock() || page_locked(y) != 1)
+			_exit(3);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+
+	talloc_free(y);
+	/* the last secret on the page: nothing keeps it locked */
+	assert_int_equal(page_locked(x), 0);
+	talloc_free(mem);
+}
+
 /* ---- privileges --------------------------------------------------------- */
 
 /* A child that is root with group 4242; with @setgid false it cannot
@@ -1192,6 +1280,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(reply_refused),
 	cmocka_unit_test(windows_vectors),
 	cmocka_unit_test(secrets),
+	cmocka_unit_test(secret_pages_locked),
 	cmocka_unit_test(privs_groups_must_go),
 	cmocka_unit_test(privs_unmapped_ids),
 	cmocka_unit_test(privs_env_callers),

@@ -10,7 +10,8 @@
 # and leaves nothing behind; one stopped makes the leg time out in tmo,
 # and the mount waiting on it still dies at once with kill -9; the next
 # mount works.  Helper starts are counted from the kernel's
-# sched_process_exec event.
+# sched_process_exec event.  The stopped agent, mid-exchange, has its
+# secrets' pages locked and no more (VmLck).
 . "$KTEST_SRC/tests/ktest/lib.sh"
 . "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
 
@@ -114,6 +115,17 @@ mount -t cifs "//$SRV_NAME/share" "$mnt" \
 	>"$KTEST_WORK/stopped.out" 2>&1 &
 mpid=$!
 stopped=$(lone_agent) && kill -STOP "$stopped"
+# Mid-exchange, the agent holds the password and the exchange secret: the
+# pages of those, and only those, are locked (secret.c; no mlockall(),
+# which locked some 12 MB).  VmLck is in kB.
+lck=$(sed -n 's/^VmLck:[[:space:]]*\([0-9]*\) kB$/\1/p' \
+	"/proc/$stopped/status" 2>/dev/null)
+info "stopped agent: VmLck ${lck:-?} kB," \
+	"$(grep VmRSS "/proc/$stopped/status" 2>/dev/null | tr -s '\t ' ' ')"
+if [ "${lck:-0}" -gt 0 ]; then pass agent-secret-pages-locked; else
+	fail agent-secret-pages-locked "VmLck ${lck:-unreadable} kB"; fi
+if [ -n "$lck" ] && [ "$lck" -le 64 ]; then pass agent-locks-few-pages; else
+	fail agent-locks-few-pages "VmLck ${lck:-unreadable} kB, over 64 kB"; fi
 wait "$mpid"
 rc=$?
 secs=$((SECONDS - t0))
