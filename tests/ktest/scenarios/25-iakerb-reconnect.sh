@@ -64,7 +64,7 @@ check reauth-by-password grep -q 'SESSLEG .*what=AS-REQ' "$after"
 info "kernel: $(dmesg | grep CIFS | tail -n 4 | tr '\n' ' ')"
 check readback-before cmp "$src" "$mnt/before.bin"
 check readback-during cmp "$src" "$mnt/during.bin"
-check reconnected sh -c "grep -q 'smb3_krb5_leg: .*dir=final len=0 status=0x0' '$trace'"
+check reconnected sh -c "grep -q 'smb3_krb5_leg: .*dir=final len=0 status=0x0 flags=0x0 rc=0' '$trace'"
 info "password reconnect legs: $(grep -o 'dir=recv len=[0-9]* status=0x[0-9a-f]*' "$trace" | tr '\n' ' ')"
 check password-reconnect-round-trips test "$(traced_round_trips)" -ge 3
 check password-reconnect-kdc sh -c "[ \$(grep -c '_REQ' '$KDC_LOG') -ge $((kdc0 + 2)) ]"
