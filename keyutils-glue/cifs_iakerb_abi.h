@@ -334,7 +334,7 @@ enum iakerb_type {
 #define IAKERB_MSG_AGENT_LOST \
 	"the IAKerb agent is gone"
 #define IAKERB_MSG_NOT_PERMITTED \
-	"the helper may not reach its agent (kernel.yama.ptrace_scope=3?)"
+	"the helper may not reach its agent (its log says why)"
 #define IAKERB_MSG_TOO_NEW \
 	"the helper does not understand this upcall (update it)"
 #define IAKERB_MSG_NO_MEMORY \
