@@ -7,7 +7,8 @@
 # password he stored with the real cifscreds(1), carol with her own
 # tickets and no password.  A user with neither is refused, a wrong
 # password gets no session, and a name carrying ';' cannot add fields
-# to the upcall.  Whose session served whom is read from smbsrv's log
+# to the upcall.  Then the other way round: bob with his tickets,
+# carol with cifscreds.  Whose session served whom is read from smbsrv's log
 # (SESSION lines name the client principal) and DebugData.
 . "$KTEST_SRC/tests/ktest/lib.sh"
 . "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
@@ -109,3 +110,26 @@ check eve-no-alice-session test "$(srv_sessions_of alice)" -eq 1
 rm -f "$mnt/bob-file" "$mnt/carol-file" "/tmp/krb5cc_$cuid"
 check umount umount "$mnt"
 check no-leftovers ktest_leftovers
+
+# --- the other way round: bob with his tickets, carol with cifscreds ---------
+check swap-mount mount -t cifs "//$SRV_NAME/share" "$mnt" \
+	-o "sec=iakerb,multiuser,username=alice,password=alicepw,$opts"
+buid=$(id -u mu-bob)
+"$topo/srvexec.sh" "$w" sh -c "echo bobpw | KRB5CCNAME=FILE:$SRV_DIR/cc.b \
+	kinit bob >/dev/null && cat $SRV_DIR/cc.b" >"/tmp/krb5cc_$buid"
+chown mu-bob "/tmp/krb5cc_$buid"
+chmod 600 "/tmp/krb5cc_$buid"
+check swap-bob-tickets-reads as_user mu-bob ls "$mnt"
+check swap-bob-session-in-bobs-name test "$(srv_sessions_of bob)" -eq 2
+out=$(as_user_keys mu-carol "echo carolpw | setsid -w cifscreds add -u carol $SRV_ADDR >/dev/null 2>&1;
+	ls '$mnt' >/dev/null && echo read")
+if [ "$out" = read ]; then
+	pass swap-carol-cifscreds-reads
+else
+	fail swap-carol-cifscreds-reads "$out"
+fi
+check swap-carol-session-in-carols-name test "$(srv_sessions_of carol)" -eq 2
+check swap-three-sessions test "$(sessions)" -eq 3
+rm -f "/tmp/krb5cc_$buid"
+check swap-umount umount "$mnt"
+check swap-no-leftovers ktest_leftovers
