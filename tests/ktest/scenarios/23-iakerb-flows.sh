@@ -4,8 +4,9 @@
 # The kernel's multi-leg relay with the sources of a password that users
 # have: mount options (sec=iakerb and sec=krb5), a credentials file given
 # to the real mount.cifs; preauthentication on (alice) and off (bob);
-# realm discovery; the round trips as the kernel traced them; every KDC
-# request made by the server.
+# realm discovery, and the realm it found remembered in the ccache so that
+# the next password mount skips it; the round trips as the kernel traced
+# them; every KDC request made by the server.
 . "$KTEST_SRC/tests/ktest/lib.sh"
 . "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
 
@@ -48,6 +49,89 @@ MOUNT_I=-i mount_flow opt-krb5 4 "sec=krb5,username=alice,password=alicepw"
 printf 'username=alice\npassword=alicepw\n' >"$KTEST_WORK/alice.cred"
 chmod 600 "$KTEST_WORK/alice.cred"
 mount_flow credfile 5 "sec=iakerb,credentials=$KTEST_WORK/alice.cred"
+
+# The realm discovery found, remembered in the ccache beside the dialect
+# (realm_cc.c).  What a real user sees: the first password mount stores
+# its tickets (store_tickets = owner) and the realm; the tickets expire
+# (alice's may live 70 s here; the helper counts a ticket ending within
+# 60 s as expired) while the cache and its config entries stay, so the
+# next mount is a password mount again.  kdestroy would remove the entry
+# with the cache: that mount asks the server again, as the first did.
+ktest_catch_syslog || info "no syslog catcher: helper log lines not checked"
+syslog_mark() { wc -l <"$KTEST_SYSLOG" 2>/dev/null || echo 0; }
+srvlog_mark() { wc -l <"$LOG_DIR/smbsrv.log"; }
+# realm_mount NAME: alice's password mount; $legs (traced round trips)
+# and $disc (discovery legs smbsrv saw) after it; the helper's log lines
+# in $KTEST_WORK/NAME.syslog
+realm_mount() {
+	local s0 l0
+	s0=$(srvlog_mark)
+	l0=$(syslog_mark)
+	echo >"$trace"
+	legs=0 disc=0
+	mount -t cifs "//$SRV_NAME/share" "$mnt" \
+		-o "sec=iakerb,username=alice,password=alicepw,$opts" || return
+	legs=$(traced_round_trips)
+	disc=$(tail -n "+$((s0 + 1))" "$LOG_DIR/smbsrv.log" |
+	       grep -c 'SESSLEG .*what=discovery')
+	tail -n "+$((l0 + 1))" "$KTEST_SYSLOG" >"$KTEST_WORK/$1.syslog" 2>/dev/null
+	info "$1: $legs round trips, $disc discovery: $(grep -o 'realm: .*' "$KTEST_WORK/$1.syslog" | tr '\n' ' ')"
+	umount "$mnt"
+}
+# the realm entries of /tmp/krb5cc_0, as klist -C prints them
+realm_entries() { klist -C /tmp/krb5cc_0 2>/dev/null | grep 'iakerb-realm'; }
+iakerb_store_tickets owner
+echo "create cifs.spnego * * $helper -d %k" >/etc/request-key.d/cifs.spnego.conf
+"$topo/srvexec.sh" "$w" kadmin.local -r "$REALM" -q 'modprinc -maxlife "70 seconds" alice' >/dev/null
+rm -f /tmp/krb5cc_0
+realm_mount realm-first
+check realm-first-discovers test "$legs" -ge 5 -a "$disc" = 1
+check realm-remembered sh -c "klist -C /tmp/krb5cc_0 | grep -q 'iakerb-realm.*cifs/$SRV_NAME@$REALM.* = $REALM\$'"
+first=$legs
+sleep 11
+realm_mount realm-second
+check realm-second-one-leg-fewer test "$legs" -gt 0 -a "$legs" -eq $((first - 1))
+check realm-second-no-discovery test "$legs" -gt 0 -a "$disc" = 0
+if [ -S /dev/log ]; then
+	check realm-second-says-remembered grep -q \
+		"realm: $REALM (remembered for $SRV_NAME in the ccache" \
+		"$KTEST_WORK/realm-second.syslog"
+fi
+check realm-kept-after-second sh -c "klist -C /tmp/krb5cc_0 | grep -q 'iakerb-realm.* = $REALM\$'"
+
+# A remembered realm that is wrong (alice's cache from another realm, as
+# after the server moved): the AS-REQ goes there, no KDC of it answers,
+# the mount fails and the entry is dropped; the next mount discovers.
+python3 - "cifs/$SRV_NAME@WRONG.TEST" <<'PY'
+import ctypes, sys
+k = ctypes.CDLL("libkrb5.so.3")
+class Data(ctypes.Structure):
+    _fields_ = [("magic", ctypes.c_int32), ("length", ctypes.c_uint),
+                ("data", ctypes.c_char_p)]
+ctx, cc, me, svc = (ctypes.c_void_p() for _ in range(4))
+v = Data(0, 10, b"WRONG.TEST")
+ok = (k.krb5_init_context(ctypes.byref(ctx)) == 0 and
+      k.krb5_cc_resolve(ctx, b"FILE:/tmp/krb5cc_0", ctypes.byref(cc)) == 0 and
+      k.krb5_parse_name(ctx, b"alice@WRONG.TEST", ctypes.byref(me)) == 0 and
+      k.krb5_cc_initialize(ctx, cc, me) == 0 and
+      k.krb5_parse_name(ctx, sys.argv[1].encode(), ctypes.byref(svc)) == 0 and
+      k.krb5_cc_set_config(ctx, cc, svc, b"iakerb-realm", ctypes.byref(v)) == 0)
+sys.exit(0 if ok else 1)
+PY
+check realm-wrong-planted sh -c "klist -C /tmp/krb5cc_0 | grep -q 'iakerb-realm.* = WRONG.TEST\$'"
+expect_fail realm-wrong-mount-fails realm_mount realm-wrong
+check realm-wrong-forgotten sh -c "! klist -C /tmp/krb5cc_0 | grep -q 'iakerb-realm'"
+if [ -S /dev/log ]; then
+	check realm-wrong-says-dropped grep -q \
+		"realm: WRONG.TEST, remembered for $SRV_NAME in .*entry dropped" \
+		"$KTEST_WORK/realm-wrong.syslog"
+fi
+realm_mount realm-after-wrong
+check realm-after-wrong-discovers test "$legs" -ge 5 -a "$disc" = 1
+"$topo/srvexec.sh" "$w" kadmin.local -r "$REALM" -q 'modprinc -maxlife "10 hours" alice' >/dev/null
+ktest_use_upcall "$helper"
+iakerb_store_tickets no
+rm -f /tmp/krb5cc_0
 
 # /proc/mounts shows what was asked for
 rm -f /tmp/krb5cc_0
