@@ -215,9 +215,17 @@ int pw_token_ok(struct initiator *in, enum krb_msg_type type,
 	return pw_via_server(in, false);
 }
 
-/* KRB_ERR_C_PRINCIPAL_UNKNOWN, KRB_ERR_WRONG_REALM (RFC 4120, 7.5.9) */
-#define KRB_ERR_C_PRINCIPAL_UNKNOWN	6
-#define KRB_ERR_WRONG_REALM		68
+/*
+ * KRB-ERROR codes only a KDC that knows the client sends (RFC 4120,
+ * 7.5.9): CLIENT_REVOKED, KEY_EXPIRED, PREAUTH_FAILED, PREAUTH_REQUIRED.
+ * Not C_PRINCIPAL_UNKNOWN or WRONG_REALM, and not what the server makes
+ * itself when it finds no KDC of the realm (KRB-ERROR 85, "The IAKERB
+ * proxy could not find a KDC": measured, smbsrv with MIT's acceptor).
+ */
+static bool kdc_knows_client(int32_t code)
+{
+	return code == 18 || code == 23 || code == 24 || code == 25;
+}
 
 void pw_realm_seen(struct initiator *in, const struct der_blob *tok)
 {
@@ -225,20 +233,19 @@ void pw_realm_seen(struct initiator *in, const struct der_blob *tok)
 	struct iakerb_proxy p;
 
 	if (in->realm_from != PW_REALM_REMEMBERED || in->realm_confirmed ||
-	    iakerb_proxy_parse(tok->data, tok->len, &p) ||
-	    p.kdc_msg_type == KRB_MSG_NONE)
+	    iakerb_proxy_parse(tok->data, tok->len, &p))
 		return;
 	/*
-	 * Any KDC answer but "no such client" or "wrong realm" shows the
-	 * realm's KDC knows the user (PREAUTH_REQUIRED, a wrong password's
-	 * PREAUTH_FAILED, an AS-REP): the realm was right, whatever follows
+	 * An AS-REP, or an error only the realm's KDC can give about this
+	 * user (a wrong password's PREAUTH_FAILED too): the realm was
+	 * right, whatever follows
 	 */
-	if (p.kdc_msg_type == KRB_MSG_ERROR &&
-	    (krb_error_parse(&p.kdc_msg, &e) ||
-	     e.error_code == KRB_ERR_C_PRINCIPAL_UNKNOWN ||
-	     e.error_code == KRB_ERR_WRONG_REALM))
-		return;
-	in->realm_confirmed = true;
+	if (p.kdc_msg_type == KRB_MSG_AS_REP ||
+	    p.kdc_msg_type == KRB_MSG_TGS_REP ||
+	    (p.kdc_msg_type == KRB_MSG_ERROR &&
+	     !krb_error_parse(&p.kdc_msg, &e) &&
+	     kdc_knows_client(e.error_code)))
+		in->realm_confirmed = true;
 }
 
 void pw_realm_record(struct initiator *in)
