@@ -92,6 +92,12 @@ realm_mount() {
 	[ $rc = 0 ] && umount "$mnt"
 	return $rc
 }
+# want NAME REASON CMD...: PASS if CMD succeeds, else FAIL with REASON
+want() {
+	local name=$1 why=$2
+	shift 2
+	if "$@"; then pass "$name"; else fail "$name" "$why"; fi
+}
 # realm_entry SERVICE: the value of the iakerb-realm entry under SERVICE
 # in /tmp/krb5cc_0, exactly (MIT's krb5_cc_get_config through ctypes:
 # klist -C wraps long values at 80 columns); fails if there is none
@@ -118,19 +124,24 @@ echo "create cifs.spnego * * $helper -d %k" >/etc/request-key.d/cifs.spnego.conf
 "$topo/srvexec.sh" "$w" kadmin.local -r "$REALM" -q 'modprinc -maxlife "70 seconds" alice' >/dev/null
 rm -f /tmp/krb5cc_0
 realm_mount realm-first
-check realm-first-discovers test "$legs" -ge 5 -a "$disc" = 1
-check realm-remembered test "$(realm_entry "cifs/$SRV_NAME@$REALM")" = "$REALM"
+want realm-first-discovers "$legs round trips, $disc discovery legs" \
+	test "$legs" -ge 5 -a "$disc" = 1
+want realm-remembered "entry: '$(realm_entry "cifs/$SRV_NAME@$REALM")'" \
+	test "$(realm_entry "cifs/$SRV_NAME@$REALM")" = "$REALM"
 first=$legs
 sleep 11
 realm_mount realm-second
-check realm-second-one-leg-fewer test "$legs" -gt 0 -a "$legs" -eq $((first - 1))
-check realm-second-no-discovery test "$legs" -gt 0 -a "$disc" = 0
+want realm-second-one-leg-fewer "$legs round trips, the first mount $first" \
+	test "$legs" -gt 0 -a "$legs" -eq $((first - 1))
+want realm-second-no-discovery "$disc discovery legs in $legs round trips" \
+	test "$legs" -gt 0 -a "$disc" = 0
 if [ -S /dev/log ]; then
-	check realm-second-says-remembered grep -q \
+	want realm-second-says-remembered "no 'realm: $REALM (remembered ...' line" grep -q \
 		"realm: $REALM (remembered for $SRV_NAME in the ccache" \
 		"$KTEST_WORK/realm-second.syslog"
 fi
-check realm-kept-after-second test "$(realm_entry "cifs/$SRV_NAME@$REALM")" = "$REALM"
+want realm-kept-after-second "entry: '$(realm_entry "cifs/$SRV_NAME@$REALM")'" \
+	test "$(realm_entry "cifs/$SRV_NAME@$REALM")" = "$REALM"
 
 # A remembered realm that is wrong (alice's cache from another realm, as
 # after the server moved): the AS-REQ goes there, no KDC of it answers,
@@ -151,21 +162,24 @@ ok = (k.krb5_init_context(ctypes.byref(ctx)) == 0 and
       k.krb5_cc_set_config(ctx, cc, svc, b"iakerb-realm", ctypes.byref(v)) == 0)
 sys.exit(0 if ok else 1)
 PY
-check realm-wrong-planted test "$(realm_entry "cifs/$SRV_NAME@WRONG.TEST")" = WRONG.TEST
+want realm-wrong-planted "entry: '$(realm_entry "cifs/$SRV_NAME@WRONG.TEST")'" \
+	test "$(realm_entry "cifs/$SRV_NAME@WRONG.TEST")" = WRONG.TEST
 if realm_mount realm-wrong; then
 	fail realm-wrong-mount-fails "mounted with the wrong realm"
 	umount "$mnt"
 else
 	pass realm-wrong-mount-fails
 fi
-check realm-wrong-forgotten sh -c "! klist -C /tmp/krb5cc_0 | grep -q iakerb-realm"
+want realm-wrong-forgotten "still there: $(realm_entries | tr '\n' ' ')" \
+	sh -c "! klist -C /tmp/krb5cc_0 | grep -q iakerb-realm"
 if [ -S /dev/log ]; then
-	check realm-wrong-says-dropped grep -q \
+	want realm-wrong-says-dropped "no 'realm: WRONG.TEST, ... entry dropped' line" grep -q \
 		"realm: WRONG.TEST, remembered for $SRV_NAME in .*entry dropped" \
 		"$KTEST_WORK/realm-wrong.syslog"
 fi
 realm_mount realm-after-wrong
-check realm-after-wrong-discovers test "$legs" -ge 5 -a "$disc" = 1
+want realm-after-wrong-discovers "$legs round trips, $disc discovery legs" \
+	test "$legs" -ge 5 -a "$disc" = 1
 "$topo/srvexec.sh" "$w" kadmin.local -r "$REALM" -q 'modprinc -maxlife "10 hours" alice' >/dev/null
 ktest_use_upcall "$helper"
 iakerb_store_tickets no
