@@ -391,6 +391,9 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 		if (a.in)
 			dialect_on_abandon(a.in);
 	}
+	/* a remembered realm no KDC of it confirmed: dropped (password.c) */
+	if (a.in)
+		pw_realm_on_failure(a.in);
 	if (a.in)
 		init_free(a.in);
 	/* wipe what is ours: secret memory (the password, keys) has

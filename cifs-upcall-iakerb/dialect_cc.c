@@ -110,9 +110,9 @@ int dialect_cc_set(krb5_context k, krb5_ccache cc, krb5_const_principal svc,
 }
 
 /* Open @ccname and name the entry of @host in its client's realm */
-static int open_entry(TALLOC_CTX *mem, krb5_context k, const char *ccname,
-		      const char *host, krb5_ccache *cc, krb5_principal *svc,
-		      char **spn)
+int dialect_cc_open(TALLOC_CTX *mem, krb5_context k, const char *ccname,
+		    const char *host, krb5_ccache *cc, krb5_principal *svc,
+		    char **spn)
 {
 	krb5_principal client = NULL;
 	krb5_error_code ret;
@@ -150,7 +150,7 @@ static int with_entry(TALLOC_CTX *mem, krb5_context k, const char *ccname,
 	krb5_principal svc;
 	int ret;
 
-	ret = open_entry(mem, k, ccname, host, &cc, &svc, spn);
+	ret = dialect_cc_open(mem, k, ccname, host, &cc, &svc, spn);
 	if (ret)
 		return ret;
 	ret = get ? dialect_cc_get(k, cc, svc, get) :

@@ -20,6 +20,16 @@ int dialect_cc_parse(const krb5_data *v, enum upcall_dialect *d);
 krb5_error_code dialect_cc_principal(krb5_context k, const char *host,
 				     const char *realm, krb5_principal *out);
 
+/*
+ * Open @ccname and name the principal of @host's entries in its client's
+ * realm (*svc; *spn, a child of @mem, for the log).  realm_cc.c keeps its
+ * entry under the same principal.  On success the caller closes *cc and
+ * frees *svc.
+ */
+int dialect_cc_open(TALLOC_CTX *mem, krb5_context k, const char *ccname,
+		    const char *host, krb5_ccache *cc, krb5_principal *svc,
+		    char **spn);
+
 /* On an open cache: 0 and *d, -ENOENT (no entry), -EINVAL (a value we do
  * not know), or a krb5 error.  @d == UPCALL_DIALECT_AUTO removes it. */
 int dialect_cc_get(krb5_context k, krb5_ccache cc, krb5_const_principal svc,

@@ -507,6 +507,7 @@ int win_next(struct initiator *in, TALLOC_CTX *mem,
 			    "the server reported success before its AP-REP");
 	describe_token(&rep->token, in->note.server, sizeof(in->note.server));
 	in->note.server_len = rep->token.len;
+	pw_realm_seen(in, &rep->token);
 	ret = dialect_on_reply(in, mem, &rep->token, blob, blob_len, &sw);
 	if (ret)
 		return ret;

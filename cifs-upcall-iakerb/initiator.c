@@ -87,6 +87,7 @@ static int check_theirs(struct initiator *in, const struct der_blob *tok)
 		return 0;	/* MIT will judge it */
 	if (p.kdc_msg_type == KRB_MSG_ERROR && !krb_error_parse(&p.kdc_msg, &e))
 		in->srv_error = e.error_code;
+	pw_realm_seen(in, tok);
 	if (p.kdc_msg_type == KRB_MSG_NONE && in->discovery &&
 	    !in->user_realm && p.header.target_realm.len) {
 		char realm[256];
@@ -791,6 +792,7 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 		goto out;
 	store_creds(in);
 	dialect_record(in);
+	pw_realm_record(in);
 	snprintf(in->note.client, sizeof(in->note.client), "session key");
 	*done = true;
 out:

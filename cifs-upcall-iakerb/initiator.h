@@ -41,6 +41,9 @@ struct initiator {
 	bool		explicit_iakerb; /* the user asked for sec=iakerb */
 	/* the password's policy (password.c, policy.c) */
 	enum pw_realm_from realm_from;	/* where user_realm came from */
+	char		*realm_cc;	/* PW_REALM_REMEMBERED: its cache */
+	char		*realm_spn;	/* and its entry's principal (log) */
+	bool		realm_confirmed; /* a KDC of user_realm answered */
 	enum pw_mode	pw_mode;	/* iakerb_password */
 	const char	*pw_mode_from;	/* "command line", ... */
 	enum pw_kdc	pw_kdc;		/* this machine's try of its KDC */
@@ -123,6 +126,12 @@ int pw_via_server(struct initiator *in, bool say);
 int pw_realm_learnt(struct initiator *in, const char *realm);
 int pw_token_ok(struct initiator *in, enum krb_msg_type type,
 		const char *realm);
+/* A server token: does a KDC of a remembered realm answer (realm_cc.c)? */
+void pw_realm_seen(struct initiator *in, const struct der_blob *tok);
+/* Established: remember a realm discovery found (or a remembered one) */
+void pw_realm_record(struct initiator *in);
+/* The exchange ended unestablished: drop a remembered, unconfirmed realm */
+void pw_realm_on_failure(struct initiator *in);
 
 /* iakerb_windows.c: Windows' dialect and the choice of dialect */
 void dialect_choose(struct initiator *in);

@@ -13,7 +13,9 @@
  *   1. The realm is the user's (user=alice@REALM, domain=), else the one
  *      krb5.conf maps the server's name to, else its default_realm; only
  *      when none is known does realm discovery ask the server, and a
- *      realm the server names never replaces one of these.
+ *      realm the server names never replaces one of these.  A realm an
+ *      earlier discovery found, remembered in the ccache (realm_cc.c),
+ *      is the server's word as well and is treated as such.
  *   2. A realm krb5.conf gives a KDC for is asked there, from here,
  *      first; so is one libkrb5 may find KDCs for in DNS, unless the
  *      mount said sec=iakerb itself.  A KDC that answers at all, with a
@@ -38,7 +40,9 @@
 
 enum pw_step pw_decide(const struct pw_facts *f, const char **why)
 {
-	bool named = f->from != PW_REALM_NONE && f->from != PW_REALM_SERVER;
+	/* a remembered realm is the server's word too (realm_cc.c) */
+	bool named = f->from != PW_REALM_NONE && f->from != PW_REALM_SERVER &&
+		     f->from != PW_REALM_REMEMBERED;
 
 	*why = "";
 	if (f->kdc == PW_KDC_ANSWERED) {
@@ -75,6 +79,8 @@ const char *pw_realm_from_name(enum pw_realm_from from)
 		return "krb5.conf default_realm";
 	case PW_REALM_SERVER:
 		return "the server's realm discovery";
+	case PW_REALM_REMEMBERED:
+		return "an earlier realm discovery, remembered in the ccache";
 	default:
 		return "nothing yet";
 	}

@@ -23,6 +23,7 @@ enum pw_realm_from {
 	PW_REALM_HOST,		/* krb5.conf [domain_realm] for the host */
 	PW_REALM_DEFAULT,	/* krb5.conf [libdefaults] default_realm */
 	PW_REALM_SERVER,	/* the server's realm discovery */
+	PW_REALM_REMEMBERED,	/* an earlier discovery's, in the ccache */
 };
 
 /* This machine's own try of the realm's KDC with the password */

@@ -532,6 +532,16 @@ static void password_rule(void **state)
 		{ "the server's realm has a KDC line, fallback: allowed",
 		  { PW_MODE_FALLBACK, PW_REALM_SERVER, true, false, false,
 		    PW_KDC_NOT_ASKED }, PW_VIA_SERVER },
+		/* an earlier discovery's realm, remembered: the same word */
+		{ "a remembered realm, no KDC line: through the server",
+		  { PW_MODE_AUTO, PW_REALM_REMEMBERED, false, true, false,
+		    PW_KDC_NOT_ASKED }, PW_VIA_SERVER },
+		{ "a remembered realm has a KDC line: refused",
+		  { PW_MODE_AUTO, PW_REALM_REMEMBERED, true, false, false,
+		    PW_KDC_NOT_ASKED }, PW_REFUSE },
+		{ "a remembered realm, iakerb_password = no: refused",
+		  { PW_MODE_NO, PW_REALM_REMEMBERED, false, true, false,
+		    PW_KDC_NOT_ASKED }, PW_REFUSE },
 		/* a realm the user or krb5.conf names, with a KDC line */
 		{ "user@REALM with a KDC line: ask it first",
 		  { PW_MODE_AUTO, PW_REALM_USER, true, false, false,

@@ -15,6 +15,7 @@
 /* before cmocka, whose fail() macro would eat upcall.h's fail() */
 #include "krb5_proxy.h"
 #include "dialect_cc.h"
+#include "realm_cc.h"
 #include "test_util.h"
 
 struct fx {
@@ -442,6 +443,125 @@ static void test_dialect_cc_entry(void **state)
 					       &spn), -ENOENT);
 }
 
+/* The iakerb-realm entry's values: what discovery would have accepted */
+static void test_realm_cc_values(void **state)
+{
+	struct fx *f = *state;
+	char long_realm[REALM_CC_MAX + 2];
+	krb5_data ok = { KV5M_DATA, 11, "EXAMPLE.COM" };
+	krb5_data bad[] = {
+		{ KV5M_DATA, 0, "" }, { KV5M_DATA, 1, "." },
+		{ KV5M_DATA, 17, "alice@EXAMPLE.COM" },
+		{ KV5M_DATA, 7, "EXA\0MPL" }, { KV5M_DATA, 8, "EXAMPLE\n" },
+		{ KV5M_DATA, 8, "EXA MPLE" }, { KV5M_DATA, 4, "R\x1b[m" },
+		{ KV5M_DATA, 3, "\xc3\xa9R" },
+	};
+	char *r = NULL;
+	size_t i;
+
+	assert_int_equal(realm_cc_parse(f->mem, &ok, &r), 0);
+	assert_string_equal(r, "EXAMPLE.COM");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(realm_cc_parse(f->mem, &bad[i], &r), -EINVAL);
+		assert_null(r);
+	}
+	/* as long as a realm may be, and one byte more */
+	memset(long_realm, 'R', sizeof(long_realm));
+	assert_true(realm_cc_valid(long_realm, REALM_CC_MAX));
+	assert_false(realm_cc_valid(long_realm, REALM_CC_MAX + 1));
+	assert_true(realm_cc_valid("a.b-c_d", 7));
+	/* its own key, beside the dialect's */
+	assert_string_equal(REALM_CC_KEY, "iakerb-realm");
+	assert_string_not_equal(REALM_CC_KEY, DIALECT_CC_KEY);
+}
+
+/* Plant a cache for @client with an iakerb-realm entry of @value */
+static void realm_plant(struct fx *f, const char *name, const char *client,
+			const char *host, const char *value)
+{
+	krb5_ccache cc;
+	krb5_principal p, svc;
+	krb5_data v = { KV5M_DATA, (unsigned int)strlen(value),
+			(char *)value };
+
+	assert_int_equal(krb5_cc_resolve(f->k, name, &cc), 0);
+	assert_int_equal(krb5_parse_name(f->k, client, &p), 0);
+	assert_int_equal(krb5_cc_initialize(f->k, cc, p), 0);
+	assert_int_equal(dialect_cc_principal(f->k, host,
+					      krb5_princ_realm(f->k, p)->data,
+					      &svc), 0);
+	assert_int_equal(krb5_cc_set_config(f->k, cc, svc, REALM_CC_KEY, &v),
+			 0);
+	krb5_free_principal(f->k, svc);
+	krb5_free_principal(f->k, p);
+	krb5_cc_close(f->k, cc);
+}
+
+/* Write, find, change, drop; which caches count */
+static void test_realm_cc_entry(void **state)
+{
+	struct fx *f = *state;
+	char file[] = "/tmp/test-realm-cc.XXXXXX", name[64];
+	char *realm, *cc, *spn;
+	int fd;
+
+	fd = mkstemp(file);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(name, sizeof(name), "FILE:%s", file);
+	realm_plant(f, name, "alice@EXAMPLE.COM", "srv.example.com",
+		    "EXAMPLE.COM");
+	/* found for this user and host, the host in any case */
+	assert_int_equal(realm_cc_find(f->mem, name, "SRV.example.com",
+				       "alice", &realm, &cc, &spn), 0);
+	assert_string_equal(realm, "EXAMPLE.COM");
+	assert_string_equal(cc, name);
+	assert_string_equal(spn, "cifs/srv.example.com@EXAMPLE.COM");
+	/* not for another user (as given: no case folding), nor host */
+	assert_int_equal(realm_cc_find(f->mem, name, "srv.example.com", "bob",
+				       &realm, &cc, &spn), -ENOENT);
+	assert_int_equal(realm_cc_find(f->mem, name, "srv.example.com",
+				       "Alice", &realm, &cc, &spn), -ENOENT);
+	assert_int_equal(realm_cc_find(f->mem, name, "other.example.com",
+				       "alice", &realm, &cc, &spn), -ENOENT);
+	/* dropped: gone; dropping nothing is no error */
+	assert_int_equal(realm_cc_remember(f->mem, f->k, name,
+					   "srv.example.com", NULL, &spn), 0);
+	assert_int_equal(realm_cc_find(f->mem, name, "srv.example.com",
+				       "alice", &realm, &cc, &spn), -ENOENT);
+	assert_int_equal(realm_cc_remember(f->mem, f->k, name,
+					   "srv.example.com", NULL, &spn), 0);
+	/* written back by name, under the cache's client realm */
+	assert_int_equal(realm_cc_remember(f->mem, f->k, name,
+					   "srv.example.com", "EXAMPLE.COM",
+					   &spn), 0);
+	assert_int_equal(realm_cc_find(f->mem, name, "srv.example.com",
+				       "alice", &realm, &cc, &spn), 0);
+	/* a value we would never have written is refused, not stored */
+	assert_int_equal(realm_cc_remember(f->mem, f->k, name,
+					   "srv.example.com", "a@b", &spn),
+			 -EINVAL);
+	/* a value that is not the cache's client realm is not used */
+	realm_plant(f, name, "alice@EXAMPLE.COM", "srv.example.com",
+		    "OTHER.ORG");
+	assert_int_equal(realm_cc_find(f->mem, name, "srv.example.com",
+				       "alice", &realm, &cc, &spn), -ENOENT);
+	/* nor one discovery would have refused */
+	realm_plant(f, name, "alice@EXAMPLE.COM", "srv.example.com", ".");
+	assert_int_equal(realm_cc_find(f->mem, name, "srv.example.com",
+				       "alice", &realm, &cc, &spn), -ENOENT);
+	/* the case of the realm may differ (a KDC's canonical name) */
+	realm_plant(f, name, "alice@EXAMPLE.COM", "srv.example.com",
+		    "example.com");
+	assert_int_equal(realm_cc_find(f->mem, name, "srv.example.com",
+				       "alice", &realm, &cc, &spn), 0);
+	assert_string_equal(realm, "example.com");
+	unlink(file);
+	/* no cache there: nothing remembered */
+	assert_int_equal(realm_cc_find(f->mem, name, "srv.example.com",
+				       "alice", &realm, &cc, &spn), -ENOENT);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -464,6 +584,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_dialect_cc_values,
 						fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_dialect_cc_entry,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_realm_cc_values,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_realm_cc_entry,
 						fx_setup, fx_teardown),
 	};
 

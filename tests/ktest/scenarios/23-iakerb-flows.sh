@@ -4,8 +4,9 @@
 # The kernel's multi-leg relay with the sources of a password that users
 # have: mount options (sec=iakerb and sec=krb5), a credentials file given
 # to the real mount.cifs; preauthentication on (alice) and off (bob);
-# realm discovery; the round trips as the kernel traced them; every KDC
-# request made by the server.
+# realm discovery, and the realm it found remembered in the ccache so that
+# the next password mount skips it; the round trips as the kernel traced
+# them; every KDC request made by the server.
 . "$KTEST_SRC/tests/ktest/lib.sh"
 . "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
 
@@ -48,6 +49,141 @@ MOUNT_I=-i mount_flow opt-krb5 4 "sec=krb5,username=alice,password=alicepw"
 printf 'username=alice\npassword=alicepw\n' >"$KTEST_WORK/alice.cred"
 chmod 600 "$KTEST_WORK/alice.cred"
 mount_flow credfile 5 "sec=iakerb,credentials=$KTEST_WORK/alice.cred"
+
+# The realm discovery found, remembered in the ccache beside the dialect
+# (realm_cc.c).  What a real user sees: the first password mount stores
+# its tickets (store_tickets = owner) and the realm; the tickets expire
+# (alice's may live 70 s here; the helper counts a ticket ending within
+# 60 s as expired) while the cache and its config entries stay, so the
+# next mount is a password mount again.  kdestroy would remove the entry
+# with the cache: that mount asks the server again, as the first did.
+ktest_catch_syslog || info "no syslog catcher: helper log lines not checked"
+syslog_mark() { wc -l <"$KTEST_SYSLOG" 2>/dev/null || echo 0; }
+srvlog_mark() { wc -l <"$LOG_DIR/smbsrv.log"; }
+# realm_mount NAME: alice's password mount; $legs (traced round trips)
+# and $disc (discovery legs smbsrv saw) after it; the helper's log lines
+# in $KTEST_WORK/NAME.syslog
+realm_mount() {
+	local s0 l0
+	s0=$(srvlog_mark)
+	l0=$(syslog_mark)
+	echo >"$trace"
+	legs=0 disc=0
+	local rc=0
+	mount -t cifs "//$SRV_NAME/share" "$mnt" \
+		-o "sec=iakerb,username=alice,password=alicepw,$opts" || rc=1
+	# the agent of a failed exchange ends on the kernel's SIGTERM, soon
+	# after the mount returned: wait for it (what it does at its end is
+	# checked next)
+	for _ in $(seq 50); do
+		pgrep -f cifs-upcall-iakerb >/dev/null || break
+		sleep 0.2
+	done
+	if [ $rc = 0 ]; then
+		legs=$(traced_round_trips)
+		disc=$(tail -n "+$((s0 + 1))" "$LOG_DIR/smbsrv.log" |
+		       grep -c 'SESSLEG .*what=discovery')
+	fi
+	tail -n "+$((l0 + 1))" "$KTEST_SYSLOG" >"$KTEST_WORK/$1.syslog" 2>/dev/null
+	info "$1: $legs round trips, $disc discovery: $(grep -o 'realm: .*' "$KTEST_WORK/$1.syslog" | tr '\n' ' ')"
+	info "$1: entries: $(realm_entries | tr '\n' ' ')"
+	[ $rc = 0 ] || info "$1: procs: $(ktest_helper_procs | tr "\n" " ")"
+	[ $rc = 0 ] || info "$1: $(grep -E 'realm|SIGTERM|leg [0-9]' "$KTEST_WORK/$1.syslog" | cut -c1-200 | tr '\n' ' ')"
+	[ $rc = 0 ] && umount "$mnt"
+	return $rc
+}
+# want NAME REASON CMD...: PASS if CMD succeeds, else FAIL with REASON
+want() {
+	local name=$1 why=$2
+	shift 2
+	if "$@"; then pass "$name"; else fail "$name" "$why"; fi
+}
+# realm_entry SERVICE: the value of the iakerb-realm entry under SERVICE
+# in /tmp/krb5cc_0, exactly (MIT's krb5_cc_get_config through ctypes:
+# klist -C wraps long values at 80 columns); fails if there is none
+realm_entry() {
+	python3 - "$1" <<'PY'
+import ctypes, sys
+k = ctypes.CDLL("libkrb5.so.3")
+class Data(ctypes.Structure):
+    _fields_ = [("magic", ctypes.c_int32), ("length", ctypes.c_uint),
+                ("data", ctypes.c_void_p)]
+ctx, cc, svc, v = ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_void_p(), Data()
+if (k.krb5_init_context(ctypes.byref(ctx)) or
+        k.krb5_cc_resolve(ctx, b"FILE:/tmp/krb5cc_0", ctypes.byref(cc)) or
+        k.krb5_parse_name(ctx, sys.argv[1].encode(), ctypes.byref(svc)) or
+        k.krb5_cc_get_config(ctx, cc, svc, b"iakerb-realm", ctypes.byref(v))):
+    sys.exit(1)
+print(ctypes.string_at(v.data, v.length).decode())
+PY
+}
+# realm_entries: what klist -C shows of them, for the log
+realm_entries() { klist -C /tmp/krb5cc_0 2>&1 | grep -A1 'iakerb-realm'; }
+iakerb_store_tickets owner
+echo "create cifs.spnego * * $helper -d %k" >/etc/request-key.d/cifs.spnego.conf
+"$topo/srvexec.sh" "$w" kadmin.local -r "$REALM" -q 'modprinc -maxlife "70 seconds" alice' >/dev/null
+rm -f /tmp/krb5cc_0
+realm_mount realm-first
+want realm-first-discovers "$legs round trips, $disc discovery legs" \
+	test "$legs" -ge 5 -a "$disc" = 1
+want realm-remembered "entry: '$(realm_entry "cifs/$SRV_NAME@$REALM")'" \
+	test "$(realm_entry "cifs/$SRV_NAME@$REALM")" = "$REALM"
+first=$legs
+sleep 11
+realm_mount realm-second
+want realm-second-one-leg-fewer "$legs round trips, the first mount $first" \
+	test "$legs" -gt 0 -a "$legs" -eq $((first - 1))
+want realm-second-no-discovery "$disc discovery legs in $legs round trips" \
+	test "$legs" -gt 0 -a "$disc" = 0
+if [ -S /dev/log ]; then
+	want realm-second-says-remembered "no 'realm: $REALM (remembered ...' line" grep -q \
+		"realm: $REALM (remembered for $SRV_NAME in the ccache" \
+		"$KTEST_WORK/realm-second.syslog"
+fi
+want realm-kept-after-second "entry: '$(realm_entry "cifs/$SRV_NAME@$REALM")'" \
+	test "$(realm_entry "cifs/$SRV_NAME@$REALM")" = "$REALM"
+
+# A remembered realm that is wrong (alice's cache from another realm, as
+# after the server moved): the AS-REQ goes there, no KDC of it answers,
+# the mount fails and the entry is dropped; the next mount discovers.
+python3 - "cifs/$SRV_NAME@WRONG.TEST" <<'PY'
+import ctypes, sys
+k = ctypes.CDLL("libkrb5.so.3")
+class Data(ctypes.Structure):
+    _fields_ = [("magic", ctypes.c_int32), ("length", ctypes.c_uint),
+                ("data", ctypes.c_char_p)]
+ctx, cc, me, svc = (ctypes.c_void_p() for _ in range(4))
+v = Data(0, 10, b"WRONG.TEST")
+ok = (k.krb5_init_context(ctypes.byref(ctx)) == 0 and
+      k.krb5_cc_resolve(ctx, b"FILE:/tmp/krb5cc_0", ctypes.byref(cc)) == 0 and
+      k.krb5_parse_name(ctx, b"alice@WRONG.TEST", ctypes.byref(me)) == 0 and
+      k.krb5_cc_initialize(ctx, cc, me) == 0 and
+      k.krb5_parse_name(ctx, sys.argv[1].encode(), ctypes.byref(svc)) == 0 and
+      k.krb5_cc_set_config(ctx, cc, svc, b"iakerb-realm", ctypes.byref(v)) == 0)
+sys.exit(0 if ok else 1)
+PY
+want realm-wrong-planted "entry: '$(realm_entry "cifs/$SRV_NAME@WRONG.TEST")'" \
+	test "$(realm_entry "cifs/$SRV_NAME@WRONG.TEST")" = WRONG.TEST
+if realm_mount realm-wrong; then
+	fail realm-wrong-mount-fails "mounted with the wrong realm"
+	umount "$mnt"
+else
+	pass realm-wrong-mount-fails
+fi
+want realm-wrong-forgotten "still there: $(realm_entries | tr '\n' ' ')" \
+	sh -c "! klist -C /tmp/krb5cc_0 | grep -q iakerb-realm"
+if [ -S /dev/log ]; then
+	want realm-wrong-says-dropped "no 'realm: WRONG.TEST, ... entry dropped' line" grep -q \
+		"realm: WRONG.TEST, remembered for $SRV_NAME in .*entry dropped" \
+		"$KTEST_WORK/realm-wrong.syslog"
+fi
+realm_mount realm-after-wrong
+want realm-after-wrong-discovers "$legs round trips, $disc discovery legs" \
+	test "$legs" -ge 5 -a "$disc" = 1
+"$topo/srvexec.sh" "$w" kadmin.local -r "$REALM" -q 'modprinc -maxlife "10 hours" alice' >/dev/null
+ktest_use_upcall "$helper"
+iakerb_store_tickets no
+rm -f /tmp/krb5cc_0
 
 # /proc/mounts shows what was asked for
 rm -f /tmp/krb5cc_0
