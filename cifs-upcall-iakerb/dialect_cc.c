@@ -87,26 +87,33 @@ int dialect_cc_set(krb5_context k, krb5_ccache cc, krb5_const_principal svc,
 {
 	const char *s = dialect_cc_value(d);
 	enum upcall_dialect have;
-	krb5_data v;
-	krb5_error_code ret;
 	int err;
 
 	err = dialect_cc_get(k, cc, svc, &have);
 	if (err == 0 && s && have == d)
 		return 0;		/* already so: write nothing */
-	if (err == 0 || err == -EINVAL) {
-		ret = krb5_cc_set_config(k, cc, svc, DIALECT_CC_KEY, NULL);
+	return cc_config_replace(k, cc, svc, DIALECT_CC_KEY, err, s);
+}
+
+int cc_config_replace(krb5_context k, krb5_ccache cc, krb5_const_principal svc,
+		      const char *key, int have, const char *value)
+{
+	krb5_data v;
+	krb5_error_code ret;
+
+	if (have == 0 || have == -EINVAL) {
+		ret = krb5_cc_set_config(k, cc, svc, key, NULL);
 		if (ret && ret != KRB5_CC_NOTFOUND)
 			return ret;
-	} else if (err != -ENOENT) {
-		return err;
+	} else if (have != -ENOENT) {
+		return have;
 	}
-	if (!s)
+	if (!value)
 		return 0;
 	v.magic = KV5M_DATA;
-	v.data = (char *)s;
-	v.length = (unsigned int)strlen(s);
-	return krb5_cc_set_config(k, cc, svc, DIALECT_CC_KEY, &v);
+	v.data = (char *)value;
+	v.length = (unsigned int)strlen(value);
+	return krb5_cc_set_config(k, cc, svc, key, &v);
 }
 
 /* Open @ccname and name the entry of @host in its client's realm */

@@ -37,11 +37,23 @@ int dialect_cc_get(krb5_context k, krb5_ccache cc, krb5_const_principal svc,
 int dialect_cc_set(krb5_context k, krb5_ccache cc, krb5_const_principal svc,
 		   enum upcall_dialect d);
 
+
 /* The same by ccache name, under the cache's client realm; *spn (a child
  * of @mem, set when known) names the entry's principal for the log */
 int dialect_cc_recall(TALLOC_CTX *mem, krb5_context k, const char *ccname,
 		      const char *host, enum upcall_dialect *d, char **spn);
 int dialect_cc_remember(TALLOC_CTX *mem, krb5_context k, const char *ccname,
 			const char *host, enum upcall_dialect d, char **spn);
+
+/*
+ * Write @value (NULL: only remove) as the config entry @key of @svc in
+ * @cc.  @have is what reading it gave (0, -ENOENT, or -EINVAL for an
+ * unreadable value; anything else is returned as is).  A FILE cache keeps
+ * entries in order and MIT's lookup takes the first, so an old entry is
+ * removed before the new one is written.  Shared by the dialect's and the
+ * realm's entries.
+ */
+int cc_config_replace(krb5_context k, krb5_ccache cc, krb5_const_principal svc,
+		      const char *key, int have, const char *value);
 
 #endif

@@ -19,8 +19,8 @@
  * sends its AS-REQ to that realm at once; password.c drops an entry the
  * realm's KDC did not confirm.  A value that does not name the cache's
  * own client realm is not used: an entry copied into another cache says
- * nothing about it.  A FILE cache keeps entries in order and MIT's lookup
- * takes the first, so a changed value is removed before it is written.
+ * nothing about it.  A changed value replaces the old one as the
+ * dialect's does (cc_config_replace).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -73,8 +73,6 @@ int realm_cc_set(krb5_context k, krb5_ccache cc, krb5_const_principal svc,
 		 const char *realm)
 {
 	TALLOC_CTX *tmp;
-	krb5_data v;
-	krb5_error_code ret;
 	char *have = NULL;
 	int err;
 
@@ -89,19 +87,7 @@ int realm_cc_set(krb5_context k, krb5_ccache cc, krb5_const_principal svc,
 		return 0;		/* already so: write nothing */
 	}
 	talloc_free(tmp);
-	if (err == 0 || err == -EINVAL) {
-		ret = krb5_cc_set_config(k, cc, svc, REALM_CC_KEY, NULL);
-		if (ret && ret != KRB5_CC_NOTFOUND)
-			return ret;
-	} else if (err != -ENOENT) {
-		return err;
-	}
-	if (!realm)
-		return 0;
-	v.magic = KV5M_DATA;
-	v.data = (char *)realm;
-	v.length = (unsigned int)strlen(realm);
-	return krb5_cc_set_config(k, cc, svc, REALM_CC_KEY, &v);
+	return cc_config_replace(k, cc, svc, REALM_CC_KEY, err, realm);
 }
 
 struct found {
