@@ -89,6 +89,9 @@ stock_helper=$bin/cifs.upcall
 helper=$bin/$(basename "$helper")
 
 # --- set-up: smbsrv with its KDC (topology), Samba for NTLMSSP ----------
+# the helpers' and agents' syslog lines, kept with the raw data: a failed
+# mount's reason is there (ktest_catch_syslog)
+check helper-syslog ktest_catch_syslog
 if iakerb_up; then pass up; else fail up "topology or smbsrv"; exit 1; fi
 check samba-start ktest_ensure_samba
 ktest_samba_adduser bob 'Ntlm-pass-1'
@@ -252,6 +255,12 @@ run_conc() {
 	} >"$base.result"
 	cat "$base".*.out | grep -v '^ok ' | sort | uniq -c |
 		sed 's/^/  error: /' >>"$base.result"
+	for i in $(seq "$n"); do
+		grep -q '^ok ' "$base.$i.out" && continue
+		[ "$mode" = distinct ] && user=u$i || user=alice
+		info "conc $mode $n: mount $i ($user) failed: $(cat "$base.$i.out")"
+		grep -a " $user@" "$KTEST_SYSLOG" | tail -n 20 | sed 's/^/    /'
+	done
 	rm -f "$base".*.out
 	ktest_leftovers >"$base.leftovers" 2>&1
 	echo "leftovers=$(grep -c . "$base.leftovers")" >>"$base.result"
@@ -329,6 +338,7 @@ info "storm: $(tr '\n' ' ' <"$base.result")"
 rm -f /tmp/krb5cc_0
 
 cp "$LOG_DIR/smbsrv.log" "$d/smbsrv.log" 2>/dev/null
+cp "$KTEST_SYSLOG" "$d/helper-syslog.log" 2>/dev/null
 dmesg >"$d/dmesg.txt"
 pass measured
 [ -z "${KTEST_FAILED:-}" ]
