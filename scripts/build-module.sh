@@ -99,9 +99,11 @@ else
 	done
 fi
 
-# 1. The pristine subset of the source, extracted once per source version.
+# 1. The pristine subset of the source, extracted once per source version
+# (.done-2: with Documentation/admin-guide/cifs, which the series'
+# documentation patch changes).
 pristine=$out/pristine/$srcname
-if [ -n "$ksrc" ] && [ ! -e "$pristine/.done" ]; then
+if [ -n "$ksrc" ] && [ ! -e "$pristine/.done-2" ]; then
 	echo "  COPY    fs/smb of $ksrc"
 	rm -rf "$out"/pristine/kdir-*
 	mkdir -p "$pristine/fs/nls" "$pristine/scripts" "$pristine/include/linux"
@@ -111,9 +113,15 @@ if [ -n "$ksrc" ] && [ ! -e "$pristine/.done" ]; then
 	cp -a "$ksrc/scripts/asn1_compiler.c" "$pristine/scripts/"
 	cp -a "$ksrc/include/linux/asn1.h" "$ksrc/include/linux/asn1_ber_bytecode.h" \
 		"$ksrc/include/linux/asn1_decoder.h" "$pristine/include/linux/"
-	touch "$pristine/.done"
+	# a headers-only tree has no Documentation: then it is left out
+	if [ -d "$ksrc/Documentation/admin-guide/cifs" ]; then
+		mkdir -p "$pristine/Documentation/admin-guide"
+		cp -a "$ksrc/Documentation/admin-guide/cifs" \
+			"$pristine/Documentation/admin-guide/"
+	fi
+	touch "$pristine/.done-2"
 fi
-if [ ! -e "$pristine/.done" ]; then
+if [ ! -e "$pristine/.done-2" ]; then
 	echo "  EXTRACT $srcname (fs/smb, asn1_compiler, checkpatch)"
 	rm -rf "$pristine"
 	mkdir -p "$out/pristine"
@@ -125,11 +133,12 @@ if [ ! -e "$pristine/.done" ]; then
 		"$srcname/include/linux/asn1.h" \
 		"$srcname/include/linux/asn1_ber_bytecode.h" \
 		"$srcname/include/linux/asn1_decoder.h" \
+		"$srcname/Documentation/admin-guide/cifs" \
 		"$srcname/scripts/checkpatch.pl" \
 		"$srcname/scripts/spelling.txt" \
 		"$srcname/scripts/const_structs.checkpatch" ||
 		die "cannot extract from $tarball"
-	touch "$pristine/.done"
+	touch "$pristine/.done-2"
 fi
 
 # 2. The patched tree, rebuilt when the series or the source changes.
@@ -143,9 +152,21 @@ if [ ! -e "$src/.series-$stamp" ]; then
 	mkdir -p "$src/fs/nls"
 	cp -a "$pristine/fs/smb" "$src/fs/"
 	cp -a "$pristine/fs/nls/nls_ucs2_utils.h" "$pristine/fs/nls/nls_ucs2_data.h" "$src/fs/nls/"
+	if [ -d "$pristine/Documentation" ]; then
+		cp -a "$pristine/Documentation" "$src/"
+		patch_text() { cat "$1"; }
+	else
+		# no Documentation in KDIR's tree: apply the rest of each patch
+		echo "  NOTE    no Documentation/admin-guide/cifs in $srcname: its hunks are skipped"
+		patch_text() {
+			awk '/^diff --git / { skip = ($3 ~ /^a\/Documentation\//) }
+			     !skip' "$1"
+		}
+	fi
 	for p in "${series[@]}"; do
-		if ! log=$(patch -d "$src" -p1 --forward --batch --fuzz=0 \
-				--no-backup-if-mismatch -r - <"$patch_dir/$p" 2>&1); then
+		if ! log=$(patch_text "$patch_dir/$p" |
+				patch -d "$src" -p1 --forward --batch --fuzz=0 \
+				--no-backup-if-mismatch -r - 2>&1); then
 			echo "build-module: patch $p does not apply to $srcname:" >&2
 			echo "$log" | awk '
 				/^patching file / { f = $3 }

@@ -5,8 +5,9 @@
 # in a git tree.  The patches in fs-smb-client-iakerb/ are the source of
 # truth; this script turns them into a git tree and back.
 #
-#   scripts/series.sh init     build/series-git: the pristine fs/smb of the
-#                              image's linux-source, then `git am` of the series
+#   scripts/series.sh init     build/series-git: the pristine fs/smb and
+#                              Documentation/admin-guide/cifs of the image's
+#                              linux-source, then `git am` of the series
 #   scripts/series.sh export   `git format-patch` of that tree's commits back
 #                              into fs-smb-client-iakerb/ (make patches)
 #   scripts/series.sh each-builds
@@ -33,11 +34,12 @@ cmd_init() {
 	local p
 	p=$(pristine)
 	[ -e "$git_dir" ] && die "$git_dir exists: export or remove it first"
-	mkdir -p "$git_dir/fs"
+	mkdir -p "$git_dir/fs" "$git_dir/Documentation/admin-guide"
 	cp -a "$p/fs/smb" "$git_dir/fs/"
+	cp -a "$p/Documentation/admin-guide/cifs" "$git_dir/Documentation/admin-guide/"
 	g init -q -b base
 	g add -A
-	g commit -q -m "Linux $(basename "$p" | sed 's/linux-source-//') fs/smb (pristine)"
+	g commit -q -m "Linux $(basename "$p" | sed 's/linux-source-//') fs/smb, Documentation/admin-guide/cifs (pristine)"
 	g tag pristine
 	g checkout -q -b series
 	shopt -s nullglob
