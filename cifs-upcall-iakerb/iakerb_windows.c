@@ -456,6 +456,22 @@ static krb5_error_code find_service(krb5_context k, krb5_ccache cc,
 	return code;
 }
 
+/* find_service() in the user's cache @ccname; only a log line if not */
+static void same_name_in(struct initiator *in, const char *ccname,
+			 const char *host)
+{
+	krb5_ccache cc = NULL;
+	char *server = NULL;
+
+	if (krb5_cc_resolve(in->k, ccname, &cc) ||
+	    find_service(in->k, cc, host, &server))
+		ulog(LOG_NOTICE, "dialect: the ticket for cifs/%s in %s keeps "
+		     "MIT's name only", host, ccname);
+	krb5_free_unparsed_name(in->k, server);
+	if (cc)
+		krb5_cc_close(in->k, cc);
+}
+
 /*
  * MIT's TGS leg is over and it made its IAKerb AP-REQ, which only MIT's
  * acceptor takes (FINISHED over its transcript).  Its tickets are in its
@@ -507,6 +523,10 @@ static int carry_ap_req(struct initiator *in, TALLOC_CTX *mem, void **tok,
 			   "after MIT's TGS leg", h);
 		goto out;
 	}
+	/* a TGT's cache got the ticket by MIT's name only: the next mount's
+	 * Windows AP-REQ (win_start) looks for it by the realm's */
+	if (in->cc_state == CC_TGT && in->ccname)
+		same_name_in(in, in->ccname, h);
 	/* win_ap_req releases MIT's context and credential */
 	ret = win_ap_req(in, mem, ccname, server, tok, tok_len);
 out:
