@@ -14,10 +14,11 @@
  *                     IAKERB-FINISHED           no FINISHED
  *   AP-REP            IAKerb OID, 02 00         krb5 OID, 02 00
  *
- * MIT 1.22's IAKerb initiator cannot follow replies whose realm is "."
- * and cannot make a krb5-framed final AP-REQ, so for Windows we drive the
- * KDC legs ourselves (krb5_proxy.c) and make the AP-REQ with MIT's plain
- * krb5 mechanism from the tickets obtained, kept in a MEMORY ccache.
+ * MIT 1.22's IAKerb initiator cannot make a krb5-framed final AP-REQ, so
+ * when Windows' dialect is known from the start we drive the KDC legs
+ * ourselves (krb5_proxy.c) and make the AP-REQ with MIT's plain krb5
+ * mechanism from the tickets obtained, kept in a MEMORY ccache; when auto
+ * finds it mid-exchange, MIT's IAKerb mech carries its KDC legs on.
  *
  * header-flags.  draft-ietf-kitten-iakerb-03 defines IAKERB-HEADER as
  * target-realm [1] and cookie [2] followed by an extension marker; it
@@ -42,11 +43,16 @@
  *     not known to refuse either) unless the server's NEGOTIATE offered
  *     NEGOEX, which only Windows does.
  *   - The first proxy reply that carries header-flags or realm "." means
- *     Windows: MIT's context is dropped and the KDC legs start again with
- *     our framing (an AS exchange costs one extra round trip; nothing
- *     else is lost: the KDC only saw one more request).  The first reply
- *     that carries a KDC message without either means MIT, for good.
- *     Realm discovery answers decide nothing (Windows' keep the realm).
+ *     Windows, and MIT's mech carries on (in->carry): the reply answers
+ *     its own request (nonce, pre-auth hints, TGS subkey are its), and
+ *     outside realm discovery it reads nothing of the header but the
+ *     cookie.  Its requests go out with header-flags, the replies reach
+ *     it framed as MIT's acceptor frames them (carry_reply), and its
+ *     IAKerb AP-REQ is replaced by a krb5-framed one from its tickets
+ *     (carry_next): no leg more than the forced dialect, no request made
+ *     twice.  The first reply that carries a KDC message without either
+ *     means MIT, for good.  Realm discovery answers decide nothing
+ *     (Windows' keep the realm).
  *   - A cached service ticket has no proxy legs to learn from.  So an
  *     exchange whose KDC reply showed the dialect, once the server has
  *     proved itself (AP-REP, mechListMIC), leaves it in the cache that

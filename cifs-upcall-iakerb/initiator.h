@@ -67,7 +67,7 @@ struct initiator {
 	bool		carry;		/* auto found Windows mid-exchange:
 					 * MIT's mech makes its KDC legs */
 	char		*pw;		/* secret memory: a password kept for
-					 * Windows' AS (or a switch to it) */
+					 * Windows' AS (krb5_proxy.c) */
 	size_t		pw_len;
 	char		*princ;		/* the password's principal, as given */
 	enum cc_state	cc_state;	/* what the chosen ccache holds */
