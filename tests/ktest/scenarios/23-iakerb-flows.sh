@@ -20,11 +20,19 @@ want() {
 	if "$@"; then pass "$name"; else fail "$name" "$why"; fi
 }
 
-# mount_flow NAME ROUND_TRIPS MOUNT_OPTIONS: exactly that many, in either
-# server mode (29 runs this against smbsrv --mode windows): the helper's
-# auto dialect costs no extra leg against a Windows-style server
+# The round trips of a password mount are the same in both server modes
+# (29 runs this against smbsrv --mode windows): the helper's auto dialect
+# costs no extra leg against a Windows-style server.  But smbsrv --mode
+# windows answers the AP-REQ as Windows does, accept-incomplete with its
+# mechListMIC, and our MIC takes one round trip more (its 205-byte
+# MORE_PROCESSING in the trace), as it does for Windows' own client.
+mic_round=0
+[ "${IAKERB_SRV_MODE:-}" = windows ] && mic_round=1
+
+# mount_flow NAME ROUND_TRIPS MOUNT_OPTIONS: exactly that many (+ the MIC
+# round against a Windows-style server)
 mount_flow() {
-	local name=$1 want=$2 o=$3 kdc0 n
+	local name=$1 want=$(($2 + mic_round)) o=$3 kdc0 n
 	rm -f /tmp/krb5cc_0
 	echo >"$trace"
 	kdc0=$(grep -c '_REQ' "$KDC_LOG")
@@ -127,8 +135,8 @@ echo "create cifs.spnego * * $helper -d %k" >/etc/request-key.d/cifs.spnego.conf
 "$topo/srvexec.sh" "$w" kadmin.local -r "$REALM" -q 'modprinc -maxlife "70 seconds" alice' >/dev/null
 rm -f /tmp/krb5cc_0
 realm_mount realm-first
-want realm-first-discovers "$legs round trips (not 5), $disc discovery legs" \
-	test "$legs" -eq 5 -a "$disc" = 1
+want realm-first-discovers "$legs round trips (not $((5 + mic_round))), $disc discovery legs" \
+	test "$legs" -eq $((5 + mic_round)) -a "$disc" = 1
 want realm-remembered "entry: '$(realm_entry "cifs/$SRV_NAME@$REALM")'" \
 	test "$(realm_entry "cifs/$SRV_NAME@$REALM")" = "$REALM"
 first=$legs
@@ -181,8 +189,8 @@ if [ -S /dev/log ]; then
 		"$KTEST_WORK/realm-wrong.syslog"
 fi
 realm_mount realm-after-wrong
-want realm-after-wrong-discovers "$legs round trips (not 5), $disc discovery legs" \
-	test "$legs" -eq 5 -a "$disc" = 1
+want realm-after-wrong-discovers "$legs round trips (not $((5 + mic_round))), $disc discovery legs" \
+	test "$legs" -eq $((5 + mic_round)) -a "$disc" = 1
 "$topo/srvexec.sh" "$w" kadmin.local -r "$REALM" -q 'modprinc -maxlife "10 hours" alice' >/dev/null
 ktest_use_upcall "$helper"
 iakerb_store_tickets no
