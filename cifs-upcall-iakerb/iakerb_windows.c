@@ -14,10 +14,11 @@
  *                     IAKERB-FINISHED           no FINISHED
  *   AP-REP            IAKerb OID, 02 00         krb5 OID, 02 00
  *
- * MIT 1.22's IAKerb initiator cannot follow replies whose realm is "."
- * and cannot make a krb5-framed final AP-REQ, so for Windows we drive the
- * KDC legs ourselves (krb5_proxy.c) and make the AP-REQ with MIT's plain
- * krb5 mechanism from the tickets obtained, kept in a MEMORY ccache.
+ * MIT 1.22's IAKerb initiator cannot make a krb5-framed final AP-REQ, so
+ * when Windows' dialect is known from the start we drive the KDC legs
+ * ourselves (krb5_proxy.c) and make the AP-REQ with MIT's plain krb5
+ * mechanism from the tickets obtained, kept in a MEMORY ccache; when auto
+ * finds it mid-exchange, MIT's IAKerb mech carries its KDC legs on.
  *
  * header-flags.  draft-ietf-kitten-iakerb-03 defines IAKERB-HEADER as
  * target-realm [1] and cookie [2] followed by an extension marker; it
@@ -42,11 +43,16 @@
  *     not known to refuse either) unless the server's NEGOTIATE offered
  *     NEGOEX, which only Windows does.
  *   - The first proxy reply that carries header-flags or realm "." means
- *     Windows: MIT's context is dropped and the KDC legs start again with
- *     our framing (an AS exchange costs one extra round trip; nothing
- *     else is lost: the KDC only saw one more request).  The first reply
- *     that carries a KDC message without either means MIT, for good.
- *     Realm discovery answers decide nothing (Windows' keep the realm).
+ *     Windows, and MIT's mech carries on (in->carry): the reply answers
+ *     its own request (nonce, pre-auth hints, TGS subkey are its), and
+ *     outside realm discovery it reads nothing of the header but the
+ *     cookie.  Its requests go out with header-flags, the replies reach
+ *     it framed as MIT's acceptor frames them (carry_reply), and its
+ *     IAKerb AP-REQ is replaced by a krb5-framed one from its tickets
+ *     (carry_next): no leg more than the forced dialect, no request made
+ *     twice.  The first reply that carries a KDC message without either
+ *     means MIT, for good.  Realm discovery answers decide nothing
+ *     (Windows' keep the realm).
  *   - A cached service ticket has no proxy legs to learn from.  So an
  *     exchange whose KDC reply showed the dialect, once the server has
  *     proved itself (AP-REP, mechListMIC), leaves it in the cache that
@@ -63,12 +69,15 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <syslog.h>
 
 #include "initiator.h"
 #include "dialect_cc.h"
 #include "crossrealm.h"
 #include "krb5_proxy.h"
+#include "gss_token.h"
+#include "iakerb_token.h"
 
 #define REQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG)
 
@@ -391,34 +400,228 @@ int win_first(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
 	return ret ? ret : wrap_first(in, mem, tok, tok_len, blob, blob_len);
 }
 
-/* Auto, MIT's framing so far, and the server turned out to be Windows */
-static int win_switch(struct initiator *in, TALLOC_CTX *mem, uint8_t **blob,
-		      size_t *blob_len)
+/*
+ * Is @c the ticket MIT's TGS leg got for cifs/<@host>?  Any realm: it
+ * asked for the referral realm ("") or for the one krb5.conf maps the
+ * host to.
+ */
+static bool is_service_ticket(krb5_context k, const krb5_creds *c,
+			      const char *host)
 {
-	OM_uint32 minor;
-	void *tok = NULL;
-	size_t tok_len = 0;
+	const krb5_data *svc, *h;
+
+	if (krb5_is_config_principal(k, c->server) ||
+	    krb5_princ_size(k, c->server) != 2)
+		return false;
+	svc = krb5_princ_component(k, c->server, 0);
+	h = krb5_princ_component(k, c->server, 1);
+	return svc->length == 4 && !memcmp(svc->data, "cifs", 4) &&
+	       h->length == strlen(host) &&
+	       !strncasecmp(h->data, host, h->length);
+}
+
+/*
+ * The name of the service ticket in @cc, unparsed into *server.  MIT
+ * keeps a ticket asked for by the referral realm under that name only;
+ * Windows' path (and the next mount from the stored ticket, win_start())
+ * names the server by its realm, so such a ticket is stored again in
+ * @cc under the name the ticket itself carries.
+ */
+static krb5_error_code find_service(krb5_context k, krb5_ccache cc,
+				    const char *host, char **server)
+{
+	krb5_cc_cursor cur;
+	krb5_creds c, copy;
+	krb5_ticket *t = NULL;
+	krb5_error_code code;
+	bool found = false;
+
+	*server = NULL;
+	code = krb5_cc_start_seq_get(k, cc, &cur);
+	if (code)
+		return code;
+	while (!found && !krb5_cc_next_cred(k, cc, &cur, &c)) {
+		if (is_service_ticket(k, &c, host))
+			found = true;
+		else
+			krb5_free_cred_contents(k, &c);
+	}
+	krb5_cc_end_seq_get(k, cc, &cur);
+	if (!found)
+		return KRB5_CC_NOTFOUND;
+	code = krb5_decode_ticket(&c.ticket, &t);
+	if (!code && !krb5_principal_compare(k, c.server, t->server)) {
+		copy = c;
+		copy.server = t->server;
+		code = krb5_cc_store_cred(k, cc, &copy);
+	}
+	if (!code)
+		code = krb5_unparse_name(k, t->server, server);
+	krb5_free_ticket(k, t);
+	krb5_free_cred_contents(k, &c);
+	return code;
+}
+
+/* find_service() in the user's cache @ccname; only a log line if not */
+static void same_name_in(struct initiator *in, const char *ccname,
+			 const char *host)
+{
+	krb5_ccache cc = NULL;
+	char *server = NULL;
+
+	if (krb5_cc_resolve(in->k, ccname, &cc) ||
+	    find_service(in->k, cc, host, &server))
+		ulog(LOG_NOTICE, "dialect: the ticket for cifs/%s in %s keeps "
+		     "MIT's name only", host, ccname);
+	krb5_free_unparsed_name(in->k, server);
+	if (cc)
+		krb5_cc_close(in->k, cc);
+}
+
+/*
+ * MIT's TGS leg is over and it made its IAKerb AP-REQ, which only MIT's
+ * acceptor takes (FINISHED over its transcript).  Its tickets are in its
+ * credential's cache: copy them to a MEMORY cache of ours and make
+ * Windows' krb5-framed AP-REQ from there, as after our own KDC legs.
+ */
+static int carry_ap_req(struct initiator *in, TALLOC_CTX *mem, void **tok,
+			size_t *tok_len)
+{
+	struct result *res = &in->u->res;
+	gss_buffer_desc nb = GSS_C_EMPTY_BUFFER;
+	gss_name_t name = GSS_C_NO_NAME;
+	krb5_principal client = NULL;
+	krb5_ccache cc = NULL;
+	char *ccname = NULL, *server = NULL, *pn = NULL, *h;
+	OM_uint32 major, minor;
+	int ret = -1;
+
+	h = spn_host(mem, in->u->r->d.host);
+	if (!h)
+		return fail_oom(res, "the host name");
+	major = gss_inquire_cred(&minor, in->cred, &name, NULL, NULL, NULL);
+	if (!GSS_ERROR(major))
+		major = gss_display_name(&minor, name, &nb, NULL);
+	if (!GSS_ERROR(major))
+		pn = talloc_strndup(mem, nb.value, nb.length);
+	gss_release_buffer(&minor, &nb);
+	gss_release_name(&minor, &name);
+	if (!pn || krb5_parse_name(in->k, pn, &client)) {
+		ret = fail(res, IAKERB_OUT_PROTOCOL, "cannot name the client "
+			   "of MIT's tickets");
+		goto out;
+	}
+	if (krb5_cc_new_unique(in->k, "MEMORY", NULL, &cc) ||
+	    krb5_cc_initialize(in->k, cc, client)) {
+		ret = fail(res, IAKERB_OUT_PROTOCOL, "cannot make a MEMORY "
+			   "ccache for MIT's tickets");
+		goto out;
+	}
+	major = gss_krb5_copy_ccache(&minor, in->cred, cc);
+	if (GSS_ERROR(major)) {
+		ret = gss_fail(res, mem, "MIT's tickets", major, minor,
+			       in->mech);
+		goto out;
+	}
+	if (find_service(in->k, cc, h, &server) ||
+	    krb5_cc_get_full_name(in->k, cc, &ccname)) {
+		ret = fail(res, IAKERB_OUT_PROTOCOL, "no ticket for cifs/%s "
+			   "after MIT's TGS leg", h);
+		goto out;
+	}
+	/* a TGT's cache got the ticket by MIT's name only: the next mount's
+	 * Windows AP-REQ (win_start) looks for it by the realm's */
+	if (in->cc_state == CC_TGT && in->ccname)
+		same_name_in(in, in->ccname, h);
+	/* win_ap_req releases MIT's context and credential */
+	ret = win_ap_req(in, mem, ccname, server, tok, tok_len);
+out:
+	/* a MEMORY cache lives until destroyed: the krb5 cred holds it */
+	if (cc)
+		krb5_cc_close(in->k, cc);
+	krb5_free_string(in->k, ccname);
+	krb5_free_unparsed_name(in->k, server);
+	krb5_free_principal(in->k, client);
+	return ret;
+}
+
+/*
+ * MIT 1.22.1's initiator, once it did realm discovery, stays in that
+ * state and copies every reply's target-realm into the client's name
+ * (fixed after 1.22.2: krb5 commit 5de16db5, "Fix IAKERB realm discovery
+ * state machine logic"); Windows' "." would then name no realm.  So MIT
+ * gets the reply as MIT's acceptor frames it: the realm its request went
+ * to, no header-flags, the cookie and the KDC message as they came.
+ */
+int carry_reply(struct initiator *in, TALLOC_CTX *mem,
+		const struct der_blob *tok, void **out, size_t *out_len)
+{
+	struct iakerb_proxy p;
+	struct gtok_krb5 g;
+	uint8_t *t = NULL;
+	size_t tl = 0;
+
+	if (gtok_krb5_parse(tok->data, tok->len, &g) ||
+	    g.tok_id != GTOK_IAKERB_PROXY ||
+	    iakerb_proxy_parse_body(&g.body, &p) || !in->sent_realm)
+		return 0;	/* not a proxy reply: MIT will judge it */
+	if (kproxy_frame(mem, in->sent_realm,
+			 der_blob_present(&p.header.cookie) ?
+			 p.header.cookie.data : NULL, p.header.cookie.len,
+			 false, p.kdc_msg.data, p.kdc_msg.len, &t, &tl))
+		return fail(&in->u->res, IAKERB_OUT_PROTOCOL,
+			    "cannot frame the server's reply for MIT");
+	*out = t;
+	*out_len = tl;
+	return 0;
+}
+
+int carry_next(struct initiator *in, TALLOC_CTX *mem, const void *out,
+	       size_t out_len, uint8_t **blob, size_t *blob_len)
+{
+	struct result *res = &in->u->res;
+	struct iakerb_proxy p;
+	struct gtok_krb5 g;
+	char realm[256];
+	uint8_t *t = NULL;
+	void *ap = NULL;
+	size_t tl = 0, ap_len = 0;
 	int ret;
 
-	if (in->ctx != GSS_C_NO_CONTEXT)
-		gss_delete_sec_context(&minor, &in->ctx, GSS_C_NO_BUFFER);
-	if (in->cred != GSS_C_NO_CREDENTIAL)
-		gss_release_cred(&minor, &in->cred);
-	in->windows = true;
-	/* realm discovery already told us the realm: ask again for nothing */
-	if (in->cc_state == CC_NONE && in->discovery && in->user_realm) {
-		char *p = talloc_asprintf(in, "%s%s", in->princ,
-					  in->user_realm);
-
-		if (!p)
-			return fail_oom(&in->u->res, "the password's principal");
-		in->princ = p;
+	if (gtok_krb5_parse(out, out_len, &g))
+		return fail(res, IAKERB_OUT_PROTOCOL, "MIT made a token we "
+			    "cannot parse");
+	if (g.tok_id == GTOK_KRB5_AP_REQ) {
+		ret = carry_ap_req(in, mem, &ap, &ap_len);
+		if (ret)
+			return ret;
+		in->carry = false;
+		t = ap;
+		tl = ap_len;
+	} else if (g.tok_id == GTOK_IAKERB_PROXY &&
+		   !iakerb_proxy_parse_body(&g.body, &p) &&
+		   p.header.target_realm.len < sizeof(realm)) {
+		/* the same request, header-flags added as Windows' client
+		 * sends them; MIT's transcript no longer matters */
+		memcpy(realm, p.header.target_realm.data,
+		       p.header.target_realm.len);
+		realm[p.header.target_realm.len] = 0;
+		if (kproxy_frame(mem, realm, der_blob_present(&p.header.cookie)
+				 ? p.header.cookie.data : NULL,
+				 p.header.cookie.len, true, p.kdc_msg.data,
+				 p.kdc_msg.len, &t, &tl))
+			return fail(res, IAKERB_OUT_PROTOCOL,
+				    "cannot frame the IAKerb token");
+		snprintf(in->note.client, sizeof(in->note.client),
+			 "%s (windows)", krb_msg_type_name(p.kdc_msg_type) ?
+			 krb_msg_type_name(p.kdc_msg_type) : "KDC request");
+		in->note.client_len = tl;
+	} else {
+		return fail(res, IAKERB_OUT_PROTOCOL, "MIT made a token "
+			    "Windows' dialect has no place for");
 	}
-	ret = win_start(in, mem, &tok, &tok_len);
-	if (ret)
-		return ret;
-	if (spnego_wrap_next(mem, tok, tok_len, NULL, 0, blob, blob_len))
-		return fail(&in->u->res, IAKERB_OUT_PROTOCOL,
+	if (spnego_wrap_next(mem, t, tl, NULL, 0, blob, blob_len))
+		return fail(res, IAKERB_OUT_PROTOCOL,
 			    "cannot frame a negTokenResp");
 	return 0;
 }
@@ -433,15 +636,12 @@ static void seen_text(const struct kproxy_seen *s, char *buf, size_t cap)
 		 s->has_flags ? "" : "absent, ", s->has_flags ? s->flags : 0);
 }
 
-int dialect_on_reply(struct initiator *in, TALLOC_CTX *mem,
-		     const struct der_blob *tok, uint8_t **blob,
-		     size_t *blob_len, bool *switched)
+int dialect_on_reply(struct initiator *in, const struct der_blob *tok)
 {
 	struct kproxy_seen s;
 	bool windows;
 	char what[128];
 
-	*switched = false;
 	if (in->dialect_confirmed)
 		return 0;
 	if (kproxy_peek(tok->data, tok->len, &s))
@@ -480,11 +680,12 @@ int dialect_on_reply(struct initiator *in, TALLOC_CTX *mem,
 			    "the server speaks MIT's IAKerb dialect (its %s) "
 			    "after Windows' was chosen from its NEGOTIATE; "
 			    "use --dialect=mit", what);
-	ulog(LOG_DEBUG, "dialect: windows (auto: the server's %s): the KDC "
-	     "legs start again in Windows' framing", what);
+	ulog(LOG_DEBUG, "dialect: windows (auto: the server's %s): MIT's "
+	     "KDC legs carry on, framed as Windows'", what);
 	in->dialect_confirmed = true;
-	*switched = true;
-	return win_switch(in, mem, blob, blob_len);
+	in->windows = true;
+	in->carry = true;
+	return 0;
 }
 
 int win_next(struct initiator *in, TALLOC_CTX *mem,
@@ -496,7 +697,6 @@ int win_next(struct initiator *in, TALLOC_CTX *mem,
 	size_t tl = 0;
 	void *ap = NULL;
 	size_t ap_len = 0;
-	bool sw;
 	int ret;
 
 	if (!der_blob_present(&rep->token) || !rep->token.len)
@@ -508,7 +708,7 @@ int win_next(struct initiator *in, TALLOC_CTX *mem,
 	describe_token(&rep->token, in->note.server, sizeof(in->note.server));
 	in->note.server_len = rep->token.len;
 	pw_realm_seen(in, &rep->token);
-	ret = dialect_on_reply(in, mem, &rep->token, blob, blob_len, &sw);
+	ret = dialect_on_reply(in, &rep->token);
 	if (ret)
 		return ret;
 	ret = kproxy_step(in->kp, mem, rep->token.data, rep->token.len, &t,

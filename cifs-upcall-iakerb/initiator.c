@@ -68,6 +68,10 @@ static int check_ours(struct initiator *in, const gss_buffer_t out)
 	in->sent_type = p.kdc_msg_type;
 	snprintf(realm, sizeof(realm), "%.*s", (int)p.header.target_realm.len,
 		 (const char *)p.header.target_realm.data);
+	talloc_free(in->sent_realm);
+	in->sent_realm = talloc_strdup(in, realm);
+	if (!in->sent_realm)
+		return fail_oom(&in->u->res, "the request's realm");
 	return pw_token_ok(in, p.kdc_msg_type, realm);
 }
 
@@ -121,7 +125,7 @@ static int creds_from_ccache(struct initiator *in, TALLOC_CTX *mem,
 	return 0;
 }
 
-/* Windows' AS exchange, or a switch to it, needs the password itself */
+/* Windows' AS exchange (ours, krb5_proxy.c) needs the password itself */
 static int keep_password(struct initiator *in)
 {
 	struct upcall_ctx *u = in->u;
@@ -144,8 +148,8 @@ static int creds_from_password(struct initiator *in, TALLOC_CTX *mem)
 	OM_uint32 major = GSS_S_COMPLETE, minor = 0;
 	int ret = 0;
 
-	/* auto starts in MIT's framing and may have to switch */
-	if (in->windows || in->want == UPCALL_DIALECT_AUTO)
+	/* Windows' AS is ours; auto carries MIT's over a switch */
+	if (in->windows)
 		ret = keep_password(in);
 	if (ret)
 		goto wipe;
@@ -701,8 +705,6 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 		return win_next(in, mem, &rep, success, blob, blob_len);
 
 	if (der_blob_present(&rep.token) && rep.token.len) {
-		bool switched;
-
 		if (in->established)
 			return fail(res, IAKERB_OUT_PROTOCOL,
 				    "a token after the context was complete");
@@ -710,13 +712,18 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 		if (ret)
 			return ret;
 		if (in->mech == &mech_iakerb_oid) {
-			ret = dialect_on_reply(in, mem, &rep.token, blob,
-					       blob_len, &switched);
-			if (ret || switched)
+			ret = dialect_on_reply(in, &rep.token);
+			if (ret)
 				return ret;
 		}
 		input.value = (void *)rep.token.data;
 		input.length = rep.token.len;
+		if (in->carry) {
+			ret = carry_reply(in, mem, &rep.token, &input.value,
+					  &input.length);
+			if (ret)
+				return ret;
+		}
 		major = gss_init_sec_context(&minor, in->cred, &in->ctx,
 					     in->target, in->mech, REQ_FLAGS, 0,
 					     GSS_C_NO_CHANNEL_BINDINGS, &input,
@@ -747,6 +754,14 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 			ret = check_ours(in, &out);
 			if (ret)
 				goto out;
+		}
+		if (in->carry && !in->established) {
+			ret = out.length ? carry_next(in, mem, out.value,
+						      out.length, blob,
+						      blob_len) :
+			      fail(res, IAKERB_OUT_PROTOCOL,
+				   "no token to send and no context");
+			goto out;
 		}
 	} else {
 		snprintf(in->note.server, sizeof(in->note.server), "%s",

@@ -55,6 +55,7 @@ struct initiator {
 	int32_t		srv_error;	/* the KRB-ERROR code it carried, or 0 */
 	enum krb_msg_type sent_type;	/* our last token: AS-REQ, TGS-REQ,
 					 * AP-REQ (KRB_MSG_NONE: discovery) */
+	char		*sent_realm;	/* MIT's last proxy request went there */
 	/* the IAKerb dialect (iakerb_windows.c) */
 	enum upcall_dialect want;	/* configured: auto, mit or windows */
 	bool		windows;	/* speaking Windows' dialect */
@@ -63,8 +64,10 @@ struct initiator {
 	char		*dialect_spn;	/* the entry's principal (log) */
 	char		*stored_cc;	/* the cache a password's creds went to */
 	struct kproxy	*kp;		/* Windows: our KDC legs */
+	bool		carry;		/* auto found Windows mid-exchange:
+					 * MIT's mech makes its KDC legs */
 	char		*pw;		/* secret memory: a password kept for
-					 * Windows' AS (or a switch to it) */
+					 * Windows' AS (krb5_proxy.c) */
 	size_t		pw_len;
 	char		*princ;		/* the password's principal, as given */
 	enum cc_state	cc_state;	/* what the chosen ccache holds */
@@ -147,10 +150,20 @@ void dialect_record(struct initiator *in);
 /* The kernel gave up on the exchange (SIGTERM): a remembered dialect
  * that made our only token is dropped */
 void dialect_on_abandon(struct initiator *in);
-/* A server token in MIT's framing: may switch to Windows' (*switched,
- * *blob is then the next token) or fail a forced choice */
-int dialect_on_reply(struct initiator *in, TALLOC_CTX *mem,
-		     const struct der_blob *tok, uint8_t **blob,
-		     size_t *blob_len, bool *switched);
+/*
+ * A server token in MIT's framing: may find Windows' dialect (auto: then
+ * in->carry, MIT's mech carries on and carry_next() frames its output)
+ * or fail a forced or remembered choice
+ */
+int dialect_on_reply(struct initiator *in, const struct der_blob *tok);
+/* Auto, Windows found mid-exchange: the server's reply @tok as MIT's
+ * acceptor would frame it, for MIT's mech (*out a talloc child of @mem) */
+int carry_reply(struct initiator *in, TALLOC_CTX *mem,
+		const struct der_blob *tok, void **out, size_t *out_len);
+/* Auto, Windows found mid-exchange: MIT's next token @out, as Windows'
+ * framing has it (its proxy requests with header-flags; for its IAKerb
+ * AP-REQ a krb5-framed one from the tickets it obtained) */
+int carry_next(struct initiator *in, TALLOC_CTX *mem, const void *out,
+	       size_t out_len, uint8_t **blob, size_t *blob_len);
 
 #endif

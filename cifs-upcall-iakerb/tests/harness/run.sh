@@ -272,6 +272,12 @@ srvexec env KRB5CCNAME="DIR:$W/cc/0" sh -c \
 srvexec env KRB5CCNAME="DIR:$W/cc/1039" sh -c \
 	"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
 chown -R 1039:1039 "$W/cc/1039"
+# ... and uids 1060 and 1061, for a TGT with --dialect=mit and =windows
+for u in 1060 1061; do
+	srvexec env KRB5CCNAME="DIR:$W/cc/$u" sh -c \
+		"echo Dave-pass-1 | kinit dave@$REALM" >>"$W/log/kinit.log" 2>&1
+	chown -R "$u:$u" "$W/cc/$u"
+done
 # the dialect from krb5.conf's [appdefaults] instead of the command line
 { cat "$W/client/krb5.conf"; printf '[appdefaults]\n    cifs-upcall-iakerb = {\n        iakerb_dialect = windows\n    }\n'; } \
 	>"$W/client/krb5-windows.conf"
@@ -421,6 +427,19 @@ expect_out() {
 		pass "$1-$2" "$(grep -oE "$3" "$W/log/$1.out" | head -1)"
 	else
 		fail "$1-$2" "no '$3' in $1.out"
+	fi
+}
+
+# expect_legs NAME N: flow NAME took exactly N upcalls (kharness's "leg"
+# lines: N - 1 SESSION_SETUP round trips and the final upcall)
+expect_legs() {
+	local got
+	[[ $1 == $FILTER ]] || return 0
+	got=$(grep -c '^leg ' "$W/log/$1.out" 2>/dev/null)
+	if [ "$got" = "$2" ]; then
+		pass "$1-legs" "$got upcalls"
+	else
+		fail "$1-legs" "$got upcalls, not $2"
 	fi
 }
 
@@ -757,6 +776,12 @@ flow win-realm-discovery 1023 "--windows" --user carol \
 expect_log win-realm-discovery auto-chose-windows 'dialect: windows \(auto[^)]*\)'
 flow win-cached-tgt 1024 "--windows" --user "dave@$R"
 expect_log win-cached-tgt auto-chose-windows 'dialect: windows \(auto[^)]*\)'
+#     ... and it costs no leg more than the forced dialect (below): the
+#     KDC legs MIT's mech began carry on in Windows' framing
+expect_legs win-password-no-preauth 4
+expect_legs win-password-preauth 5
+expect_legs win-realm-discovery 6
+expect_legs win-cached-tgt 3
 # 29. forced from the start: every KDC leg in Windows' framing
 flow win-forced-password 1028 "--windows" --user "erin@$R" \
 	--password-file "$W/pw/erin" --helper-arg --dialect=windows
@@ -857,6 +882,36 @@ flow remembered-mit-ticket-vs-windows 1036 "--windows" --user "erin@$R" \
 flow remembered-forced-mit 1035 "--windows" --user "erin@$R" \
 	--helper-arg --dialect=mit --expect EACCES
 expect_log remembered-forced-mit forced 'dialect: mit \(--dialect\)'
+
+# 35. legs per case: server kind x --dialect x credentials, exactly (the
+#     README's table).  Auto must cost no leg more than the forced dialect
+#     against either acceptor: MIT's (27, and below) and Windows' (28).
+expect_legs password-no-preauth 4
+expect_legs password-preauth 5
+expect_legs realm-discovery 6
+expect_legs cached-tgt 3
+expect_legs cached-service-ticket 2
+expect_legs win-cached-service-ticket-auto 2
+expect_legs win-cached-service-ticket 2
+expect_legs win-forced-password 5
+expect_legs win-forced-discovery-preauth 6
+flow mit-forced-no-preauth 1063 "" --user "alice@$R" \
+	--password-file "$W/pw/alice" --helper-arg --dialect=mit
+expect_legs mit-forced-no-preauth 4
+flow mit-forced-preauth 1062 "" --user "bob@$R" \
+	--password-file "$W/pw/bob" --helper-arg --dialect=mit
+expect_legs mit-forced-preauth 5
+flow mit-forced-discovery 1064 "" --user carol \
+	--password-file "$W/pw/carol" --helper-arg --dialect=mit
+expect_legs mit-forced-discovery 6
+flow mit-forced-cached-tgt 1060 "" --user "dave@$R" --helper-arg --dialect=mit
+expect_legs mit-forced-cached-tgt 3
+flow win-forced-no-preauth 1065 "--windows" --user "alice@$R" \
+	--password-file "$W/pw/alice" --helper-arg --dialect=windows
+expect_legs win-forced-no-preauth 4
+flow win-forced-cached-tgt 1061 "--windows" --user "dave@$R" \
+	--helper-arg --dialect=windows
+expect_legs win-forced-cached-tgt 3
 
 # The probe lines must say EPERM
 for n in replayed-leg agent-probe; do

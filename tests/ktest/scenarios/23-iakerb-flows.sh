@@ -13,9 +13,26 @@
 # not through check: it runs its command in a subshell
 if iakerb_up; then pass up; else fail up "topology or smbsrv"; exit 1; fi
 
-# mount_flow NAME MIN_ROUND_TRIPS MOUNT_OPTIONS
+# want NAME WHY CMD...: PASS NAME if CMD succeeds, else FAIL NAME: WHY
+want() {
+	local name=$1 why=$2
+	shift 2
+	if "$@"; then pass "$name"; else fail "$name" "$why"; fi
+}
+
+# The round trips of a password mount are the same in both server modes
+# (29 runs this against smbsrv --mode windows): the helper's auto dialect
+# costs no extra leg against a Windows-style server.  But smbsrv --mode
+# windows answers the AP-REQ as Windows does, accept-incomplete with its
+# mechListMIC, and our MIC takes one round trip more (its 205-byte
+# MORE_PROCESSING in the trace), as it does for Windows' own client.
+mic_round=0
+[ "${IAKERB_SRV_MODE:-}" = windows ] && mic_round=1
+
+# mount_flow NAME ROUND_TRIPS MOUNT_OPTIONS: exactly that many (+ the MIC
+# round against a Windows-style server)
 mount_flow() {
-	local name=$1 min=$2 o=$3 kdc0 n
+	local name=$1 want=$(($2 + mic_round)) o=$3 kdc0 n
 	rm -f /tmp/krb5cc_0
 	echo >"$trace"
 	kdc0=$(grep -c '_REQ' "$KDC_LOG")
@@ -23,7 +40,7 @@ mount_flow() {
 	mountpoint -q "$mnt" || return
 	n=$(traced_round_trips)
 	info "$name: $n round trips: $(grep -o 'dir=recv len=[0-9]* status=0x[0-9a-f]*' "$trace" | tr '\n' ' ')"
-	check "$name-round-trips" test "$n" -ge "$min"
+	want "$name-round-trips" "$n round trips, not $want" test "$n" -eq "$want"
 	check "$name-debugdata" grep -q "Kerberos round trips: $n" /proc/fs/cifs/DebugData
 	# every AS/TGS request the KDC saw came through the server: the client
 	# has no KDC to talk to, and smbsrv logged each KDC-bound leg
@@ -43,7 +60,7 @@ mount_flow no-preauth 4 "sec=iakerb,username=bob,password=bobpw"
 # mount.cifs 7.9 does not pass password= with sec=krb5 ("password
 # specified twice, ignoring second", then ENOKEY: measured), so this one
 # goes to the kernel directly (mount -i).
-MOUNT_I=-i mount_flow opt-krb5 4 "sec=krb5,username=alice,password=alicepw"
+MOUNT_I=-i mount_flow opt-krb5 5 "sec=krb5,username=alice,password=alicepw"
 
 # A credentials file, parsed by mount.cifs 7.9 itself
 printf 'username=alice\npassword=alicepw\n' >"$KTEST_WORK/alice.cred"
@@ -92,12 +109,6 @@ realm_mount() {
 	[ $rc = 0 ] && umount "$mnt"
 	return $rc
 }
-# want NAME REASON CMD...: PASS if CMD succeeds, else FAIL with REASON
-want() {
-	local name=$1 why=$2
-	shift 2
-	if "$@"; then pass "$name"; else fail "$name" "$why"; fi
-}
 # realm_entry SERVICE: the value of the iakerb-realm entry under SERVICE
 # in /tmp/krb5cc_0, exactly (MIT's krb5_cc_get_config through ctypes:
 # klist -C wraps long values at 80 columns); fails if there is none
@@ -124,8 +135,8 @@ echo "create cifs.spnego * * $helper -d %k" >/etc/request-key.d/cifs.spnego.conf
 "$topo/srvexec.sh" "$w" kadmin.local -r "$REALM" -q 'modprinc -maxlife "70 seconds" alice' >/dev/null
 rm -f /tmp/krb5cc_0
 realm_mount realm-first
-want realm-first-discovers "$legs round trips, $disc discovery legs" \
-	test "$legs" -ge 5 -a "$disc" = 1
+want realm-first-discovers "$legs round trips (not $((5 + mic_round))), $disc discovery legs" \
+	test "$legs" -eq $((5 + mic_round)) -a "$disc" = 1
 want realm-remembered "entry: '$(realm_entry "cifs/$SRV_NAME@$REALM")'" \
 	test "$(realm_entry "cifs/$SRV_NAME@$REALM")" = "$REALM"
 first=$legs
@@ -178,8 +189,8 @@ if [ -S /dev/log ]; then
 		"$KTEST_WORK/realm-wrong.syslog"
 fi
 realm_mount realm-after-wrong
-want realm-after-wrong-discovers "$legs round trips, $disc discovery legs" \
-	test "$legs" -ge 5 -a "$disc" = 1
+want realm-after-wrong-discovers "$legs round trips (not $((5 + mic_round))), $disc discovery legs" \
+	test "$legs" -eq $((5 + mic_round)) -a "$disc" = 1
 "$topo/srvexec.sh" "$w" kadmin.local -r "$REALM" -q 'modprinc -maxlife "10 hours" alice' >/dev/null
 ktest_use_upcall "$helper"
 iakerb_store_tickets no
