@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Concurrent mounts (fs-smb-client-iakerb 0014 and 0015): password IAKerb
+# Concurrent mounts (fs-smb-client-iakerb 0019 and 0020): password IAKerb
 # mounts by distinct users to one server set up their sessions side by
 # side, each a multi-leg exchange, where the stock kernel's global
 # cifs_mount_mutex ran them one after the other; they still share one

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Multiuser IAKerb mounts (fs-smb-client-iakerb 0016): root mounts as
+# Multiuser IAKerb mounts (fs-smb-client-iakerb 0021): root mounts as
 # alice with -o multiuser; every other local user who reaches the mount
 # gets a session of their own, in their own name: bob with the name and
 # password he stored with the real cifscreds(1), carol with her own
