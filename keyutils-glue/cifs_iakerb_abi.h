@@ -4,8 +4,8 @@
  * exchanges of more than one SESSION_SETUP round trip (IAKerb), and for the
  * final upcall that verifies the server's last token.
  *
- * One header for both sides.  Every number here is explained in
- * PROTOCOL.md; section references ("§4") point there.
+ * One header for both sides.  Documentation/admin-guide/cifs/iakerb.rst
+ * describes the protocol; its sections have the names of the parts below.
  *
  * Byte order: everything binary is in host byte order (kernel and helper
  * run on the same machine), like struct cifs_spnego_msg.  Readers copy
@@ -17,14 +17,14 @@
 #include <linux/types.h>
 
 /* ------------------------------------------------------------------ */
-/* §1  Versions                                                        */
+/* Versions                                                           */
 /* ------------------------------------------------------------------ */
 
 /* Unchanged: stock cifs.upcall rejects ver > 2, 7.2 wants msg->version 2 */
 #define IAKERB_UPCALL_VERSION		2
 
 /* ------------------------------------------------------------------ */
-/* §2  Key description                                                 */
+/* Key description                                                    */
 /* ------------------------------------------------------------------ */
 
 #define IAKERB_SPNEGO_KEY_TYPE		"cifs.spnego"
@@ -113,7 +113,7 @@ enum {
 #define IAKERB_MECH_NONE_NAME		"none"
 
 /* ------------------------------------------------------------------ */
-/* §5  Key payload (helper -> kernel): struct cifs_spnego_msg           */
+/* Key payload (helper -> kernel): struct cifs_spnego_msg             */
 /* ------------------------------------------------------------------ */
 
 /* struct cifs_spnego_msg: version, flags, sesskey_len, secblob_len, data */
@@ -135,7 +135,7 @@ struct iakerb_trailer {
 
 /*
  * Leg 1's CONTINUE, when the description offered chan=1, may instead
- * hand the kernel the agent's channel (§8): an fd of the instantiating
+ * hand the kernel the agent's channel: an fd of the instantiating
  * helper, a SOCK_SEQPACKET socket whose peer is the agent.
  */
 struct iakerb_trailer_chan {
@@ -160,7 +160,7 @@ struct iakerb_trailer_chan {
 #define IAKERB_EXPECT_ESTABLISHED	0x4u	/* 1 << IAKERB_MSG_ESTABLISHED */
 /* a CONTINUE may carry the channel trailer (leg 1 only) */
 #define IAKERB_EXPECT_CHAN		0x8u
-/* leg 1: a stock helper answers legacy, ours may too (§5) */
+/* leg 1: a stock helper answers legacy, ours may too */
 #define IAKERB_EXPECT_FIRST \
 	(IAKERB_EXPECT_LEGACY | IAKERB_EXPECT_CONTINUE | IAKERB_EXPECT_CHAN)
 /* after STATUS_MORE_PROCESSING_REQUIRED */
@@ -172,7 +172,7 @@ struct iakerb_trailer_chan {
 	 IAKERB_EXPECT_ESTABLISHED | IAKERB_EXPECT_CHAN)
 
 /* ------------------------------------------------------------------ */
-/* §4  Messages: callout data (kernel -> helper) and agent messages     */
+/* Callout data (kernel -> helper) and the agent's messages           */
 /* ------------------------------------------------------------------ */
 
 /*
@@ -234,7 +234,7 @@ enum iakerb_type {
 	 2 * (IAKERB_REC_HDR_LEN + 4))
 
 /* ------------------------------------------------------------------ */
-/* §7  Password: a key of a cifs-owned type, never in callout data      */
+/* The password key: a cifs-owned type, never in callout data         */
 /* ------------------------------------------------------------------ */
 
 #define IAKERB_CRED_KEY_TYPE		"cifs.iakerb_cred"
@@ -248,7 +248,7 @@ enum iakerb_type {
 	(IAKERB_CRED_HDR_LEN + IAKERB_PASS_MAX + IAKERB_DOMAIN_MAX)
 
 /* ------------------------------------------------------------------ */
-/* §8, §9, §10  Agent, time, limits                                     */
+/* The agent and its channel; time; limits                            */
 /* ------------------------------------------------------------------ */
 
 /* fd number in the agent holding its end of the rendezvous socketpair */
@@ -273,7 +273,7 @@ enum iakerb_type {
 #define IAKERB_REJECT_TIMEOUT_SEC	1	/* keyctl_reject() timeout */
 
 /* ------------------------------------------------------------------ */
-/* §11  Helper outcomes: the keyctl_reject() errno of each              */
+/* The helper's errors: the keyctl_reject() errno of each outcome     */
 /* ------------------------------------------------------------------ */
 
 /*
