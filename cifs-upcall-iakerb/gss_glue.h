@@ -34,6 +34,8 @@ char *gss_text(TALLOC_CTX *mem, OM_uint32 major, OM_uint32 minor,
 int gss_fail(struct result *res, TALLOC_CTX *mem, const char *what,
 	     OM_uint32 major, OM_uint32 minor, const gss_OID mech);
 char *spn_host(TALLOC_CTX *mem, const char *host);
+char *gss_cred_principal(TALLOC_CTX *mem, krb5_context k, gss_cred_id_t cred,
+			 krb5_principal *out);
 int gss_service_name(const char *host, gss_name_t *out, OM_uint32 *minor);
 int gss_session_key(gss_ctx_id_t ctx, uint8_t *key, size_t cap, size_t *len,
 		    struct result *res, TALLOC_CTX *mem, const gss_OID mech);

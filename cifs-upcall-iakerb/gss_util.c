@@ -186,6 +186,35 @@ char *spn_host(TALLOC_CTX *mem, const char *host)
 	return h;
 }
 
+/*
+ * The client principal of a GSS credential, as a krb5 principal and (the
+ * return value, a child of @mem) its text.  GSS names the client only
+ * through gss_display_name(); the krb5 calls that follow need it parsed.
+ * NULL (and *out NULL) when the credential names nobody we can parse.
+ */
+char *gss_cred_principal(TALLOC_CTX *mem, krb5_context k, gss_cred_id_t cred,
+			 krb5_principal *out)
+{
+	gss_buffer_desc nb = GSS_C_EMPTY_BUFFER;
+	gss_name_t name = GSS_C_NO_NAME;
+	OM_uint32 major, minor;
+	char *pn = NULL;
+
+	*out = NULL;
+	major = gss_inquire_cred(&minor, cred, &name, NULL, NULL, NULL);
+	if (!GSS_ERROR(major))
+		major = gss_display_name(&minor, name, &nb, NULL);
+	if (!GSS_ERROR(major))
+		pn = talloc_strndup(mem, nb.value, nb.length);
+	gss_release_buffer(&minor, &nb);
+	gss_release_name(&minor, &name);
+	if (pn && krb5_parse_name(k, pn, out)) {
+		*out = NULL;
+		TALLOC_FREE(pn);
+	}
+	return pn;
+}
+
 /* "cifs@<host>": MIT turns it into cifs/<host>@<realm of the host> */
 int gss_service_name(const char *host, gss_name_t *out, OM_uint32 *minor)
 {

@@ -488,25 +488,16 @@ static int carry_ap_req(struct initiator *in, TALLOC_CTX *mem, void **tok,
 			size_t *tok_len)
 {
 	struct result *res = &in->u->res;
-	gss_buffer_desc nb = GSS_C_EMPTY_BUFFER;
-	gss_name_t name = GSS_C_NO_NAME;
 	krb5_principal client = NULL;
 	krb5_ccache cc = NULL;
-	char *ccname = NULL, *server = NULL, *pn = NULL, *h;
+	char *ccname = NULL, *server = NULL, *h;
 	OM_uint32 major, minor;
 	int ret = -1;
 
 	h = spn_host(mem, in->u->r->d.host);
 	if (!h)
 		return fail_oom(res, "the host name");
-	major = gss_inquire_cred(&minor, in->cred, &name, NULL, NULL, NULL);
-	if (!GSS_ERROR(major))
-		major = gss_display_name(&minor, name, &nb, NULL);
-	if (!GSS_ERROR(major))
-		pn = talloc_strndup(mem, nb.value, nb.length);
-	gss_release_buffer(&minor, &nb);
-	gss_release_name(&minor, &name);
-	if (!pn || krb5_parse_name(in->k, pn, &client)) {
+	if (!gss_cred_principal(mem, in->k, in->cred, &client)) {
 		ret = fail(res, IAKERB_OUT_PROTOCOL, "cannot name the client "
 			   "of MIT's tickets");
 		goto out;

@@ -578,8 +578,6 @@ static void store_creds(struct initiator *in)
 {
 	gss_key_value_element_desc kv = { "ccache", in->collection };
 	gss_key_value_set_desc store = { 1, &kv };
-	gss_buffer_desc nb = GSS_C_EMPTY_BUFFER;
-	gss_name_t name = GSS_C_NO_NAME;
 	krb5_principal p = NULL;
 	OM_uint32 major, minor;
 	bool allowed = false;
@@ -588,15 +586,8 @@ static void store_creds(struct initiator *in)
 	/* a ccache's own TGT path already stored its new ticket there */
 	if (!in->from_password || !in->collection[0] || !store_allowed(in))
 		return;
-	major = gss_inquire_cred(&minor, in->cred, &name, NULL, NULL, NULL);
-	if (!GSS_ERROR(major))
-		major = gss_display_name(&minor, name, &nb, NULL);
-	if (!GSS_ERROR(major))
-		pn = talloc_strndup(in, nb.value, nb.length);
-	gss_release_buffer(&minor, &nb);
-	gss_release_name(&minor, &name);
-	if (!pn || krb5_parse_name(in->k, pn, &p) ||
-	    cc_store_allowed(in->k, in->collection, p, &allowed)) {
+	pn = gss_cred_principal(in, in->k, in->cred, &p);
+	if (!pn || cc_store_allowed(in->k, in->collection, p, &allowed)) {
 		ulog(LOG_WARNING, "credentials not stored: cannot check %s",
 		     in->collection);
 		goto out;
