@@ -22,6 +22,13 @@
 #                           own .config, e.g. "CIFS_UPCALL=n CIFS_DEBUG2=y":
 #                           the module goes to build/cifs-<variant>.ko and
 #                           build/cifs.ko is left alone
+#        IAKERB_SMB_SOURCE  "tarball": take fs/smb from the image's
+#                           linux-source even when KDIR is a source tree
+#                           (the debug kernel, built from that same
+#                           tarball: the patched tree is then shared)
+#        IAKERB_MODULE_OUT  a directory for cifs.ko and the KUnit test
+#                           modules the kernel's config asks for, instead
+#                           of build/cifs.ko
 #
 # The patched tree is rebuilt from scratch whenever the series changes; a
 # patch that does not apply stops the build naming the patch, file and hunk.
@@ -49,7 +56,7 @@ fi
 # KDIR's own source, when it is a source tree (in place, or an O=
 # directory with the "source" link kbuild makes there)
 ksrc=
-if [ -n "$kdir_given" ]; then
+if [ -n "$kdir_given" ] && [ "${IAKERB_SMB_SOURCE:-}" != tarball ]; then
 	for d in "$KDIR" "$KDIR/source"; do
 		if [ -f "$d/fs/smb/client/Makefile" ] &&
 				[ -f "$d/scripts/asn1_compiler.c" ]; then
@@ -57,8 +64,10 @@ if [ -n "$kdir_given" ]; then
 			break
 		fi
 	done
-	[ -n "$prepare_only" ] || [ -f "$KDIR/include/generated/autoconf.h" ] ||
-		die "$KDIR is not configured and prepared (run there: make olddefconfig modules_prepare)"
+fi
+if [ -n "$kdir_given" ] && [ -z "$prepare_only" ] &&
+		[ ! -f "$KDIR/include/generated/autoconf.h" ]; then
+	die "$KDIR is not configured and prepared (run there: make olddefconfig modules_prepare)"
 fi
 
 if [ -n "$ksrc" ]; then
@@ -231,5 +240,15 @@ make -C "$KDIR" M="$top" MO="$obj" -j"$(nproc)" modules "${kconf[@]}" \
 	${V:+V=$V} || die "cifs.ko failed to build${IAKERB_KCONFIG:+ with $IAKERB_KCONFIG}"
 ko=$obj/build/src/fs/smb/client/cifs.ko
 [ -f "$ko" ] || die "the build made no $ko"
+if [ -n "${IAKERB_MODULE_OUT:-}" ]; then
+	mkdir -p "$IAKERB_MODULE_OUT"
+	dest=$IAKERB_MODULE_OUT/cifs.ko
+	# KUnit suites (CONFIG_SMB_KUNIT_TESTS) build as modules of their own
+	for t in "$obj"/build/src/fs/smb/client/*_test.ko; do
+		[ -f "$t" ] || continue
+		cp "$t" "$IAKERB_MODULE_OUT/"
+		echo "  MODULE  ${IAKERB_MODULE_OUT#$top/}/$(basename "$t")"
+	done
+fi
 cp "$ko" "$dest"
 echo "  MODULE  ${dest#$top/} ($(modinfo -F vermagic "$dest" | cut -d' ' -f1), ${#series[@]} patches${IAKERB_KCONFIG:+, $IAKERB_KCONFIG})"
