@@ -227,6 +227,16 @@ if [ -n "${IAKERB_KCONFIG:-}" ]; then
 	kconf+=("KCFLAGS=-include $hdr")
 fi
 
+# A symbol the series adds is not in a kernel configured without it: give
+# it the default its Kconfig entry would (the KUnit suite of the upcall,
+# when the kernel builds the SMB suites and has the upcall).
+auto=$KDIR/include/config/auto.conf
+if [ -f "$auto" ] && grep -qE '^CONFIG_SMB_KUNIT_TESTS=(y|m)$' "$auto" &&
+		grep -q '^CONFIG_CIFS_UPCALL=y$' "$auto" &&
+		grep -q 'CIFS_IAKERB_KUNIT_TESTS' "$src/fs/smb/client/Kconfig"; then
+	kconf+=("CONFIG_CIFS_IAKERB_KUNIT_TESTS=m")
+fi
+
 # 5. The module itself, through the compiler cache when there is one
 # (in the image: scripts/in-image.sh mounts it and sets CCACHE_DIR).
 # ccache's compiler links in /usr/lib/ccache stand in for gcc by name, so
