@@ -16,6 +16,8 @@
 #   make bench    mount timings, legs, concurrency and a re-authentication
 #                 storm in one VM boot (tests/bench; BENCH_REPS=1: smoke)
 #   make checkpatch  checkpatch.pl --strict on the kernel patch series
+#   make check-debug  KUnit and the IAKerb scenarios on a debug kernel
+#                 (KASAN, kmemleak, lockdep) built once beside the image
 #   make patches  git format-patch the series from build/series-git
 #                 (scripts/series.sh init makes that tree from the series)
 #   make install  copy the built helper, the man pages and our request-key.d
@@ -83,6 +85,10 @@ image:
 	@scripts/sid-image.sh >/dev/null
 	@scripts/sid-image.sh --versions
 
+# Builds the debug kernel through the image, boots it: from the host.
+check-debug:
+	@scripts/check-debug.sh
+
 clean:
 	rm -rf build
 	for d in $(USERSPACE_DIRS); do $(MAKE) -s -C $$d clean 2>/dev/null || true; done
@@ -91,7 +97,7 @@ clean:
 %:
 	@scripts/in-image.sh $(MAKE) --no-print-directory $@
 
-.PHONY: image clean
+.PHONY: image clean check-debug
 
 else # inside the image
 

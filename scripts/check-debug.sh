@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-debug: the series' KUnit suites and the IAKerb VM scenarios on
+# the debug kernel (scripts/debug-kernel.sh: KASAN, kmemleak, lockdep,
+# atomic-sleep checks), with our cifs.ko built against it.  run.sh fails a
+# boot whose kernel log has a BUG/WARNING/Oops line, which is how KASAN,
+# lockdep and the sleep checks report; the last scenario asks kmemleak.
+#
+# Not part of make check: the first run builds the kernel (40-60 min on 2
+# CPUs) and the scenarios run 2-3 times slower on it under TCG.  See the
+# README for the time it takes.
+#
+# Usage: scripts/check-debug.sh        (as root, on the host)
+# Env:   CHECK_DEBUG_SCENARIOS  globs under tests/ktest/scenarios (default:
+#                               the IAKerb scenarios listed below)
+
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+cd "$top" || exit 1
+
+die() { echo "check-debug: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+# The scenarios that drive the kernel's IAKerb code: every flow, the
+# failures a hostile server or helper causes, reconnect, the channel,
+# concurrency and multiuser.  The Samba and systemd ones test userspace.
+scen=${CHECK_DEBUG_SCENARIOS:-"22-* 23-* 24-* 25-* 26-* 27-* 29-* 30-* 39-* 40-* 41-*"}
+
+tree=$("$here/debug-kernel.sh") || die "no debug kernel"
+"$here/in-image.sh" make --no-print-directory all >/dev/null ||
+	die "make all failed"
+KDIR=$tree IAKERB_SMB_SOURCE=tarball IAKERB_MODULE_OUT=/src/build/debug \
+	"$here/in-image.sh" scripts/build-module.sh ||
+	die "cifs.ko does not build against the debug kernel"
+
+list=("$top/tests/ktest/debug/00-kunit.sh")
+for g in $scen; do
+	for s in "$top"/tests/ktest/scenarios/$g.sh; do
+		[ -f "$s" ] && list+=("$s")
+	done
+done
+list+=("$top/tests/ktest/debug/99-kmemleak.sh")
+
+KTEST_KERNEL=$tree KTEST_MODULE=/src/build/debug/cifs.ko KTEST_TAG=debug/ \
+	KTEST_TIMEOUT=${KTEST_TIMEOUT:-900} KTEST_MEMORY=${KTEST_MEMORY:-3G} \
+	"$here/in-image.sh" tests/ktest/run.sh "${list[@]/#$top//src}"
