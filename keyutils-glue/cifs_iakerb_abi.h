@@ -35,7 +35,7 @@
 /* Field values */
 #define IAKERB_HOST_MAX			255
 #define IAKERB_USER_MAX			255	/* CIFS_MAX_USERNAME_LEN - 1 */
-#define IAKERB_XID_LEN			16	/* lowercase hex of 8 random bytes */
+#define IAKERB_EXCH_LEN			16	/* lowercase hex of 8 random bytes */
 #define IAKERB_PID_MAX			4194304	/* PID_MAX_LIMIT */
 
 /* Field names, in the order the kernel writes them */
@@ -51,7 +51,7 @@
 #define IAKERB_FN_TARGET		"upcall_target"
 /* written only by a multi-leg kernel (stock cifs.upcall ignores them) */
 #define IAKERB_FN_MECHS			"mechs"
-#define IAKERB_FN_XID			"xid"
+#define IAKERB_FN_EXCH			"exch"
 #define IAKERB_FN_LEG			"leg"
 #define IAKERB_FN_TMO			"tmo"
 #define IAKERB_FN_AGENT			"agent"
@@ -74,7 +74,7 @@ enum {
 	IAKERB_F_PID		= 0x100u,
 	IAKERB_F_TARGET		= 0x200u,
 	IAKERB_F_MECHS		= 0x400u,
-	IAKERB_F_XID		= 0x800u,
+	IAKERB_F_EXCH		= 0x800u,
 	IAKERB_F_LEG		= 0x1000u,
 	IAKERB_F_TMO		= 0x2000u,
 	IAKERB_F_AGENT		= 0x4000u,
@@ -86,7 +86,7 @@ enum {
 	(IAKERB_F_VER | IAKERB_F_HOST | IAKERB_F_SEC | IAKERB_F_UID | \
 	 IAKERB_F_CREDUID | IAKERB_F_PID | IAKERB_F_TARGET)
 #define IAKERB_F_MULTILEG \
-	(IAKERB_F_MECHS | IAKERB_F_XID | IAKERB_F_LEG | IAKERB_F_TMO)
+	(IAKERB_F_MECHS | IAKERB_F_EXCH | IAKERB_F_LEG | IAKERB_F_TMO)
 
 /* sec= : what 7.2 writes, derived from the offered mechanisms */
 enum iakerb_sec {
@@ -205,7 +205,7 @@ enum iakerb_type {
 	IAKERB_T_NEG_BLOB,	/* NEGOTIATE response security buffer */
 	IAKERB_T_CRED_KEY,	/* u32 serial of a cifs.iakerb_cred key */
 	IAKERB_T_SMB_STATUS,	/* u32 NTSTATUS that came with SERVER_BLOB */
-	IAKERB_T_XID,		/* 16 chars, as in the description */
+	IAKERB_T_EXCH,		/* 16 chars, as in the description */
 	IAKERB_T_LEG,		/* u32 */
 	IAKERB_T_NONCE,		/* 16 bytes, chosen by the leg's helper */
 	IAKERB_T_PROOF,		/* 16 bytes, one half of SECRET */
@@ -238,7 +238,7 @@ enum iakerb_type {
 /* ------------------------------------------------------------------ */
 
 #define IAKERB_CRED_KEY_TYPE		"cifs.iakerb_cred"
-/* description: "xid=<xid of the exchange>" */
+/* description: "exch=<exchange id>" */
 #define IAKERB_CRED_MAGIC		0x434b4149u	/* "IAKC" on LE */
 #define IAKERB_CRED_VERSION		1
 #define IAKERB_CRED_HDR_LEN		16	/* magic ver pass_len dom_len */

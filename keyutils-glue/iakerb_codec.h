@@ -33,7 +33,7 @@ struct iakerb_desc {
 	char	user[IAKERB_USER_MAX + 1];
 	/* multi-leg only */
 	__u32	mechs;			/* IAKERB_MECH_* */
-	char	xid[IAKERB_XID_LEN + 1];
+	char	exch[IAKERB_EXCH_LEN + 1];
 	__u32	leg;
 	__u32	tmo;
 	__u32	agent;
@@ -63,7 +63,7 @@ struct iakerb_msg {
 	__u32		neg_blob_len;
 	__u32		cred_key;
 	__u32		smb_status;
-	const char	*xid;		/* IAKERB_XID_LEN chars, no NUL */
+	const char	*exch;		/* IAKERB_EXCH_LEN chars, no NUL */
 	__u32		leg;
 	const __u8	*nonce;
 	const __u8	*proof;
@@ -165,7 +165,7 @@ void iakerb_wipe(void *p, size_t n);
 
 #ifndef __KERNEL__
 /* iakerb_credkey.c: userspace only, links -lkeyutils */
-int iakerb_cred_fetch(__s32 serial, const char *xid, void *buf, size_t cap,
+int iakerb_cred_fetch(__s32 serial, const char *exch, void *buf, size_t cap,
 		      struct iakerb_cred *c);
 #endif
 
