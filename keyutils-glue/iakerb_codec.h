@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1 */
 /*
  * The codec of keyutils-glue: parsed and to-be-built forms of the formats
- * in cifs_iakerb_abi.h, and the functions that convert between them.
- * Userspace code (the helper, the tests) includes this header; the kernel
- * has its own smaller builder and parser (fs/smb/client/cifs_iakerb_proto.c)
- * and includes only cifs_iakerb_abi.h.
+ * in cifs_iakerb_abi.h and iakerb_abi_user.h, and the functions that
+ * convert between them.  Userspace code (the helper, the tests) includes
+ * this header; the kernel has its own smaller builder and parser
+ * (fs/smb/client/cifs_iakerb_proto.c) and includes only cifs_iakerb_abi.h.
  */
 #ifndef _IAKERB_CODEC_H
 #define _IAKERB_CODEC_H
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <errno.h>
 #endif
-#include "cifs_iakerb_abi.h"
+#include "iakerb_abi_user.h"
 
 /* Parsed (or to-be-built) description; no pointers, no allocation */
 struct iakerb_desc {
@@ -140,7 +140,7 @@ bool iakerb_desc_same_exchange(const struct iakerb_desc *a,
 
 /* iakerb_msg.c */
 void iakerb_msg_begin(struct iakerb_msg_writer *w, void *buf, size_t cap,
-		      enum iakerb_kind kind);
+		      __u8 kind);
 void iakerb_msg_put(struct iakerb_msg_writer *w, __u32 type, const void *val,
 		    size_t len);
 void iakerb_msg_put_u32(struct iakerb_msg_writer *w, __u32 type, __u32 v);

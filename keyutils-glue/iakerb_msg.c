@@ -231,7 +231,7 @@ int iakerb_callout_check(const struct iakerb_msg *m, __u32 leg)
 }
 
 void iakerb_msg_begin(struct iakerb_msg_writer *w, void *buf, size_t cap,
-		      enum iakerb_kind kind)
+		      __u8 kind)
 {
 	w->buf = buf;
 	w->cap = cap;
