@@ -135,7 +135,7 @@ enum {
 #define IAKERB_STATUS_SUCCESS		0x00000000u
 #define IAKERB_STATUS_MORE_PROCESSING	0xc0000016u
 
-/* Largest message of any kind (a REQUEST with a full blob and desc) */
+/* Largest message of any kind (a helper's REQUEST, full blob and desc) */
 #define IAKERB_MSG_MAX			(128 * 1024)
 /* Largest callout data the kernel ever builds */
 #define IAKERB_CALLOUT_MAX \
