@@ -345,9 +345,9 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 	a.st.secret = secret;
 	a.st.next_leg = 2;
 	u->caller.pidfd = u->caller.procfd = -1;
-	log_set_context("agent %s@%s xid %s",
+	log_set_context("agent %s@%s exch %s",
 			(u->r->d.have & IAKERB_F_USER) ? u->r->d.user : "-",
-			u->r->d.host, u->r->d.xid);
+			u->r->d.host, u->r->d.exch);
 	deadline_in(&a.idle, IAKERB_AGENT_IDLE_SEC * 1000);
 	deadline_in(&a.end, IAKERB_EXCHANGE_MAX_SEC * 1000);
 

@@ -12,7 +12,7 @@
  * IAKERB_EXCHANGE_MAX_SEC in all.
  *
  * A leg (PROTOCOL.md §8), helper -> agent:
- *   HELLO   {XID, LEG, NONCE}             the helper's fresh nonce
+ *   HELLO   {EXCH, LEG, NONCE}            the helper's fresh nonce
  *   PROOF   {NONCE, PROOF=SECRET[16..31]} the agent proves it first
  *   REQUEST {NONCE, LEG, PROOF=SECRET[0..15], DESC, SMB_STATUS,
  *            SERVER_BLOB}                 then the helper, with the leg

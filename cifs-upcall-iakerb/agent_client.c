@@ -110,7 +110,7 @@ static int hello(int fd, const struct upcall_req *r, const uint8_t *nonce)
 	int n;
 
 	iakerb_msg_begin(&w, out, sizeof(out), IAKERB_KIND_HELLO);
-	iakerb_msg_put(&w, IAKERB_T_XID, r->d.xid, IAKERB_XID_LEN);
+	iakerb_msg_put(&w, IAKERB_T_EXCH, r->d.exch, IAKERB_EXCH_LEN);
 	iakerb_msg_put_u32(&w, IAKERB_T_LEG, r->d.leg);
 	iakerb_msg_put(&w, IAKERB_T_NONCE, nonce, IAKERB_NONCE_LEN);
 	n = iakerb_msg_end(&w);

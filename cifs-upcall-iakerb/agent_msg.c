@@ -240,7 +240,7 @@ enum agent_verdict agent_check(struct agent_state *st, const void *buf,
 		return AGENT_MALFORMED;
 	switch (m->kind) {
 	case IAKERB_KIND_HELLO:
-		if (memcmp(m->xid, st->own->xid, IAKERB_XID_LEN) ||
+		if (memcmp(m->exch, st->own->exch, IAKERB_EXCH_LEN) ||
 		    m->leg != st->next_leg || st->pending)
 			return AGENT_OUT_OF_ORDER;
 		st->pending = true;

@@ -9,7 +9,7 @@
  *                       after the "cifs.spnego;uid;gid;perm;" prefix
  *   DIR/callout         the callout data (absent: empty, like 7.2's "")
  *   DIR/cred.<serial>   the payload of a cifs.iakerb_cred key, and
- *   DIR/cred.<serial>.xid   its exchange id; both must be root's, 0600,
+ *   DIR/cred.<serial>.exch  its exchange id; both must be root's, 0600,
  *                       as the kernel's key is root's and possessor-only
  *   DIR/result          written by us: "P" and the payload, or "R" and
  *                       the errno in decimal
@@ -122,7 +122,7 @@ static int f_read_callout(struct upcall_io *io, TALLOC_CTX *mem,
 	return ret;
 }
 
-static int f_read_cred(struct upcall_io *io, int32_t serial, const char *xid,
+static int f_read_cred(struct upcall_io *io, int32_t serial, const char *exch,
 		       void *buf, size_t cap, struct iakerb_cred *c)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -132,9 +132,9 @@ static int f_read_cred(struct upcall_io *io, int32_t serial, const char *xid,
 	int ret;
 
 	memset(c, 0, sizeof(*c));
-	snprintf(name, sizeof(name), "cred.%d.xid", (int)serial);
+	snprintf(name, sizeof(name), "cred.%d.exch", (int)serial);
 	ret = slurp(fio(io)->dirfd, name, tmp, &x, &xlen, 64, true);
-	if (!ret && (xlen != strlen(xid) || memcmp(x, xid, xlen)))
+	if (!ret && (xlen != strlen(exch) || memcmp(x, exch, xlen)))
 		ret = -EPROTO;
 	if (!ret) {
 		snprintf(name, sizeof(name), "cred.%d", (int)serial);

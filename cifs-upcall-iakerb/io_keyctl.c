@@ -77,11 +77,11 @@ static int k_read_callout(struct upcall_io *io, TALLOC_CTX *mem,
 	return 0;
 }
 
-static int k_read_cred(struct upcall_io *io, int32_t serial, const char *xid,
+static int k_read_cred(struct upcall_io *io, int32_t serial, const char *exch,
 		       void *buf, size_t cap, struct iakerb_cred *c)
 {
 	(void)io;
-	return iakerb_cred_fetch(serial, xid, buf, cap, c);
+	return iakerb_cred_fetch(serial, exch, buf, cap, c);
 }
 
 static int k_instantiate(struct upcall_io *io, const void *data, size_t len,

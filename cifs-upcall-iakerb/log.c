@@ -2,7 +2,7 @@
 /*
  * One line per event in syslog (LOG_AUTHPRIV: these lines name users and
  * servers), optionally on stderr too.  Every line carries the context set
- * once the request is known ("key 1234 leg 2 xid ..."), so an exchange can
+ * once the request is known ("key 1234 leg 2 exch ..."), so an exchange can
  * be followed through the journal across its helper processes and agent.
  *
  * The host's log, always.  glibc's syslog() connects to /dev/log at its

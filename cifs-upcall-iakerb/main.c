@@ -4,7 +4,7 @@
  *
  * Which path a request takes:
  *
- *   no xid= (a 7.2 kernel)             krb5, one leg, LEGACY payload
+ *   no exch= (a 7.2 kernel)            krb5, one leg, LEGACY payload
  *   leg 1, sec=krb5/mskrb5             krb5 as above (the kernel takes a
  *                                      LEGACY answer on leg 1); if that
  *                                      finds no credentials or no KDC and
@@ -65,7 +65,7 @@ static int read_password(struct upcall_ctx *u, TALLOC_CTX *mem)
 	u->pass = secret_alloc(mem, IAKERB_PASS_MAX);
 	if (!buf || !u->pass)
 		return fail_oom(&u->res, "the password buffers");
-	ret = u->io->read_cred(u->io, (int32_t)r->msg.cred_key, r->d.xid, buf,
+	ret = u->io->read_cred(u->io, (int32_t)r->msg.cred_key, r->d.exch, buf,
 			       IAKERB_CRED_MAX, &c);
 	if (ret) {
 		/* a password we cannot read is no password: say so */
@@ -157,9 +157,9 @@ int upcall_main(struct upcall_io *io, const struct upcall_opts *o)
 	ret = request_read(io, mem, o, &r, &u.res);
 	if (!ret) {
 		if (r.multileg)
-			log_set_context("%s %s@%s leg %u xid %s", io->kind,
+			log_set_context("%s %s@%s leg %u exch %s", io->kind,
 					(r.d.have & IAKERB_F_USER) ? r.d.user :
-					"-", r.d.host, r.d.leg, r.d.xid);
+					"-", r.d.host, r.d.leg, r.d.exch);
 		else
 			log_set_context("%s %s@%s krb5", io->kind,
 					(r.d.have & IAKERB_F_USER) ? r.d.user :

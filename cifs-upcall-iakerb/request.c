@@ -49,7 +49,7 @@ int request_parse(const char *desc, size_t desc_len, const uint8_t *callout,
 		return fail(res, IAKERB_OUT_PROTOCOL,
 			    "host name with characters a principal may not hold");
 
-	r->multileg = r->d.have & IAKERB_F_XID;
+	r->multileg = r->d.have & IAKERB_F_EXCH;
 	r->app = r->d.target == IAKERB_TARGET_APP;
 	r->uid = (legacy_uid || !(r->d.have & IAKERB_F_CREDUID)) ?
 		 r->d.uid : r->d.creduid;
@@ -100,7 +100,7 @@ int request_read(struct upcall_io *io, TALLOC_CTX *mem,
  * of the second: under TCG they took 5-190 ms, and one forced-dialect
  * mount in 50 said "no Kerberos credentials" instead of EPROTO.
  *
- * A multi-leg description names its exchange and leg (xid=, leg=): no
+ * A multi-leg description names its exchange and leg (exch=, leg=): no
  * request will ever match it again, so its negative key may outlive the
  * exits by far: the leg's own budget, tmo=.  A 7.2 description repeats
  * (the same host, user and pid on a retry): 1 s, as cifs.upcall, so that

@@ -166,7 +166,7 @@ struct upcall_io {
 			size_t *len);
 	int (*read_callout)(struct upcall_io *io, TALLOC_CTX *mem,
 			    uint8_t **buf, size_t *len);
-	int (*read_cred)(struct upcall_io *io, int32_t serial, const char *xid,
+	int (*read_cred)(struct upcall_io *io, int32_t serial, const char *exch,
 			 void *buf, size_t cap, struct iakerb_cred *c);
 	int (*instantiate)(struct upcall_io *io, const void *data, size_t len,
 			   unsigned int expire);
@@ -184,7 +184,7 @@ struct upcall_req {
 	struct iakerb_desc d;
 	char	*desc;			/* NUL-terminated copy */
 	size_t	desc_len;
-	bool	multileg;		/* xid= present: a patched kernel */
+	bool	multileg;		/* exch= present: a patched kernel */
 	uint8_t	*callout;		/* raw callout data, may be empty */
 	size_t	callout_len;
 	struct iakerb_msg msg;		/* parsed callout (multi-leg only) */

@@ -4,8 +4,10 @@
  * exchanges of more than one SESSION_SETUP round trip (IAKerb), and for the
  * final upcall that verifies the server's last token.
  *
- * One header for both sides.  Documentation/admin-guide/cifs/iakerb.rst
- * describes the protocol; its sections have the names of the parts below.
+ * Documentation/admin-guide/cifs/iakerb.rst describes the protocol; its
+ * sections have the names of the parts below.  This header holds only
+ * what the kernel reads or writes; the helper keeps the names only it
+ * uses (the agent's own messages, the fields it parses) in its own header.
  *
  * Byte order: everything binary is in host byte order (kernel and helper
  * run on the same machine), like struct cifs_spnego_msg.  Readers copy
@@ -27,78 +29,12 @@
 /* Key description                                                    */
 /* ------------------------------------------------------------------ */
 
-#define IAKERB_SPNEGO_KEY_TYPE		"cifs.spnego"
-
 /* Hard limit of a key description (keyutils, keyctl_describe) */
 #define IAKERB_DESC_MAX			4095
 
 /* Field values */
-#define IAKERB_HOST_MAX			255
-#define IAKERB_USER_MAX			255	/* CIFS_MAX_USERNAME_LEN - 1 */
-#define IAKERB_XID_LEN			16	/* lowercase hex of 8 random bytes */
+#define IAKERB_EXCH_LEN			16	/* lowercase hex of 8 random bytes */
 #define IAKERB_PID_MAX			4194304	/* PID_MAX_LIMIT */
-
-/* Field names, in the order the kernel writes them */
-#define IAKERB_FN_VER			"ver"
-#define IAKERB_FN_HOST			"host"
-#define IAKERB_FN_IP4			"ip4"
-#define IAKERB_FN_IP6			"ip6"
-#define IAKERB_FN_SEC			"sec"
-#define IAKERB_FN_UID			"uid"
-#define IAKERB_FN_CREDUID		"creduid"
-#define IAKERB_FN_USER			"user"
-#define IAKERB_FN_PID			"pid"
-#define IAKERB_FN_TARGET		"upcall_target"
-/* written only by a multi-leg kernel (stock cifs.upcall ignores them) */
-#define IAKERB_FN_MECHS			"mechs"
-#define IAKERB_FN_XID			"xid"
-#define IAKERB_FN_LEG			"leg"
-#define IAKERB_FN_TMO			"tmo"
-#define IAKERB_FN_AGENT			"agent"
-#define IAKERB_FN_RECON			"recon"
-#define IAKERB_FN_CHAN			"chan"
-
-/* A field name starting with this must be understood or the request fails */
-#define IAKERB_CRITICAL_MARK		'!'
-
-/* Bits of struct iakerb_desc.have: which fields were present */
-enum {
-	IAKERB_F_VER		= 0x1u,
-	IAKERB_F_HOST		= 0x2u,
-	IAKERB_F_IP4		= 0x4u,
-	IAKERB_F_IP6		= 0x8u,
-	IAKERB_F_SEC		= 0x10u,
-	IAKERB_F_UID		= 0x20u,
-	IAKERB_F_CREDUID	= 0x40u,
-	IAKERB_F_USER		= 0x80u,
-	IAKERB_F_PID		= 0x100u,
-	IAKERB_F_TARGET		= 0x200u,
-	IAKERB_F_MECHS		= 0x400u,
-	IAKERB_F_XID		= 0x800u,
-	IAKERB_F_LEG		= 0x1000u,
-	IAKERB_F_TMO		= 0x2000u,
-	IAKERB_F_AGENT		= 0x4000u,
-	IAKERB_F_RECON		= 0x8000u,
-	IAKERB_F_CHAN		= 0x10000u,
-};
-
-#define IAKERB_F_LEGACY_REQUIRED \
-	(IAKERB_F_VER | IAKERB_F_HOST | IAKERB_F_SEC | IAKERB_F_UID | \
-	 IAKERB_F_CREDUID | IAKERB_F_PID | IAKERB_F_TARGET)
-#define IAKERB_F_MULTILEG \
-	(IAKERB_F_MECHS | IAKERB_F_XID | IAKERB_F_LEG | IAKERB_F_TMO)
-
-/* sec= : what 7.2 writes, derived from the offered mechanisms */
-enum iakerb_sec {
-	IAKERB_SEC_KRB5 = 1,
-	IAKERB_SEC_MSKRB5,
-	IAKERB_SEC_IAKERB,
-};
-
-enum iakerb_target {
-	IAKERB_TARGET_APP = 1,
-	IAKERB_TARGET_MOUNT,
-};
 
 /* mechs= : every mechanism of the server's negTokenInit, canonical order */
 enum {
@@ -110,7 +46,6 @@ enum {
 };
 
 #define IAKERB_MECH_ALL			0x1fu
-#define IAKERB_MECH_NONE_NAME		"none"
 
 /* ------------------------------------------------------------------ */
 /* Key payload (helper -> kernel): struct cifs_spnego_msg             */
@@ -124,26 +59,19 @@ enum {
 #define IAKERB_MSG_CONTINUE		0x1	/* blob + trailer, no key */
 #define IAKERB_MSG_ESTABLISHED		0x2	/* key, no blob: final upcall */
 
-/* After the blob of a CONTINUE payload */
-struct iakerb_trailer {
-	__u32	magic;			/* IAKERB_TRAILER_MAGIC */
-	__u32	agent_pid;		/* in the init pid namespace */
-};
-
+/*
+ * After the blob of a CONTINUE payload: u32 magic, u32 pid of the agent
+ * in the init pid namespace.
+ */
 #define IAKERB_TRAILER_MAGIC		0x544b4149u	/* "IAKT" on LE */
 #define IAKERB_TRAILER_LEN		8
 
 /*
  * Leg 1's CONTINUE, when the description offered chan=1, may instead
- * hand the kernel the agent's channel: an fd of the instantiating
- * helper, a SOCK_SEQPACKET socket whose peer is the agent.
+ * hand the kernel the agent's channel: u32 magic, u32 agent pid, u32 fd
+ * of the instantiating helper, a SOCK_SEQPACKET socket whose peer is the
+ * agent.
  */
-struct iakerb_trailer_chan {
-	__u32	magic;			/* IAKERB_TRAILER_CHAN_MAGIC */
-	__u32	agent_pid;		/* in the init pid namespace */
-	__u32	chan_fd;		/* in the instantiating process */
-};
-
 #define IAKERB_TRAILER_CHAN_MAGIC	0x434b4149u	/* "IAKC" on LE */
 #define IAKERB_TRAILER_CHAN_LEN		12
 #define IAKERB_CHAN_FD_MAX		0x7fffffffu
@@ -167,9 +95,6 @@ struct iakerb_trailer_chan {
 #define IAKERB_EXPECT_MIDDLE	IAKERB_EXPECT_CONTINUE
 /* after STATUS_SUCCESS */
 #define IAKERB_EXPECT_FINAL	IAKERB_EXPECT_ESTABLISHED
-#define IAKERB_EXPECT_ANY \
-	(IAKERB_EXPECT_LEGACY | IAKERB_EXPECT_CONTINUE | \
-	 IAKERB_EXPECT_ESTABLISHED | IAKERB_EXPECT_CHAN)
 
 /* ------------------------------------------------------------------ */
 /* Callout data (kernel -> helper) and the agent's messages           */
@@ -185,46 +110,32 @@ struct iakerb_trailer_chan {
 #define IAKERB_MSG_HDR_LEN		12	/* magic[4] ver kind rsv[2] len */
 #define IAKERB_REC_HDR_LEN		8	/* u32 type, u32 len */
 
-enum iakerb_kind {
+/* Message kinds; 2 to 5 pass only between the helper and its agent */
+enum {
 	IAKERB_KIND_CALLOUT = 1,	/* kernel -> helper, every leg */
-	IAKERB_KIND_HELLO,		/* helper -> agent */
-	IAKERB_KIND_PROOF,		/* agent -> helper */
-	IAKERB_KIND_REQUEST,		/* helper -> agent */
-	IAKERB_KIND_RESULT,		/* agent -> helper */
-	IAKERB_KIND_LEG,		/* kernel -> agent, over the channel */
+	IAKERB_KIND_LEG = 6,		/* kernel -> agent, over the channel */
 	IAKERB_KIND_ANSWER,		/* agent -> kernel, over the channel */
 };
 
-#define IAKERB_KIND_MAX			IAKERB_KIND_ANSWER
-
-/* Record types.  Unknown types are rejected unless this bit is set. */
-#define IAKERB_T_IGNORABLE		0x80000000u
-enum iakerb_type {
+/* Record types; 6, 8 and 9 pass only between the helper and its agent */
+enum {
 	IAKERB_T_SECRET = 1,	/* 32 bytes, per exchange */
 	IAKERB_T_SERVER_BLOB,	/* server's last security buffer */
 	IAKERB_T_NEG_BLOB,	/* NEGOTIATE response security buffer */
 	IAKERB_T_CRED_KEY,	/* u32 serial of a cifs.iakerb_cred key */
 	IAKERB_T_SMB_STATUS,	/* u32 NTSTATUS that came with SERVER_BLOB */
-	IAKERB_T_XID,		/* 16 chars, as in the description */
-	IAKERB_T_LEG,		/* u32 */
-	IAKERB_T_NONCE,		/* 16 bytes, chosen by the leg's helper */
-	IAKERB_T_PROOF,		/* 16 bytes, one half of SECRET */
-	IAKERB_T_DESC,		/* the leg's key description, 1..4095 */
+	IAKERB_T_LEG = 7,	/* u32 */
+	IAKERB_T_DESC = 10,	/* the leg's key description, 1..4095 */
 	IAKERB_T_ERRNO,		/* u32 positive errno, 0 = success */
 	IAKERB_T_PAYLOAD,	/* a cifs_spnego_msg to instantiate */
 };
 
-#define IAKERB_T_MAX			IAKERB_T_PAYLOAD
-
 #define IAKERB_SECRET_LEN		32
-#define IAKERB_PROOF_LEN		16	/* SECRET[0..15]: helper's proof */
-#define IAKERB_AGENT_PROOF_OFF		16	/* SECRET[16..31]: agent's */
-#define IAKERB_NONCE_LEN		16
 
 #define IAKERB_STATUS_SUCCESS		0x00000000u
 #define IAKERB_STATUS_MORE_PROCESSING	0xc0000016u
 
-/* Largest message of any kind (a REQUEST with a full blob and desc) */
+/* Largest message of any kind (a helper's REQUEST, full blob and desc) */
 #define IAKERB_MSG_MAX			(128 * 1024)
 /* Largest callout data the kernel ever builds */
 #define IAKERB_CALLOUT_MAX \
@@ -238,21 +149,16 @@ enum iakerb_type {
 /* ------------------------------------------------------------------ */
 
 #define IAKERB_CRED_KEY_TYPE		"cifs.iakerb_cred"
-/* description: "xid=<xid of the exchange>" */
+/* description: "exch=<exchange id>" */
 #define IAKERB_CRED_MAGIC		0x434b4149u	/* "IAKC" on LE */
 #define IAKERB_CRED_VERSION		1
 #define IAKERB_CRED_HDR_LEN		16	/* magic ver pass_len dom_len */
 #define IAKERB_PASS_MAX			512	/* CIFS_MAX_PASSWORD_LEN */
 #define IAKERB_DOMAIN_MAX		256	/* CIFS_MAX_DOMAINNAME_LEN */
-#define IAKERB_CRED_MAX \
-	(IAKERB_CRED_HDR_LEN + IAKERB_PASS_MAX + IAKERB_DOMAIN_MAX)
 
 /* ------------------------------------------------------------------ */
 /* The agent and its channel; time; limits                            */
 /* ------------------------------------------------------------------ */
-
-/* fd number in the agent holding its end of the rendezvous socketpair */
-#define IAKERB_AGENT_FD			100
 
 /*
  * Upcalls per exchange: 16 AS loops + 10 referral hops (MIT's
@@ -263,14 +169,12 @@ enum iakerb_type {
 #define IAKERB_TMO_MIN			5	/* seconds, per leg */
 #define IAKERB_TMO_DEFAULT		30
 #define IAKERB_TMO_MAX			600
-#define IAKERB_HELPER_MARGIN_SEC	1	/* answer by tmo - margin */
 #define IAKERB_AGENT_IDLE_SEC		60	/* > server's KDC proxying */
 /*
  * Tasks wait on the session mutex for the whole exchange, in D state: it
  * ends before the default hung task timeout (120 s).
  */
 #define IAKERB_EXCHANGE_MAX_SEC		90
-#define IAKERB_REJECT_TIMEOUT_SEC	1	/* keyctl_reject() timeout */
 
 /* ------------------------------------------------------------------ */
 /* The helper's errors: the keyctl_reject() errno of each outcome     */

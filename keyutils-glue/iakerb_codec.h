@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1 */
 /*
  * The codec of keyutils-glue: parsed and to-be-built forms of the formats
- * in cifs_iakerb_abi.h, and the functions that convert between them.
- * Userspace code (the helper, the tests) includes this header; the kernel
- * has its own smaller builder and parser (fs/smb/client/cifs_iakerb_proto.c)
- * and includes only cifs_iakerb_abi.h.
+ * in cifs_iakerb_abi.h and iakerb_abi_user.h, and the functions that
+ * convert between them.  Userspace code (the helper, the tests) includes
+ * this header; the kernel has its own smaller builder and parser
+ * (fs/smb/client/cifs_iakerb_proto.c) and includes only cifs_iakerb_abi.h.
  */
 #ifndef _IAKERB_CODEC_H
 #define _IAKERB_CODEC_H
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <errno.h>
 #endif
-#include "cifs_iakerb_abi.h"
+#include "iakerb_abi_user.h"
 
 /* Parsed (or to-be-built) description; no pointers, no allocation */
 struct iakerb_desc {
@@ -33,7 +33,7 @@ struct iakerb_desc {
 	char	user[IAKERB_USER_MAX + 1];
 	/* multi-leg only */
 	__u32	mechs;			/* IAKERB_MECH_* */
-	char	xid[IAKERB_XID_LEN + 1];
+	char	exch[IAKERB_EXCH_LEN + 1];
 	__u32	leg;
 	__u32	tmo;
 	__u32	agent;
@@ -63,7 +63,7 @@ struct iakerb_msg {
 	__u32		neg_blob_len;
 	__u32		cred_key;
 	__u32		smb_status;
-	const char	*xid;		/* IAKERB_XID_LEN chars, no NUL */
+	const char	*exch;		/* IAKERB_EXCH_LEN chars, no NUL */
 	__u32		leg;
 	const __u8	*nonce;
 	const __u8	*proof;
@@ -140,7 +140,7 @@ bool iakerb_desc_same_exchange(const struct iakerb_desc *a,
 
 /* iakerb_msg.c */
 void iakerb_msg_begin(struct iakerb_msg_writer *w, void *buf, size_t cap,
-		      enum iakerb_kind kind);
+		      __u8 kind);
 void iakerb_msg_put(struct iakerb_msg_writer *w, __u32 type, const void *val,
 		    size_t len);
 void iakerb_msg_put_u32(struct iakerb_msg_writer *w, __u32 type, __u32 v);
@@ -165,7 +165,7 @@ void iakerb_wipe(void *p, size_t n);
 
 #ifndef __KERNEL__
 /* iakerb_credkey.c: userspace only, links -lkeyutils */
-int iakerb_cred_fetch(__s32 serial, const char *xid, void *buf, size_t cap,
+int iakerb_cred_fetch(__s32 serial, const char *exch, void *buf, size_t cap,
 		      struct iakerb_cred *c);
 #endif
 

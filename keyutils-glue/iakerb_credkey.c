@@ -15,10 +15,11 @@
 
 #include "iakerb_compat.h"
 
-static int cred_desc_ok(const char *s, const char *xid)
+static int cred_desc_ok(const char *s, const char *exch)
 {
 	static const char type[] = IAKERB_CRED_KEY_TYPE ";0;0;";
-	size_t tlen = sizeof(type) - 1, i;
+	static const char exch_field[] = ";exch=";
+	size_t tlen = sizeof(type) - 1, flen = sizeof(exch_field) - 1, i;
 	unsigned long perm = 0;
 	const char *p;
 
@@ -39,12 +40,12 @@ static int cred_desc_ok(const char *s, const char *xid)
 	if (perm & 0xffffffu)
 		return -EPROTO;
 	p += 8;
-	if (strncmp(p, ";xid=", 5) || strcmp(p + 5, xid))
+	if (strncmp(p, exch_field, flen) || strcmp(p + flen, exch))
 		return -EPROTO;
 	return 0;
 }
 
-int iakerb_cred_fetch(__s32 serial, const char *xid, void *buf, size_t cap,
+int iakerb_cred_fetch(__s32 serial, const char *exch, void *buf, size_t cap,
 		      struct iakerb_cred *c)
 {
 	char *desc = NULL;
@@ -52,11 +53,11 @@ int iakerb_cred_fetch(__s32 serial, const char *xid, void *buf, size_t cap,
 	int ret;
 
 	memset(c, 0, sizeof(*c));
-	if (serial <= 0 || !xid || strlen(xid) != IAKERB_XID_LEN)
+	if (serial <= 0 || !exch || strlen(exch) != IAKERB_EXCH_LEN)
 		return -EINVAL;
 	if (keyctl_describe_alloc(serial, &desc) < 0)
 		return errno ? -errno : -EIO;
-	ret = cred_desc_ok(desc, xid);
+	ret = cred_desc_ok(desc, exch);
 	free(desc);
 	if (ret)
 		return ret;

@@ -209,11 +209,11 @@ static int parse_mechs(const char *v, size_t n, __u32 *out)
 	return 0;
 }
 
-static int xid_ok(const char *v, size_t n)
+static int exch_ok(const char *v, size_t n)
 {
 	size_t i;
 
-	if (n != IAKERB_XID_LEN)
+	if (n != IAKERB_EXCH_LEN)
 		return -EPROTO;
 	for (i = 0; i < n; i++)
 		if (hexval(v[i]) < 0)
@@ -232,7 +232,7 @@ static int copy_text(char *dst, const char *v, size_t n, size_t max)
 
 enum fid {
 	FID_VER, FID_HOST, FID_IP4, FID_IP6, FID_SEC, FID_UID, FID_CREDUID,
-	FID_USER, FID_PID, FID_TARGET, FID_MECHS, FID_XID, FID_LEG, FID_TMO,
+	FID_USER, FID_PID, FID_TARGET, FID_MECHS, FID_EXCH, FID_LEG, FID_TMO,
 	FID_AGENT, FID_RECON, FID_CHAN, FID_COUNT
 };
 
@@ -240,7 +240,7 @@ enum fid {
 static const char * const field_names[FID_COUNT] = {
 	IAKERB_FN_VER, IAKERB_FN_HOST, IAKERB_FN_IP4, IAKERB_FN_IP6,
 	IAKERB_FN_SEC, IAKERB_FN_UID, IAKERB_FN_CREDUID, IAKERB_FN_USER,
-	IAKERB_FN_PID, IAKERB_FN_TARGET, IAKERB_FN_MECHS, IAKERB_FN_XID,
+	IAKERB_FN_PID, IAKERB_FN_TARGET, IAKERB_FN_MECHS, IAKERB_FN_EXCH,
 	IAKERB_FN_LEG, IAKERB_FN_TMO, IAKERB_FN_AGENT, IAKERB_FN_RECON,
 	IAKERB_FN_CHAN,
 };
@@ -274,11 +274,11 @@ static int parse_field(int fid, const char *v, size_t n, struct iakerb_desc *d)
 				  &d->target);
 	case FID_MECHS:
 		return parse_mechs(v, n, &d->mechs);
-	case FID_XID:
-		if (xid_ok(v, n))
+	case FID_EXCH:
+		if (exch_ok(v, n))
 			return -EPROTO;
-		memcpy(d->xid, v, n);
-		d->xid[n] = '\0';
+		memcpy(d->exch, v, n);
+		d->exch[n] = '\0';
 		return 0;
 	case FID_LEG:
 		return parse_dec(v, n, 1, IAKERB_MAX_LEGS, &d->leg);
@@ -360,7 +360,7 @@ static int desc_check(const struct iakerb_desc *d)
 	if (d->sec != iakerb_sec_from_mechs(d->mechs) &&
 	    !(d->sec == IAKERB_SEC_IAKERB && (d->mechs & IAKERB_MECH_IAKERB)))
 		return -EPROTO;
-	if (xid_ok(d->xid, strnlen(d->xid, sizeof(d->xid))))
+	if (exch_ok(d->exch, strnlen(d->exch, sizeof(d->exch))))
 		return -EPROTO;
 	if (d->leg < 1 || d->leg > IAKERB_MAX_LEGS ||
 	    d->tmo < IAKERB_TMO_MIN || d->tmo > IAKERB_TMO_MAX)
@@ -492,7 +492,7 @@ int iakerb_desc_build(char *buf, size_t cap, const struct iakerb_desc *d)
 			if (d->mechs & (1u << m))
 				put(&o, "%s%s", d->mechs & ((1u << m) - 1) ?
 				    "," : "", mech_names[m]);
-		put(&o, ";xid=%.*s;leg=%u;tmo=%u", IAKERB_XID_LEN, d->xid,
+		put(&o, ";exch=%.*s;leg=%u;tmo=%u", IAKERB_EXCH_LEN, d->exch,
 		    d->leg, d->tmo);
 		if (d->have & IAKERB_F_AGENT)
 			put(&o, ";agent=%u", d->agent);
@@ -554,12 +554,12 @@ bool iakerb_desc_same_exchange(const struct iakerb_desc *a,
 		       IAKERB_F_CHAN);
 	size_t alen = (a->have & IAKERB_F_IP6) ? 16 : 4;
 
-	if (!(a->have & IAKERB_F_XID) || (a->have & mask) != (b->have & mask))
+	if (!(a->have & IAKERB_F_EXCH) || (a->have & mask) != (b->have & mask))
 		return false;
 	return a->ver == b->ver && !strcmp(a->host, b->host) &&
 	       !memcmp(a->addr, b->addr, alen) && a->sec == b->sec &&
 	       a->target == b->target && a->recon == b->recon &&
 	       a->uid == b->uid && a->creduid == b->creduid &&
 	       a->pid == b->pid && !strcmp(a->user, b->user) &&
-	       a->mechs == b->mechs && !strcmp(a->xid, b->xid);
+	       a->mechs == b->mechs && !strcmp(a->exch, b->exch);
 }

@@ -25,7 +25,7 @@ static const struct type_rule type_rules[IAKERB_T_MAX + 1] = {
 	[IAKERB_T_NEG_BLOB]	= { 0, IAKERB_TOKEN_MAX },
 	[IAKERB_T_CRED_KEY]	= { 4, 4 },
 	[IAKERB_T_SMB_STATUS]	= { 4, 4 },
-	[IAKERB_T_XID]		= { IAKERB_XID_LEN, IAKERB_XID_LEN },
+	[IAKERB_T_EXCH]		= { IAKERB_EXCH_LEN, IAKERB_EXCH_LEN },
 	[IAKERB_T_LEG]		= { 4, 4 },
 	[IAKERB_T_NONCE]	= { IAKERB_NONCE_LEN, IAKERB_NONCE_LEN },
 	[IAKERB_T_PROOF]	= { IAKERB_PROOF_LEN, IAKERB_PROOF_LEN },
@@ -46,9 +46,9 @@ static const struct kind_rule kind_rules[IAKERB_KIND_MAX + 1] = {
 		BIT_T(IAKERB_T_NEG_BLOB) | BIT_T(IAKERB_T_CRED_KEY) |
 		BIT_T(IAKERB_T_SMB_STATUS) },
 	[IAKERB_KIND_HELLO] = {
-		BIT_T(IAKERB_T_XID) | BIT_T(IAKERB_T_LEG) |
+		BIT_T(IAKERB_T_EXCH) | BIT_T(IAKERB_T_LEG) |
 		BIT_T(IAKERB_T_NONCE),
-		BIT_T(IAKERB_T_XID) | BIT_T(IAKERB_T_LEG) |
+		BIT_T(IAKERB_T_EXCH) | BIT_T(IAKERB_T_LEG) |
 		BIT_T(IAKERB_T_NONCE) },
 	[IAKERB_KIND_PROOF] = {
 		BIT_T(IAKERB_T_NONCE) | BIT_T(IAKERB_T_PROOF),
@@ -116,10 +116,10 @@ static int take(struct iakerb_msg *m, __u32 type, const __u8 *v, __u32 n)
 			return -EPROTO;
 		m->smb_status = x;
 		break;
-	case IAKERB_T_XID:
+	case IAKERB_T_EXCH:
 		if (!lower_hex(v, n))
 			return -EPROTO;
-		m->xid = (const char *)v;
+		m->exch = (const char *)v;
 		break;
 	case IAKERB_T_LEG:
 		if (x < 1 || x > IAKERB_MAX_LEGS)
@@ -231,7 +231,7 @@ int iakerb_callout_check(const struct iakerb_msg *m, __u32 leg)
 }
 
 void iakerb_msg_begin(struct iakerb_msg_writer *w, void *buf, size_t cap,
-		      enum iakerb_kind kind)
+		      __u8 kind)
 {
 	w->buf = buf;
 	w->cap = cap;

@@ -165,7 +165,8 @@ def main():
            else (None if len(keys) >= 3 else f"found only {sorted(keys)} in the code"))
 
     # 6. the outcomes: name, errno, number, kernel line, nothing stale
-    abi = read("keyutils-glue", "cifs_iakerb_abi.h")
+    abi = (read("keyutils-glue", "cifs_iakerb_abi.h") +
+           read("keyutils-glue", "iakerb_abi_user.h"))
     rows = re.findall(r"IAKERB_OUTCOME_ROW\(X, ([A-Z_]+)\)",
                       read("keyutils-glue", "iakerb_codec.h"))
     errs = dict(re.findall(r"#define IAKERB_ERR_(\w+)\s+(E\w+)", abi))

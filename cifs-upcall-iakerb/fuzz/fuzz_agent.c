@@ -19,7 +19,7 @@
 
 #define OWN "ver=0x2;host=srv.test;ip4=10.0.0.1;sec=iakerb;uid=0x3e8;" \
 	"creduid=0x3e8;user=alice;pid=0x1234;upcall_target=mount;" \
-	"mechs=iakerb;xid=0123456789abcdef;leg=1;tmo=30"
+	"mechs=iakerb;exch=0123456789abcdef;leg=1;tmo=30"
 
 static void require(bool cond)
 {
@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			require(m.leg == st.next_leg && m.leg > accepted_leg);
 			require(iakerb_desc_parse(m.desc, m.desc_len, &d) == 0);
 			require(d.agent == 4242 && d.leg == m.leg);
-			require(!strcmp(d.xid, own.xid));
+			require(!strcmp(d.exch, own.exch));
 			accepted_leg = m.leg;
 			st.next_leg++;
 		} else if (chan) {
@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		} else if (v == AGENT_HELLO) {
 			require(!pending && m.leg == st.next_leg);
-			require(!memcmp(m.xid, own.xid, IAKERB_XID_LEN));
+			require(!memcmp(m.exch, own.exch, IAKERB_EXCH_LEN));
 		} else if (v == AGENT_REQUEST) {
 			require(pending && !st.pending);
 			require(!memcmp(m.nonce, nonce, IAKERB_NONCE_LEN));
@@ -89,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			require(m.leg == st.next_leg && m.leg > accepted_leg);
 			require(iakerb_desc_parse(m.desc, m.desc_len, &d) == 0);
 			require(d.agent == 4242 && d.leg == m.leg);
-			require(!strcmp(d.xid, own.xid));
+			require(!strcmp(d.exch, own.exch));
 			accepted_leg = m.leg;
 			st.next_leg++;		/* as the agent does */
 		} else {

@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		require(res.outcome == OUT_OK);
 		require(r.d.host[0] && !strpbrk(r.d.host, "@/\\;"));
 		require(r.uid == r.d.uid || r.uid == r.d.creduid);
-		require(r.multileg == !!(r.d.have & IAKERB_F_XID));
+		require(r.multileg == !!(r.d.have & IAKERB_F_EXCH));
 		if (r.multileg) {
 			require(r.d.leg >= 1 && r.d.leg <= IAKERB_MAX_LEGS);
 			require(r.msg.secret != NULL);

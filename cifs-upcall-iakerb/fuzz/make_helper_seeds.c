@@ -21,7 +21,7 @@
 	"creduid=0x3e8;user=alice;pid=0x1234;upcall_target=app"
 #define ML "ver=0x2;host=srv.test;ip4=10.0.0.1;sec=iakerb;uid=0x3e8;" \
 	"creduid=0x3e8;user=alice;pid=0x1234;upcall_target=mount;" \
-	"mechs=iakerb;xid=0123456789abcdef;"
+	"mechs=iakerb;exch=0123456789abcdef;"
 
 static const uint8_t secret[IAKERB_SECRET_LEN + 1] =
 	"0123456789abcdefFEDCBA9876543210";
@@ -110,7 +110,7 @@ static void agent_seeds(void)
 	int len;
 
 	iakerb_msg_begin(&w, m, sizeof(m), IAKERB_KIND_HELLO);
-	iakerb_msg_put(&w, IAKERB_T_XID, "0123456789abcdef", IAKERB_XID_LEN);
+	iakerb_msg_put(&w, IAKERB_T_EXCH, "0123456789abcdef", IAKERB_EXCH_LEN);
 	iakerb_msg_put_u32(&w, IAKERB_T_LEG, 2);
 	iakerb_msg_put(&w, IAKERB_T_NONCE, nonce, IAKERB_NONCE_LEN);
 	len = iakerb_msg_end(&w);

@@ -122,7 +122,7 @@ static void opts_refused(void **state)
 	"creduid=0x3e9;user=alice;pid=0x1234;upcall_target=app"
 #define ML "ver=0x2;host=srv.test;ip4=10.0.0.1;sec=iakerb;uid=0x3e8;" \
 	"creduid=0x3e9;user=alice;pid=0x1234;upcall_target=mount;" \
-	"mechs=iakerb;xid=0123456789abcdef;tmo=30"
+	"mechs=iakerb;exch=0123456789abcdef;tmo=30"
 
 static const uint8_t secret[IAKERB_SECRET_LEN + 1] =
 	"0123456789abcdef0123456789abcdef";
@@ -255,7 +255,7 @@ static void reject_timeouts(void **state)
 	assert_int_equal(req("ver=0x2;host=srv.test;ip4=10.0.0.1;sec=iakerb;"
 			     "uid=0x3e8;creduid=0x3e9;user=alice;pid=0x1234;"
 			     "upcall_target=mount;mechs=iakerb;"
-			     "xid=0123456789abcdef;tmo=5;leg=2;agent=77", buf,
+			     "exch=0123456789abcdef;tmo=5;leg=2;agent=77", buf,
 			     n, false, &r, &res), 0);
 	assert_int_equal(reject_timeout(&r), 5);
 }

@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (iakerb_desc_parse(out, n, &d2) || memcmp(&d, &d2, sizeof(d)))
 		abort();
-	if (!iakerb_desc_same_exchange(&d, &d2) != !(d.have & IAKERB_F_XID))
+	if (!iakerb_desc_same_exchange(&d, &d2) != !(d.have & IAKERB_F_EXCH))
 		abort();
 	return 0;
 }

@@ -49,8 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case IAKERB_T_SMB_STATUS:
 			iakerb_msg_put_u32(&w, t, m.smb_status);
 			break;
-		case IAKERB_T_XID:
-			iakerb_msg_put(&w, t, m.xid, IAKERB_XID_LEN);
+		case IAKERB_T_EXCH:
+			iakerb_msg_put(&w, t, m.exch, IAKERB_EXCH_LEN);
 			break;
 		case IAKERB_T_LEG:
 			iakerb_msg_put_u32(&w, t, m.leg);
@@ -87,8 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (m.secret)
 		same(m.secret, m2.secret, IAKERB_SECRET_LEN);
-	if (m.xid)
-		same(m.xid, m2.xid, IAKERB_XID_LEN);
+	if (m.exch)
+		same(m.exch, m2.exch, IAKERB_EXCH_LEN);
 	if (m.nonce)
 		same(m.nonce, m2.nonce, IAKERB_NONCE_LEN);
 	if (m.proof)

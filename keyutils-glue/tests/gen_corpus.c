@@ -87,7 +87,7 @@ static void descs(void)
 	d.pid = 777;
 	strcpy(d.user, "Administrator");
 	d.mechs = IAKERB_MECH_ALL;
-	strcpy(d.xid, "0123456789abcdef");
+	strcpy(d.exch, "0123456789abcdef");
 	d.tmo = 30;
 	for (leg = 1; leg <= 6; leg++) {
 		d.leg = leg;
@@ -127,7 +127,7 @@ static void msgs(void)
 	}
 
 	iakerb_msg_begin(&w, buf, sizeof(buf), IAKERB_KIND_HELLO);
-	iakerb_msg_put(&w, IAKERB_T_XID, "0123456789abcdef", 16);
+	iakerb_msg_put(&w, IAKERB_T_EXCH, "0123456789abcdef", 16);
 	iakerb_msg_put_u32(&w, IAKERB_T_LEG, 3);
 	iakerb_msg_put(&w, IAKERB_T_NONCE, secret, IAKERB_NONCE_LEN);
 	emit("msg", buf, iakerb_msg_end(&w));
@@ -210,7 +210,7 @@ static int sample_desc(void)
 	d.pid = 1;
 	strcpy(d.user, "alice");
 	d.mechs = IAKERB_MECH_KRB5 | IAKERB_MECH_IAKERB;
-	strcpy(d.xid, "0123456789abcdef");
+	strcpy(d.exch, "0123456789abcdef");
 	d.leg = 2;
 	d.tmo = 30;
 	d.agent = 4242;

@@ -15,6 +15,6 @@
 
 #include "iakerb_compat.h"
 
-#define XID	"0123456789abcdef"
+#define EXCH	"0123456789abcdef"
 
 #endif

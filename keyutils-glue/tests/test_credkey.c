@@ -7,7 +7,7 @@
 #include <keyutils.h>
 #include "glue_test.h"
 
-#define GOOD_DESC	IAKERB_CRED_KEY_TYPE ";0;0;0b000000;xid=" XID
+#define GOOD_DESC	IAKERB_CRED_KEY_TYPE ";0;0;0b000000;exch=" EXCH
 
 long __wrap_keyctl_describe_alloc(key_serial_t id, char **buffer);
 long __wrap_keyctl_read(key_serial_t id, char *buffer, size_t buflen);
@@ -63,7 +63,7 @@ static void test_fetch_ok(void **state)
 	will_return(__wrap_keyctl_describe_alloc, GOOD_DESC);
 	will_return(__wrap_keyctl_read, payload);
 	will_return(__wrap_keyctl_read, payload_len);
-	assert_int_equal(iakerb_cred_fetch(42, XID, buf, sizeof(buf), &c), 0);
+	assert_int_equal(iakerb_cred_fetch(42, EXCH, buf, sizeof(buf), &c), 0);
 	assert_int_equal(c.pass_len, 7);
 	assert_memory_equal(c.pass, "hunter2", 7);
 	assert_memory_equal(c.domain, "REALM", 5);
@@ -77,7 +77,7 @@ static void refused(const char *desc, int want)
 	struct iakerb_cred c;
 
 	will_return(__wrap_keyctl_describe_alloc, desc);
-	assert_int_equal(iakerb_cred_fetch(42, XID, buf, sizeof(buf), &c),
+	assert_int_equal(iakerb_cred_fetch(42, EXCH, buf, sizeof(buf), &c),
 			 want);
 	assert_null(c.pass);
 }
@@ -85,21 +85,21 @@ static void refused(const char *desc, int want)
 /* The key must be ours, root's, private, and for this exchange */
 static void test_fetch_refusals(void **state)
 {
-	refused("user;0;0;0b000000;xid=" XID, -EPROTO);
-	refused("logon;0;0;0b000000;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE "x;0;0;0b000000;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";1000;0;0b000000;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;1000;0b000000;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000001;xid=" XID, -EPROTO);
+	refused("user;0;0;0b000000;exch=" EXCH, -EPROTO);
+	refused("logon;0;0;0b000000;exch=" EXCH, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE "x;0;0;0b000000;exch=" EXCH, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";1000;0;0b000000;exch=" EXCH, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;1000;0b000000;exch=" EXCH, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000001;exch=" EXCH, -EPROTO);
 	/* a user permission lets every root process read it: refused */
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b030000;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b010000;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000100;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;0B000000;xid=" XID, -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000000;xid=fedcba9876543210",
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b030000;exch=" EXCH, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b010000;exch=" EXCH, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000100;exch=" EXCH, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0B000000;exch=" EXCH, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000000;exch=fedcba9876543210",
 		-EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000000;xid=" XID "0", -EPROTO);
-	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000000;id=" XID, -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000000;exch=" EXCH "0", -EPROTO);
+	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b000000;id=" EXCH, -EPROTO);
 	refused(IAKERB_CRED_KEY_TYPE ";0;0;0b00", -EPROTO);
 	refused(NULL, -ENOKEY);
 }
@@ -109,9 +109,9 @@ static void test_fetch_bad_args(void **state)
 	__u8 buf[64];
 	struct iakerb_cred c;
 
-	assert_int_equal(iakerb_cred_fetch(0, XID, buf, sizeof(buf), &c),
+	assert_int_equal(iakerb_cred_fetch(0, EXCH, buf, sizeof(buf), &c),
 			 -EINVAL);
-	assert_int_equal(iakerb_cred_fetch(-3, XID, buf, sizeof(buf), &c),
+	assert_int_equal(iakerb_cred_fetch(-3, EXCH, buf, sizeof(buf), &c),
 			 -EINVAL);
 	assert_int_equal(iakerb_cred_fetch(5, "abc", buf, sizeof(buf), &c),
 			 -EINVAL);
@@ -128,7 +128,7 @@ static void test_fetch_wipes(void **state)
 	will_return(__wrap_keyctl_describe_alloc, GOOD_DESC);
 	will_return(__wrap_keyctl_read, payload);
 	will_return(__wrap_keyctl_read, payload_len);
-	assert_int_equal(iakerb_cred_fetch(42, XID, buf, 20, &c), -EMSGSIZE);
+	assert_int_equal(iakerb_cred_fetch(42, EXCH, buf, 20, &c), -EMSGSIZE);
 	assert_true(all_zero(buf, 20));
 
 	memcpy(bad, payload, payload_len);
@@ -136,7 +136,7 @@ static void test_fetch_wipes(void **state)
 	will_return(__wrap_keyctl_describe_alloc, GOOD_DESC);
 	will_return(__wrap_keyctl_read, bad);
 	will_return(__wrap_keyctl_read, payload_len);
-	assert_int_equal(iakerb_cred_fetch(42, XID, buf, sizeof(buf), &c),
+	assert_int_equal(iakerb_cred_fetch(42, EXCH, buf, sizeof(buf), &c),
 			 -EPROTO);
 	assert_true(all_zero(buf, sizeof(buf)));
 	assert_null(c.pass);

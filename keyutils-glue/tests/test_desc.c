@@ -14,7 +14,7 @@
 static const char *const base_fields[] = {
 	"ver=0x2", "host=srv.test", "ip4=10.0.0.7", "sec=krb5", "uid=0x0",
 	"creduid=0x3e8", "user=alice", "pid=0x1a2b", "upcall_target=mount",
-	"mechs=krb5,iakerb,ntlmssp", "xid=" XID, "leg=2", "tmo=30",
+	"mechs=krb5,iakerb,ntlmssp", "exch=" EXCH, "leg=2", "tmo=30",
 	"agent=4242",
 };
 #define NFIELDS ARRAY_SIZE(base_fields)
@@ -79,7 +79,7 @@ static void make_multileg(struct iakerb_desc *d, unsigned int leg)
 	d->pid = 0x1a2b;
 	strcpy(d->user, "alice");
 	d->mechs = IAKERB_MECH_KRB5 | IAKERB_MECH_IAKERB | IAKERB_MECH_NTLMSSP;
-	strcpy(d->xid, XID);
+	strcpy(d->exch, EXCH);
 	d->leg = leg;
 	d->tmo = 30;
 	if (leg > 1) {
@@ -140,7 +140,7 @@ static void test_multileg_leg1(void **state)
 	make_multileg(&d, 1);
 	roundtrip(&d, "ver=0x2;host=srv.test;ip4=10.0.0.7;sec=krb5;uid=0x0;"
 		  "creduid=0x3e8;user=alice;pid=0x1a2b;upcall_target=mount;"
-		  "mechs=krb5,iakerb,ntlmssp;xid=" XID ";leg=1;tmo=30");
+		  "mechs=krb5,iakerb,ntlmssp;exch=" EXCH ";leg=1;tmo=30");
 }
 
 static void test_multileg_leg2_and_recon(void **state)
@@ -150,13 +150,13 @@ static void test_multileg_leg2_and_recon(void **state)
 	make_multileg(&d, 2);
 	roundtrip(&d, "ver=0x2;host=srv.test;ip4=10.0.0.7;sec=krb5;uid=0x0;"
 		  "creduid=0x3e8;user=alice;pid=0x1a2b;upcall_target=mount;"
-		  "mechs=krb5,iakerb,ntlmssp;xid=" XID ";leg=2;tmo=30;"
+		  "mechs=krb5,iakerb,ntlmssp;exch=" EXCH ";leg=2;tmo=30;"
 		  "agent=4242");
 	d.have |= IAKERB_F_RECON;
 	d.recon = 1;
 	roundtrip(&d, "ver=0x2;host=srv.test;ip4=10.0.0.7;sec=krb5;uid=0x0;"
 		  "creduid=0x3e8;user=alice;pid=0x1a2b;upcall_target=mount;"
-		  "mechs=krb5,iakerb,ntlmssp;xid=" XID ";leg=2;tmo=30;"
+		  "mechs=krb5,iakerb,ntlmssp;exch=" EXCH ";leg=2;tmo=30;"
 		  "agent=4242;recon=1");
 }
 
@@ -171,7 +171,7 @@ static void test_chan_offer(void **state)
 	d.have |= IAKERB_F_CHAN;
 	roundtrip(&d, "ver=0x2;host=srv.test;ip4=10.0.0.7;sec=krb5;uid=0x0;"
 		  "creduid=0x3e8;user=alice;pid=0x1a2b;upcall_target=mount;"
-		  "mechs=krb5,iakerb,ntlmssp;xid=" XID ";leg=1;tmo=30;chan=1");
+		  "mechs=krb5,iakerb,ntlmssp;exch=" EXCH ";leg=1;tmo=30;chan=1");
 	/* leg 2 is of the same exchange, with or without the offer */
 	make_multileg(&d2, 2);
 	assert_true(iakerb_desc_same_exchange(&d, &d2));
@@ -203,7 +203,7 @@ static void test_ip6_roundtrip(void **state)
 	roundtrip(&d, "ver=0x2;host=srv.test;"
 		  "ip6=2001:0db8:0000:0000:0000:0000:abcd:0001;sec=iakerb;"
 		  "uid=0x0;creduid=0x3e8;user=alice;pid=0x1a2b;"
-		  "upcall_target=mount;mechs=iakerb;xid=" XID ";leg=1;tmo=30");
+		  "upcall_target=mount;mechs=iakerb;exch=" EXCH ";leg=1;tmo=30");
 }
 
 static void test_base_parses(void **state)
@@ -216,7 +216,7 @@ static void test_base_parses(void **state)
 	assert_int_equal(d.leg, 2);
 	assert_int_equal(d.agent, 4242);
 	assert_int_equal(d.tmo, 30);
-	assert_string_equal(d.xid, XID);
+	assert_string_equal(d.exch, EXCH);
 }
 
 struct spelling {
@@ -282,11 +282,11 @@ static const struct spelling spellings[] = {
 	{ "mechs", "krb5,,iakerb", -EPROTO },
 	{ "mechs", "krb5,negoex", -EPROTO },
 	{ "mechs", "", -EPROTO },
-	{ "xid", "fedcba9876543210", 0 },
-	{ "xid", "0123456789ABCDEF", -EPROTO },
-	{ "xid", "0123456789abcde", -EPROTO },
-	{ "xid", "0123456789abcdef0", -EPROTO },
-	{ "xid", "0123456789abcdeg", -EPROTO },
+	{ "exch", "fedcba9876543210", 0 },
+	{ "exch", "0123456789ABCDEF", -EPROTO },
+	{ "exch", "0123456789abcde", -EPROTO },
+	{ "exch", "0123456789abcdef0", -EPROTO },
+	{ "exch", "0123456789abcdeg", -EPROTO },
 	{ "leg", "32", 0 },
 	{ "leg", "33", -EPROTO },
 	{ "leg", "0", -EPROTO },
@@ -333,10 +333,10 @@ static void test_mechs_none(void **state)
 	snprintf(f, sizeof(f), "sec=iakerb");
 	join(s, sizeof(s), field_index("sec"), f);
 	memcpy(strstr(s, "mechs=") + 6, "none", 4);
-	memmove(strstr(s, "mechs=") + 10, strstr(s, ";xid="),
-		strlen(strstr(s, ";xid=")) + 1);
+	memmove(strstr(s, "mechs=") + 10, strstr(s, ";exch="),
+		strlen(strstr(s, ";exch=")) + 1);
 	assert_non_null(strstr(s, ";sec=iakerb;"));
-	assert_non_null(strstr(s, ";mechs=none;xid="));
+	assert_non_null(strstr(s, ";mechs=none;exch="));
 	assert_int_equal(parse_str(s, &d), -EPROTO);
 }
 
@@ -473,7 +473,7 @@ static void test_syntax(void **state)
 
 static void test_multileg_rules(void **state)
 {
-	static const char *const ml[] = { "mechs", "xid", "leg", "tmo" };
+	static const char *const ml[] = { "mechs", "exch", "leg", "tmo" };
 	char s[2000];
 	struct iakerb_desc d;
 	size_t i;
@@ -599,7 +599,7 @@ static void test_builder_limits(void **state)
 	assert_int_equal(iakerb_desc_build(buf, sizeof(buf), &d),
 			 -EPROTONOSUPPORT);
 	make_multileg(&d, 2);
-	d.xid[3] = 'X';
+	d.exch[3] = 'X';
 	assert_int_equal(iakerb_desc_build(buf, sizeof(buf), &d), -EINVAL);
 	make_multileg(&d, 2);
 	memset(d.host, 'h', sizeof(d.host));	/* unterminated */
@@ -699,7 +699,7 @@ static void test_same_exchange(void **state)
 	strcpy(b.host, "other");
 	assert_false(iakerb_desc_same_exchange(&a, &b));
 	make_multileg(&b, 5);
-	b.xid[0] = 'f';
+	b.exch[0] = 'f';
 	assert_false(iakerb_desc_same_exchange(&a, &b));
 	make_multileg(&b, 5);
 	b.creduid = 0;

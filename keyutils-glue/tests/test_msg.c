@@ -400,14 +400,14 @@ static void test_agent_messages(void **state)
 
 	iakerb_put_u32(pay + 8, 4);	/* a legacy-shaped payload */
 	iakerb_msg_begin(&w, buf, sizeof(buf), IAKERB_KIND_HELLO);
-	iakerb_msg_put(&w, IAKERB_T_XID, XID, IAKERB_XID_LEN);
+	iakerb_msg_put(&w, IAKERB_T_EXCH, EXCH, IAKERB_EXCH_LEN);
 	iakerb_msg_put_u32(&w, IAKERB_T_LEG, 2);
 	iakerb_msg_put(&w, IAKERB_T_NONCE, nonce, IAKERB_NONCE_LEN);
 	n = iakerb_msg_end(&w);
 	assert_true(n > 0);
 	assert_int_equal(iakerb_msg_parse(buf, n, &m), 0);
 	assert_int_equal(m.kind, IAKERB_KIND_HELLO);
-	assert_memory_equal(m.xid, XID, IAKERB_XID_LEN);
+	assert_memory_equal(m.exch, EXCH, IAKERB_EXCH_LEN);
 	assert_int_equal(m.leg, 2);
 	assert_memory_equal(m.nonce, nonce, IAKERB_NONCE_LEN);
 
@@ -540,7 +540,7 @@ static void test_hello_values(void **state)
 {
 	struct rec r[3];
 
-	r[0] = (struct rec){ IAKERB_T_XID, 16, XID };
+	r[0] = (struct rec){ IAKERB_T_EXCH, 16, EXCH };
 	r[1] = (struct rec){ IAKERB_T_LEG, 4, U32(32) };
 	r[2] = (struct rec){ IAKERB_T_NONCE, 16, nonce };
 	assert_int_equal(parse_raw(IAKERB_KIND_HELLO, r, 3), 0);
@@ -549,11 +549,11 @@ static void test_hello_values(void **state)
 	r[1] = (struct rec){ IAKERB_T_LEG, 4, U32(0) };
 	assert_int_equal(parse_raw(IAKERB_KIND_HELLO, r, 3), -EPROTO);
 	r[1] = (struct rec){ IAKERB_T_LEG, 4, U32(2) };
-	r[0] = (struct rec){ IAKERB_T_XID, 16, "0123456789ABCDEF" };
+	r[0] = (struct rec){ IAKERB_T_EXCH, 16, "0123456789ABCDEF" };
 	assert_int_equal(parse_raw(IAKERB_KIND_HELLO, r, 3), -EPROTO);
-	r[0] = (struct rec){ IAKERB_T_XID, 15, XID };
+	r[0] = (struct rec){ IAKERB_T_EXCH, 15, EXCH };
 	assert_int_equal(parse_raw(IAKERB_KIND_HELLO, r, 3), -EPROTO);
-	r[0] = (struct rec){ IAKERB_T_XID, 16, XID };
+	r[0] = (struct rec){ IAKERB_T_EXCH, 16, EXCH };
 	r[2] = (struct rec){ IAKERB_T_NONCE, 15, nonce };
 	assert_int_equal(parse_raw(IAKERB_KIND_HELLO, r, 3), -EPROTO);
 	/* a hello may not carry the secret */

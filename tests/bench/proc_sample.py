@@ -11,7 +11,7 @@ samples, peak_helpers, peak_agents, peak_request_key, peak_rss_kb (the
 largest sum over helpers and agents in one sample), peak_locked_kb.
 
 An agent is a cifs-upcall-iakerb process holding IAKERB_AGENT_FD (100,
-keyutils-glue/cifs_iakerb_abi.h), the socket it serves the legs on; the
+keyutils-glue/iakerb_abi_user.h), the socket it serves the legs on; the
 helper that answers one leg is the same program without it, and so is
 stock cifs.upcall.
 """

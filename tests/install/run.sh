@@ -76,7 +76,7 @@ resolve() {
 # Descriptions and callout data as the kernels write them (PROTOCOL.md
 # §2, §4): request-key sees the callout up to its first NUL, "CIAK\1\1".
 d72='ver=0x2;host=srv.test;ip4=10.0.0.2;sec=krb5;uid=0x3e8;creduid=0x3e8;user=alice;pid=0x4d2;upcall_target=app'
-ml="mechs=krb5,iakerb,ntlmssp;xid=0123456789abcdef"
+ml="mechs=krb5,iakerb,ntlmssp;exch=0123456789abcdef"
 ciak=$'CIAK\x01\x01'
 cases=(
 	"7.2-krb5|$d72||/usr/sbin/cifs.upcall 1234"

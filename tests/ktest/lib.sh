@@ -44,7 +44,7 @@ expect_fail() {
 
 # ktest_cifs_keys [FILE]: the live keys of cifs' two upcall key types, as
 # /proc/keys lines: cifs.spnego (description "ver=0x...") and
-# cifs.iakerb_cred, the password key ("xid=...").  /proc/keys prints the
+# cifs.iakerb_cred, the password key ("exch=...").  /proc/keys prints the
 # type with %-9.9s (security/keys/proc.c), so it reads "cifs.spne" and
 # "cifs.iake"; the description's shape pins the type.  Live: positive, under construction, or negative
 # and not yet expired (a negative key makes request_key fail at once, with
@@ -56,7 +56,7 @@ expect_fail() {
 # /proc/keys instead.
 ktest_cifs_keys() {
 	awk '(($8 == "cifs.spne" && $9 ~ /^ver=0x/) ||
-	      ($8 == "cifs.iake" && $9 ~ /^xid=/)) &&
+	      ($8 == "cifs.iake" && $9 ~ /^exch=/)) &&
 	     $2 !~ /[RDi]/ && $4 != "expd"' "${1:-/proc/keys}"
 }
 

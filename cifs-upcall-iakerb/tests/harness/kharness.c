@@ -334,7 +334,7 @@ int main(int argc, char **argv)
 		{ "expect", 1, NULL, 'e' }, { "recon", 0, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint8_t secret[IAKERB_SECRET_LEN], xidb[8];
+	uint8_t secret[IAKERB_SECRET_LEN], exchb[8];
 	static uint8_t srv[IAKERB_TOKEN_MAX], callout[IAKERB_CALLOUT_MAX];
 	char desc[IAKERB_DESC_MAX + 1], line[160], cdesc[128], sdesc[128];
 	struct iakerb_desc d = { 0 };
@@ -390,7 +390,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	getrandom(secret, sizeof(secret), 0);
-	getrandom(xidb, sizeof(xidb), 0);
+	getrandom(exchb, sizeof(exchb), 0);
 	d.have = IAKERB_F_LEGACY_REQUIRED | IAKERB_F_IP4;
 	d.ver = IAKERB_UPCALL_VERSION;
 	snprintf(d.host, sizeof(d.host), "%s", opt.host);
@@ -408,7 +408,7 @@ int main(int argc, char **argv)
 		d.have |= IAKERB_F_MULTILEG;
 		d.mechs = opt.mechs;
 		for (i = 0; i < 8; i++)
-			sprintf(d.xid + 2 * i, "%02x", xidb[i]);
+			sprintf(d.exch + 2 * i, "%02x", exchb[i]);
 		d.tmo = opt.tmo;
 		if (opt.recon) {
 			/* what the kernel sends on reconnect (§12) */
@@ -435,7 +435,7 @@ int main(int argc, char **argv)
 			die("%s", "cannot build the cred key");
 		pl_len = (size_t)n;
 		write_file("cred.4242", cred, pl_len, 0600);
-		write_file("cred.4242.xid", d.xid, strlen(d.xid), 0600);
+		write_file("cred.4242.exch", d.exch, strlen(d.exch), 0600);
 		explicit_bzero(cred, sizeof(cred));
 	}
 

@@ -726,7 +726,7 @@ kdc_stop
 flow dead-kdc 1012 "" --user "erin@$R" --password-file "$W/pw/erin" \
 	--expect EREMOTEIO
 kdc_start
-# 21. a 7.2 kernel (no xid=): one leg from the ticket flow 1 stored
+# 21. a 7.2 kernel (no exch=): one leg from the ticket flow 1 stored
 flow legacy-single-leg 1000 "" --user "alice@$R" --legacy --sec krb5
 flow legacy-mskrb5 1000 "" --user "alice@$R" --legacy --sec mskrb5
 # 22. ... and sec=iakerb on it: it cannot relay IAKerb

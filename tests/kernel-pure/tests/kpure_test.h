@@ -22,7 +22,7 @@
 #include "cifs_iakerb_proto.h"
 #include "iakerb_codec.h"
 
-#define KPURE_XID	"0123456789abcdef"
+#define KPURE_EXCH	"0123456789abcdef"
 
 extern const u8 kpure_secret[IAKERB_SECRET_LEN];
 

@@ -14,14 +14,14 @@ static const u8 pay[] = { 2, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0,
 			  'k', 'e', 'y', '!' };
 static const char desc[] =
 	"ver=0x2;host=fs1;ip4=192.0.2.10;sec=krb5;uid=0x0;creduid=0x3e9;"
-	"pid=0x1a2b;upcall_target=mount;mechs=krb5,iakerb;xid=" KPURE_XID
+	"pid=0x1a2b;upcall_target=mount;mechs=krb5,iakerb;exch=" KPURE_EXCH
 	";leg=3;tmo=30;agent=4242";
 
 static void offer_on_leg1_only(void **state)
 {
 	struct cifs_iakerb_leg_info li = {
 		.mechs = IAKERB_MECH_KRB5 | IAKERB_MECH_IAKERB,
-		.xid = KPURE_XID, .leg = 1, .tmo = 30, .chan = true,
+		.exch = KPURE_EXCH, .leg = 1, .tmo = 30, .chan = true,
 	};
 	char full[512] = "ver=0x2;host=fs1;ip4=192.0.2.10;sec=krb5;uid=0x0;"
 			 "creduid=0x3e9;pid=0x1a2b;upcall_target=mount";

@@ -98,7 +98,7 @@ static void leg_info(struct cifs_iakerb_leg_info *li, const struct leg_case *c)
 {
 	memset(li, 0, sizeof(*li));
 	li->mechs = c->mechs;
-	memcpy(li->xid, KPURE_XID, sizeof(li->xid));
+	memcpy(li->exch, KPURE_EXCH, sizeof(li->exch));
 	li->leg = c->leg;
 	li->tmo = c->tmo;
 	li->agent = c->agent;
@@ -134,7 +134,7 @@ static void check_leg(const struct leg_case *c)
 			 iakerb_desc_parse(desc, n + m, &got));
 	assert_uint_equal(got.have & IAKERB_F_MULTILEG, IAKERB_F_MULTILEG);
 	assert_uint_equal(got.mechs, c->mechs);
-	assert_string_equal(got.xid, KPURE_XID);
+	assert_string_equal(got.exch, KPURE_EXCH);
 	assert_uint_equal(got.leg, c->leg);
 	assert_uint_equal(got.tmo, c->tmo);
 	assert_uint_equal(!!(got.have & IAKERB_F_AGENT), c->leg > 1);
@@ -146,7 +146,7 @@ static void check_leg(const struct leg_case *c)
 		     (c->agent ? IAKERB_F_AGENT : 0) |
 		     (c->recon ? IAKERB_F_RECON : 0);
 	want.mechs = c->mechs;
-	strcpy(want.xid, KPURE_XID);
+	strcpy(want.exch, KPURE_EXCH);
 	want.leg = c->leg;
 	want.tmo = c->tmo;
 	want.agent = c->agent;
@@ -320,15 +320,15 @@ static void desc_limits(void **state)
 	li.mechs = 0x80000000u | IAKERB_MECH_KRB5;
 	expect_refused(&li);
 
-	/* xid: 16 characters, NUL-terminated */
+	/* exch: 16 characters, NUL-terminated */
 	c.mechs = IAKERB_MECH_KRB5;
 	leg_info(&li, &c);
 	assert_true(fields(&li) > 0);
-	li.xid[15] = '\0';
+	li.exch[15] = '\0';
 	expect_refused(&li);
-	li.xid[0] = '\0';
+	li.exch[0] = '\0';
 	expect_refused(&li);
-	memset(li.xid, 'a', sizeof(li.xid));	/* no terminator at all */
+	memset(li.exch, 'a', sizeof(li.exch));	/* no terminator at all */
 	expect_refused(&li);
 }
 
@@ -340,17 +340,17 @@ static void desc_limits(void **state)
 struct odd_case {
 	u32		leg;
 	u32		agent;
-	const char	*xid;
+	const char	*exch;
 };
 
 static void desc_only_what_parses(void **state)
 {
 	static const struct odd_case cases[] = {
-		{ 2, 0, KPURE_XID }, { 2, 1, KPURE_XID }, { 2, 2, KPURE_XID },
-		{ 2, IAKERB_PID_MAX, KPURE_XID },
-		{ 2, IAKERB_PID_MAX + 1, KPURE_XID },
-		{ 2, 0xffffffffu, KPURE_XID },
-		{ 1, 0, KPURE_XID }, { 1, 0, "0123456789ABCDEF" },
+		{ 2, 0, KPURE_EXCH }, { 2, 1, KPURE_EXCH }, { 2, 2, KPURE_EXCH },
+		{ 2, IAKERB_PID_MAX, KPURE_EXCH },
+		{ 2, IAKERB_PID_MAX + 1, KPURE_EXCH },
+		{ 2, 0xffffffffu, KPURE_EXCH },
+		{ 1, 0, KPURE_EXCH }, { 1, 0, "0123456789ABCDEF" },
 		{ 1, 0, "0123456789abcdeg" }, { 1, 0, "0123456789abc;ef" },
 		{ 1, 0, "0123456789abc=ef" }, { 1, 0, "01234567 9abcdef" },
 	};
@@ -365,7 +365,7 @@ static void desc_only_what_parses(void **state)
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		memset(&li, 0, sizeof(li));
 		li.mechs = IAKERB_MECH_KRB5;
-		memcpy(li.xid, cases[i].xid, sizeof(li.xid));
+		memcpy(li.exch, cases[i].exch, sizeof(li.exch));
 		li.leg = cases[i].leg;
 		li.tmo = 30;
 		li.agent = cases[i].agent;
@@ -442,14 +442,14 @@ static void desc_spelling(void **state)
 	n = cifs_iakerb_leg_fields(buf, sizeof(buf), &li);
 	assert_int_equal(n, strlen(buf));
 	assert_string_equal(buf, ";mechs=krb5,iakerb,ntlmssp;"
-			    "xid=0123456789abcdef;leg=1;tmo=30");
+			    "exch=0123456789abcdef;leg=1;tmo=30");
 	li.mechs = 0;
 	li.leg = 32;
 	li.tmo = 600;
 	li.agent = 4194304;
 	li.recon = true;
 	cifs_iakerb_leg_fields(buf, sizeof(buf), &li);
-	assert_string_equal(buf, ";mechs=none;xid=0123456789abcdef;leg=32;"
+	assert_string_equal(buf, ";mechs=none;exch=0123456789abcdef;leg=32;"
 			    "tmo=600;agent=4194304;recon=1");
 	li.mechs = IAKERB_MECH_ALL;
 	li.leg = 2;
@@ -458,7 +458,7 @@ static void desc_spelling(void **state)
 	li.recon = false;
 	cifs_iakerb_leg_fields(buf, sizeof(buf), &li);
 	assert_string_equal(buf, ";mechs=krb5,mskrb5,krb5u2u,iakerb,ntlmssp;"
-			    "xid=0123456789abcdef;leg=2;tmo=5;agent=2");
+			    "exch=0123456789abcdef;leg=2;tmo=5;agent=2");
 }
 
 int kpure_run_desc(void)

@@ -295,7 +295,7 @@ int main(int argc, char **argv)
 	flog("leg %u: %s", k.d.leg, k.desc);
 	if (o.mode == M_LOG) {
 		/* the callout's records: is there a password key, a blob? */
-		if (k.parsed && (k.d.have & IAKERB_F_XID))
+		if (k.parsed && (k.d.have & IAKERB_F_EXCH))
 			fkey_claim(&k);
 		run_prog(&o, &k);
 	}

@@ -57,7 +57,7 @@ int fkey_claim(struct fkey *k)
 	if (keyctl_assume_authority(k->key) < 0)
 		return -errno;
 	/* a 7.2-style upcall (SMB1, below SMB 3.1.1) has no callout data */
-	if (k->parsed && !(k->d.have & IAKERB_F_XID))
+	if (k->parsed && !(k->d.have & IAKERB_F_EXCH))
 		return 0;
 	n = keyctl_read_alloc(KEY_SPEC_REQKEY_AUTH_KEY, &data);
 	if (n < 0)

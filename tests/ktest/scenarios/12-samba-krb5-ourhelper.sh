@@ -4,7 +4,7 @@
 # The krb5 baseline of 11-samba-krb5-stock.sh with cifs-upcall-iakerb as
 # the request-key handler instead of cifs-utils' cifs.upcall: real Samba,
 # a real MIT KDC on a UNIX socket, the user's ticket from kinit.  Against
-# a kernel that writes no xid= (7.2, or the series before its multi-leg
+# a kernel that writes no exch= (7.2, or the series before its multi-leg
 # patch) the helper must answer exactly like cifs.upcall: one leg, a
 # LEGACY payload; a multi-leg kernel gets krb5 through the agent, with the
 # server's AP-REP verified on the final upcall.  The helper's syslog
@@ -35,7 +35,7 @@ check mount mount -t cifs //srv.test/share "$mnt" -o sec=krb5,username=alice,ver
 if mountpoint -q "$mnt"; then
 	check sectype-kerberos grep -q 'Security type: Kerberos' /proc/fs/cifs/DebugData
 	check service-ticket sh -c "klist | grep -q cifs/srv.test@$realm"
-	if grep -aq 'xid ' "$syslog"; then
+	if grep -aq 'exch ' "$syslog"; then
 		check multileg-established grep -aq 'ESTABLISHED payload' "$syslog"
 	else
 		check one-leg-legacy-payload grep -aq 'LEGACY payload' "$syslog"
