@@ -13,7 +13,10 @@
 #
 # Usage: scripts/check-debug.sh        (as root, on the host)
 # Env:   CHECK_DEBUG_SCENARIOS  globs under tests/ktest/scenarios (default:
-#                               the IAKerb scenarios listed below)
+#                               the IAKerb scenarios listed below; "none":
+#                               only KUnit and kmemleak)
+# Under TCG the debug kernel boots in about 5 minutes (udev settling alone
+# takes minutes with KASAN and lockdep), hence the longer boot timeout.
 
 set -uo pipefail
 
@@ -45,4 +48,5 @@ list+=("$top/tests/ktest/debug/99-kmemleak.sh")
 
 KTEST_KERNEL=$tree KTEST_MODULE=/src/build/debug/cifs.ko KTEST_TAG=debug/ \
 	KTEST_TIMEOUT=${KTEST_TIMEOUT:-900} KTEST_MEMORY=${KTEST_MEMORY:-3G} \
+	KTEST_BOOT_TIMEOUT=${KTEST_BOOT_TIMEOUT:-1500} \
 	"$here/in-image.sh" tests/ktest/run.sh "${list[@]/#$top//src}"
