@@ -268,7 +268,7 @@ static int finish_ctx(gss_ctx_id_t ctx, gss_name_t src,
 {
 	gss_buffer_set_t keys = GSS_C_NO_BUFFER_SET;
 	gss_buffer_desc nb;
-	OM_uint32 major, minor;
+	OM_uint32 major, minor, life;
 
 	major = gss_inquire_sec_context_by_oid(&minor, ctx,
 					       GSS_C_INQ_SSPI_SESSION_KEY,
@@ -284,6 +284,11 @@ static int finish_ctx(gss_ctx_id_t ctx, gss_name_t src,
 		res->key_len = sizeof(res->key);
 	memcpy(res->key, keys->elements[0].value, res->key_len);
 	gss_release_buffer_set(&minor, &keys);
+	/* the ticket's end time, as the context knows it (krb5 mech:
+	 * endtime - now), for fault expire-at-ticket-end */
+	if (!GSS_ERROR(gss_context_time(&minor, ctx, &life)) &&
+	    life != GSS_C_INDEFINITE)
+		res->lifetime = life;
 	if (src != GSS_C_NO_NAME &&
 	    !gss_display_name(&minor, src, &nb, NULL)) {
 		snprintf(res->user, sizeof(res->user), "%.*s",
