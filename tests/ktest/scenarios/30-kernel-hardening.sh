@@ -398,6 +398,23 @@ if mountpoint -q "$mnt"; then
 	umount "$mnt"
 fi
 
+# --- 8a. SMB 2.1: IAKerb refused before leg 1 ---------------------------------
+# smbsrv negotiates 2.1 for a client that asks for nothing newer, and
+# logs (then refuses) a SESSION_SETUP that comes anyway
+iakerb_restart --smb21
+rm -f /tmp/krb5cc_0
+m=$(dmesg_mark)
+s0=$(srvlog_mark)
+k0=$(kdclog_mark)
+opts="vers=2.1,ip=$SRV_ADDR" bmount 100 "$pw"
+report smb21-iakerb "$m"
+expect_errno smb21-iakerb 95
+expect_dmesg smb21-iakerb "$m" "IAKerb needs SMB 3.1.1 (2.1 negotiated"
+check smb21-iakerb-no-leg-sent sh -c "! tail -n +$((s0 + 1)) '$LOG_DIR/smbsrv.log' |
+	grep 'SESSLEG '"
+check smb21-iakerb-no-as-req sh -c "! tail -n +$((k0 + 1)) '$KDC_LOG' | grep -q AS_REQ"
+check smb21-iakerb-nothing-left nothing_left
+
 # --- 8. SMB 3.0: IAKerb refused before leg 1, krb5 still mounts --------------
 iakerb_restart --smb30
 rm -f /tmp/krb5cc_0

@@ -33,6 +33,7 @@
 #include <gssapi/gssapi_ext.h>
 #include <gssapi/gssapi_krb5.h>
 #include <krb5/krb5.h>
+#include <profile.h>
 #include <talloc.h>
 
 #include "auth.h"
@@ -64,6 +65,9 @@ struct auth_ctx {
 };
 
 static const char *keytab_name;
+/* krb5.conf's clockskew (MIT's default 300 s): an acceptor's context time
+ * includes it (MIT krb5_gss_context_time adds it when !initiate) */
+static int clockskew = 300;
 
 static const struct der_blob *amech_oid(enum amech m)
 {
@@ -129,6 +133,20 @@ int auth_init(const struct srv_config *cfg, char *err, size_t errlen)
 		}
 	}
 	keytab_name = cfg->keytab;
+	{
+		krb5_context k;
+		profile_t prof;
+
+		if (!krb5_init_context(&k)) {
+			if (!krb5_get_profile(k, &prof)) {
+				profile_get_integer(prof, "libdefaults",
+						    "clockskew", NULL, 300,
+						    &clockskew);
+				profile_release(prof);
+			}
+			krb5_free_context(k);
+		}
+	}
 	if (cfg->keytab && krb5_gss_register_acceptor_identity(cfg->keytab)) {
 		snprintf(err, errlen, "cannot use keytab %s", cfg->keytab);
 		return -1;
@@ -268,7 +286,7 @@ static int finish_ctx(gss_ctx_id_t ctx, gss_name_t src,
 {
 	gss_buffer_set_t keys = GSS_C_NO_BUFFER_SET;
 	gss_buffer_desc nb;
-	OM_uint32 major, minor;
+	OM_uint32 major, minor, life;
 
 	major = gss_inquire_sec_context_by_oid(&minor, ctx,
 					       GSS_C_INQ_SSPI_SESSION_KEY,
@@ -284,6 +302,12 @@ static int finish_ctx(gss_ctx_id_t ctx, gss_name_t src,
 		res->key_len = sizeof(res->key);
 	memcpy(res->key, keys->elements[0].value, res->key_len);
 	gss_release_buffer_set(&minor, &keys);
+	/* the ticket's end, for fault expire-at-ticket-end: the context
+	 * time less the clock skew an acceptor's context time includes */
+	if (!GSS_ERROR(gss_context_time(&minor, ctx, &life)) &&
+	    life != GSS_C_INDEFINITE)
+		res->lifetime = life > (OM_uint32)clockskew ?
+				life - (OM_uint32)clockskew : 1;
 	if (src != GSS_C_NO_NAME &&
 	    !gss_display_name(&minor, src, &nb, NULL)) {
 		snprintf(res->user, sizeof(res->user), "%.*s",

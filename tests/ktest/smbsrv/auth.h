@@ -33,6 +33,9 @@ struct auth_result {
 	double accept_ms;		/* in gss_accept_sec_context (with
 					 * the KDC's answer, on a proxied
 					 * leg): make bench's KDC time */
+	unsigned int lifetime;		/* when done: seconds the context
+					 * (the client's ticket) stays
+					 * valid; 0 if unknown */
 };
 
 /* Initialise the GSS side (keytab, acceptor credentials).  Returns 0 or -1

@@ -15,6 +15,15 @@
 
 #define MAX_COMPOUND 32
 
+/* seconds on a clock that does not jump: session expiry */
+time_t now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
 uint64_t now_filetime(void)
 {
 	struct timespec ts;
@@ -323,6 +332,15 @@ static void handle_one(struct smb2_ctx *x, struct smb2_ctx *prev, long perr)
 			slog(c->srv, "FAULT expire conn=%u sess=0x%llx after=%d",
 			     c->id, (unsigned long long)x->sess->id,
 			     f->expire_after);
+		}
+		/* MS-SMB2 3.3.5.2.9: a request after Session.ExpirationTime
+		 * (the ticket's end, for Kerberos) gets SESSION_EXPIRED */
+		if (f->expire_at_ticket_end && x->sess->state == SESS_VALID &&
+		    x->sess->ticket_end && now_mono() >= x->sess->ticket_end) {
+			x->sess->state = SESS_EXPIRED;
+			slog(c->srv, "FAULT expire conn=%u sess=0x%llx "
+			     "at-ticket-end", c->id,
+			     (unsigned long long)x->sess->id);
 		}
 		if (x->sess->state == SESS_EXPIRED && r->cmd != SMB2_LOGOFF &&
 		    r->cmd != SMB2_CLOSE) {

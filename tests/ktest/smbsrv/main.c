@@ -54,9 +54,11 @@ static void usage(FILE *f)
 "  --auth own|mit-spnego  own SPNEGO (default) or MIT's SPNEGO acceptor\n"
 "  --no-sign-required     do not require signing\n"
 "  --smb30                offer SMB 3.0 and 3.0.2 besides 3.1.1\n"
+"  --smb21                negotiate SMB 2.1 too (sessions on it refused)\n"
 "  --fault KNOB[=VALUE]   garble=LEG truncate=LEG oversize=LEG[:LEN]\n"
 "                         endless bad-mic bad-aprep close=LEG kdc-delay=MS\n"
 "                         krb-error=CODE[@LEG] expire-after=N\n"
+"                         expire-at-ticket-end\n"
 "                         kdc-pad=BYTES bad-final-sig[=N] no-neg-blob\n"
 "  --config FILE          read options from FILE, one per line, without --\n"
 "signals: SIGUSR1 expires every session (STATUS_NETWORK_SESSION_EXPIRED\n"
@@ -100,6 +102,8 @@ static int parse_fault(struct faults *f, const char *s)
 			return -1;
 	} else if (IS("expire-after"))
 		f->expire_after = val;
+	else if (IS("expire-at-ticket-end"))
+		f->expire_at_ticket_end = true;
 	else if (IS("kdc-pad")) {
 		/* a KDC message of at least a few hundred bytes, at most
 		 * what MIT's stream transport takes (1 MiB) */
@@ -150,7 +154,7 @@ static int set_mechs(struct srv_config *cfg, const char *list)
 }
 
 enum { O_LISTEN = 256, O_PORT, O_SHARE, O_KEYTAB, O_LOG, O_PIDFILE,
-       O_NAME, O_MECHS, O_MODE, O_AUTH, O_NOSIGN, O_SMB30, O_FAULT, O_CONFIG,
+       O_NAME, O_MECHS, O_MODE, O_AUTH, O_NOSIGN, O_SMB30, O_SMB21, O_FAULT, O_CONFIG,
        O_HELP };
 
 static const struct option opts[] = {
@@ -166,6 +170,7 @@ static const struct option opts[] = {
 	{ "auth", required_argument, NULL, O_AUTH },
 	{ "no-sign-required", no_argument, NULL, O_NOSIGN },
 	{ "smb30", no_argument, NULL, O_SMB30 },
+	{ "smb21", no_argument, NULL, O_SMB21 },
 	{ "fault", required_argument, NULL, O_FAULT },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "help", no_argument, NULL, O_HELP },
@@ -244,6 +249,7 @@ static int apply_opt(struct srv_config *cfg, int o, const char *arg)
 		return 0;
 	case O_NOSIGN: cfg->sign_required = false; return 0;
 	case O_SMB30: cfg->allow_30 = true; return 0;
+	case O_SMB21: cfg->allow_21 = true; return 0;
 	case O_FAULT: return parse_fault(&cfg->faults, arg);
 	case O_CONFIG: return read_config(cfg, arg);
 	default: return -1;

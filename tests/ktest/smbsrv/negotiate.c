@@ -10,13 +10,17 @@
 static uint16_t pick_dialect(struct conn *c, const struct smb2_req *r)
 {
 	static const uint16_t prefs[] = {
-		SMB2_DIALECT_311, SMB2_DIALECT_302, SMB2_DIALECT_300
+		SMB2_DIALECT_311, SMB2_DIALECT_302, SMB2_DIALECT_300,
+		SMB2_DIALECT_21
 	};
 	size_t k;
 	int i;
 
 	for (k = 0; k < sizeof(prefs) / sizeof(prefs[0]); k++) {
-		if (prefs[k] != SMB2_DIALECT_311 && !c->srv->cfg->allow_30)
+		if ((prefs[k] == SMB2_DIALECT_300 ||
+		     prefs[k] == SMB2_DIALECT_302) && !c->srv->cfg->allow_30)
+			continue;
+		if (prefs[k] == SMB2_DIALECT_21 && !c->srv->cfg->allow_21)
 			continue;
 		for (i = 0; i < r->neg.dialect_count; i++)
 			if (r->neg.dialects[i] == prefs[k])

@@ -170,11 +170,15 @@ void job_complete(struct server *srv, struct auth_job *job)
 				      SMB2_NEGOTIATE_SIGNING_REQUIRED);
 			s->state = SESS_VALID;
 			s->requests = 0;
+			s->ticket_end = res->lifetime ?
+					now_mono() + res->lifetime : 0;
 			talloc_free(s->user);
 			s->user = talloc_strdup(s, res->user);
 			slog(srv, "SESSION conn=%u sess=0x%llx user=%s %s "
-			     "signing=%d", c->id, (unsigned long long)s->id,
-			     res->user, reauth ? "reauth" : "new", s->signing);
+			     "signing=%d ticket_s=%u", c->id,
+			     (unsigned long long)s->id, res->user,
+			     reauth ? "reauth" : "new", s->signing,
+			     res->lifetime);
 			/* the final response is always signed */
 			x.sign = true;
 			x.bad_sig = bad_sig;
@@ -237,6 +241,17 @@ void smb2_session_setup(struct smb2_ctx *x)
 
 	if (r->sess.flags & SMB2_SESSION_FLAG_BINDING) {
 		smb2_error(x, STATUS_REQUEST_NOT_ACCEPTED);
+		return;
+	}
+	if (c->dialect == SMB2_DIALECT_21) {
+		/* --smb21 is for clients that must stop before leg 1: no
+		 * HMAC-SHA256 signing here.  Log the leg that came anyway. */
+		slog(srv, "SESSLEG conn=%u sess=0x0 leg=1 in=%u out=0 "
+		     "status=0x%08x mech=- what=- kdc=0 accept_ms=0 major=0x0 "
+		     "minor=0x0 user=- fault=- dialect=- err=\"SMB 2.1 "
+		     "sessions are not served\"", c->id, r->sess.token.len,
+		     STATUS_NOT_SUPPORTED);
+		smb2_error(x, STATUS_NOT_SUPPORTED);
 		return;
 	}
 	if (r->session_id == 0) {

@@ -88,6 +88,8 @@ struct faults {
 	int krb_error_leg;	/* ... on this leg (0: the first proxy leg) */
 	int expire_after;	/* STATUS_NETWORK_SESSION_EXPIRED after N
 				 * requests on a session (0: off) */
+	bool expire_at_ticket_end; /* ... once the ticket the session was
+				 * set up with has ended (Windows) */
 	int kdc_pad;		/* grow KDC replies to this many bytes
 				 * (kdcpad.h; 0: off) */
 	int bad_final_sig;	/* flip a byte of the signature of this
@@ -113,6 +115,7 @@ struct srv_config {
 	int nmechs;
 	bool sign_required;
 	bool allow_30;			/* offer 3.0/3.0.2 too */
+	bool allow_21;			/* negotiate 2.1 too; no sessions */
 	struct faults faults;
 };
 
@@ -164,6 +167,7 @@ struct session {
 	struct tree *trees;
 	uint32_t next_tree_id;
 	unsigned int requests;		/* for expire_after */
+	time_t ticket_end;		/* CLOCK_MONOTONIC s; 0: unknown */
 };
 
 struct conn {
@@ -243,6 +247,7 @@ void conn_queue(struct conn *c, uint8_t *frame, size_t len);
 void conn_free(struct conn *c);
 void conn_send_deferred(struct conn *c, struct smb2_ctx *x);
 uint64_t now_filetime(void);
+time_t now_mono(void);
 struct session *sess_lookup(struct conn *c, uint64_t id);
 void smb2_rsp_header(struct smb2_ctx *x, uint16_t struct_size);
 void smb2_error(struct smb2_ctx *x, uint32_t status);
