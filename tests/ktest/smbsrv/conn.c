@@ -155,8 +155,6 @@ static void send_responses(struct conn *c, struct smb2_ctx *xs, int n)
 		}
 		start = f->len;
 		finish_header(x);
-		if (x->hash_rsp)
-			preauth_update(x->hash_rsp, x->rsp->data, x->rsp->len);
 		buf_append(f, x->rsp->data, x->rsp->len);
 		last = start;
 		any = true;
@@ -180,6 +178,11 @@ static void send_responses(struct conn *c, struct smb2_ctx *xs, int n)
 			next = get32(f->data + pos + 20);
 			ext = next ? next : f->len - pos;
 			sign_response(x, f->data + pos, ext);
+			/* the hash takes the response as sent: signed (a
+			 * binding's interim responses are) */
+			if (x->hash_rsp)
+				preauth_update(x->hash_rsp, f->data + pos,
+					       x->rsp->len);
 			pos += ext;
 		}
 	}
@@ -210,13 +213,11 @@ static bool needs_tree(uint16_t cmd)
 	       cmd != SMB2_TREE_CONNECT;
 }
 
-static bool verify_signature(struct session *s, const struct smb2_req *r)
+bool verify_signature(const uint8_t key[16], const struct smb2_req *r)
 {
 	uint8_t sig[16];
 
-	if (!s->has_key)
-		return false;
-	if (smb3_sign(s->signing_key, r->msg, r->msg_len, sig))
+	if (smb3_sign(key, r->msg, r->msg_len, sig))
 		return false;
 	return memcmp(sig, r->signature, 16) == 0;
 }
@@ -293,7 +294,7 @@ static void handle_one(struct smb2_ctx *x, struct smb2_ctx *prev, long perr)
 	    r->cmd != SMB2_NEGOTIATE && r->cmd != SMB2_CANCEL) {
 		bool signed_ = r->flags & SMB2_FLAGS_SIGNED;
 
-		if (signed_ && !verify_signature(x->sess, r)) {
+		if (signed_ && !verify_signature(x->sess->signing_key, r)) {
 			slog(c->srv, "BADSIG conn=%u sess=0x%llx cmd=%s mid=%llu",
 			     c->id, (unsigned long long)x->sess->id,
 			     smb2_cmd_name(r->cmd),
@@ -313,6 +314,12 @@ static void handle_one(struct smb2_ctx *x, struct smb2_ctx *prev, long perr)
 			x->sign_key = x->key;
 		}
 	}
+	/*
+	 * A bound channel's own key signs and verifies on this connection
+	 * (copied above); everything else is the master session's.
+	 */
+	if (x->sess && x->sess->master && needs_session(r->cmd))
+		x->sess = x->sess->master;
 	if (x->sess && needs_session(r->cmd)) {
 		struct faults *f = &c->srv->cfg->faults;
 

@@ -54,6 +54,7 @@ static void usage(FILE *f)
 "  --auth own|mit-spnego  own SPNEGO (default) or MIT's SPNEGO acceptor\n"
 "  --no-sign-required     do not require signing\n"
 "  --smb30                offer SMB 3.0 and 3.0.2 besides 3.1.1\n"
+"  --multichannel         announce multichannel and accept session binding\n"
 "  --fault KNOB[=VALUE]   garble=LEG truncate=LEG oversize=LEG[:LEN]\n"
 "                         endless bad-mic bad-aprep close=LEG kdc-delay=MS\n"
 "                         krb-error=CODE[@LEG] expire-after=N\n"
@@ -150,8 +151,8 @@ static int set_mechs(struct srv_config *cfg, const char *list)
 }
 
 enum { O_LISTEN = 256, O_PORT, O_SHARE, O_KEYTAB, O_LOG, O_PIDFILE,
-       O_NAME, O_MECHS, O_MODE, O_AUTH, O_NOSIGN, O_SMB30, O_FAULT, O_CONFIG,
-       O_HELP };
+       O_NAME, O_MECHS, O_MODE, O_AUTH, O_NOSIGN, O_SMB30, O_MULTICHANNEL,
+       O_FAULT, O_CONFIG, O_HELP };
 
 static const struct option opts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
@@ -166,6 +167,7 @@ static const struct option opts[] = {
 	{ "auth", required_argument, NULL, O_AUTH },
 	{ "no-sign-required", no_argument, NULL, O_NOSIGN },
 	{ "smb30", no_argument, NULL, O_SMB30 },
+	{ "multichannel", no_argument, NULL, O_MULTICHANNEL },
 	{ "fault", required_argument, NULL, O_FAULT },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "help", no_argument, NULL, O_HELP },
@@ -244,6 +246,7 @@ static int apply_opt(struct srv_config *cfg, int o, const char *arg)
 		return 0;
 	case O_NOSIGN: cfg->sign_required = false; return 0;
 	case O_SMB30: cfg->allow_30 = true; return 0;
+	case O_MULTICHANNEL: cfg->multichannel = true; return 0;
 	case O_FAULT: return parse_fault(&cfg->faults, arg);
 	case O_CONFIG: return read_config(cfg, arg);
 	default: return -1;
@@ -516,11 +519,12 @@ int main(int argc, char **argv)
 		}
 	}
 	slog(srv, "START pid=%d listen=%s:%d mode=%s auth=%s mechs=%d "
-	     "sign_required=%d", getpid(), cfg->listen_addr, cfg->port,
+	     "sign_required=%d multichannel=%d", getpid(), cfg->listen_addr,
+	     cfg->port,
 	     cfg->mode == MODE_WINDOWS ? "windows" :
 	     cfg->mode == MODE_BOTH ? "both" : "mit",
 	     cfg->auth == AUTH_OWN_SPNEGO ? "own" : "mit-spnego", cfg->nmechs,
-	     cfg->sign_required);
+	     cfg->sign_required, cfg->multichannel);
 	i = run(srv);
 	while (srv->conns) {
 		struct conn *c = srv->conns;
