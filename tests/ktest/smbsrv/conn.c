@@ -233,8 +233,18 @@ static void dispatch(struct smb2_ctx *x)
 	case SMB2_CREATE:		smb2_create(x); break;
 	case SMB2_CLOSE:		smb2_close(x); break;
 	case SMB2_FLUSH:		smb2_flush(x); break;
-	case SMB2_READ:			smb2_read(x); break;
-	case SMB2_WRITE:		smb2_write(x); break;
+	case SMB2_READ:
+		if (!x->conn->reads++)
+			slog(x->conn->srv, "IO conn=%u sess=0x%llx first=read",
+			     x->conn->id, (unsigned long long)x->sess->id);
+		smb2_read(x);
+		break;
+	case SMB2_WRITE:
+		if (!x->conn->writes++)
+			slog(x->conn->srv, "IO conn=%u sess=0x%llx first=write",
+			     x->conn->id, (unsigned long long)x->sess->id);
+		smb2_write(x);
+		break;
 	case SMB2_LOCK:			smb2_lock(x); break;
 	case SMB2_IOCTL:		smb2_ioctl(x); break;
 	case SMB2_CANCEL:		x->no_response = true; break;

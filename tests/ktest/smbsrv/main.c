@@ -330,7 +330,8 @@ static void flush_out(struct conn *c)
 
 static void drop_conn(struct server *srv, struct conn *c)
 {
-	slog(srv, "CONN close conn=%u", c->id);
+	slog(srv, "CONN close conn=%u reads=%lu writes=%lu", c->id, c->reads,
+	     c->writes);
 	DLIST_REMOVE(srv->conns, c);
 	conn_free(c);
 }

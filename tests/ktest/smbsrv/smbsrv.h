@@ -198,6 +198,8 @@ struct conn {
 	uint8_t preauth[PREAUTH_HASH_LEN];
 	struct session *sessions;
 	unsigned int pending_jobs;
+	/* READs and WRITEs answered here: which channel carried I/O */
+	unsigned long reads, writes;
 };
 
 struct outq {
