@@ -59,6 +59,7 @@ static void usage(FILE *f)
 "                         endless bad-mic bad-aprep close=LEG kdc-delay=MS\n"
 "                         krb-error=CODE[@LEG] expire-after=N\n"
 "                         kdc-pad=BYTES bad-final-sig[=N] no-neg-blob\n"
+"                         no-bind\n"
 "  --config FILE          read options from FILE, one per line, without --\n"
 "signals: SIGUSR1 expires every session (STATUS_NETWORK_SESSION_EXPIRED\n"
 "         until it re-authenticates); SIGTERM/SIGINT stop the server.\n");
@@ -113,6 +114,8 @@ static int parse_fault(struct faults *f, const char *s)
 			return -1;
 	} else if (IS("no-neg-blob"))
 		f->no_neg_blob = true;
+	else if (IS("no-bind"))
+		f->no_bind = true;
 	else
 		return -1;
 #undef IS

@@ -294,6 +294,9 @@ static struct session *bind_channel(struct smb2_ctx *x, uint32_t *status)
 	if (!srv->cfg->multichannel || c->dialect < SMB2_DIALECT_300) {
 		why = "no-multichannel";
 		*status = STATUS_REQUEST_NOT_ACCEPTED;
+	} else if (srv->cfg->faults.no_bind) {
+		why = "fault-no-bind";
+		*status = STATUS_REQUEST_NOT_ACCEPTED;
 	} else if (!m) {
 		why = "no-session";
 		*status = STATUS_USER_SESSION_DELETED;

@@ -94,6 +94,8 @@ struct faults {
 				 * many final SESSION_SETUP responses
 				 * (-1: every one; counts down) */
 	bool no_neg_blob;	/* NEGOTIATE without a security buffer */
+	bool no_bind;		/* refuse session binding, as before
+				 * multichannel: STATUS_REQUEST_NOT_ACCEPTED */
 };
 
 struct srv_config {
