@@ -21,6 +21,13 @@
 . "$KTEST_SRC/tests/ktest/lib.sh"
 . "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
 
+# the server's log and the kernel's channel view go with the results
+mc_cleanup() {
+	cp "$LOG_DIR/smbsrv.log" "$KTEST_OUT/$KTEST_NAME.smbsrv.log" 2>/dev/null
+	iakerb_cleanup
+}
+trap mc_cleanup EXIT
+
 read -r -a mc_args <<<"${IAKERB_MC_SERVER:---multichannel}"
 iakerb_topo_args=(--second-link)
 # both addresses: listen on all of them
@@ -138,7 +145,7 @@ run_case() {
 	# when a request finds it disconnected, or from the interface poll
 	check "$tag-write-while-down" dd if="$src" of="$mnt/$tag-2.bin" bs=1M \
 		conv=fsync status=none
-	check "$tag-rebound-two-channels" sh -c "
+	check "$tag-rebound-two-channels" bash -c "
 		for i in \$(seq 30); do
 			grep -q 'SESSION conn=[0-9]* sess=.* bind signing=1' <(tail -n +$((l1 + 1)) '$slog') &&
 				exit 0
@@ -163,6 +170,8 @@ run_case() {
 		grep -q 'IO conn=$c3 .*first=read'" < <(since "$l1")
 	check "$tag-no-bad-signatures-after" sh -c "! grep -q BADSIG" < <(since "$l1")
 	info "kernel: $(dmesg | grep CIFS | tail -n 4 | tr '\n' ' ')"
+	grep -E 'Extra Channels|Channel:|DISCONNECTED|RECONNECT|SessionId' \
+		"$debugdata" | sed "s/^/    $tag DebugData: /"
 	check "$tag-umount" umount "$mnt"
 	rm -f "$src"
 }

@@ -305,10 +305,17 @@ static void handle_one(struct smb2_ctx *x, struct smb2_ctx *prev, long perr)
 		bool signed_ = r->flags & SMB2_FLAGS_SIGNED;
 
 		if (signed_ && !verify_signature(x->sess->signing_key, r)) {
-			slog(c->srv, "BADSIG conn=%u sess=0x%llx cmd=%s mid=%llu",
-			     c->id, (unsigned long long)x->sess->id,
+			/* on a channel: say whether the client signed with
+			 * the session's key instead of the channel's */
+			struct session *m = x->sess->master;
+
+			slog(c->srv, "BADSIG conn=%u sess=0x%llx cmd=%s mid=%llu "
+			     "session-key=%s", c->id,
+			     (unsigned long long)x->sess->id,
 			     smb2_cmd_name(r->cmd),
-			     (unsigned long long)r->message_id);
+			     (unsigned long long)r->message_id,
+			     !m ? "-" : verify_signature(m->signing_key, r) ?
+			     "matches" : "no");
 			x->sess = NULL;
 			smb2_error(x, STATUS_ACCESS_DENIED);
 			return;
