@@ -280,7 +280,9 @@ static void handle_one(struct smb2_ctx *x, struct smb2_ctx *prev, long perr)
 		return;
 	}
 	if (related) {
-		x->sess = prev->sess;
+		/* the previous message's session as this connection has
+		 * it: a bound channel, not the master it was swapped for */
+		x->sess = prev->sess ? sess_lookup(c, prev->sess->id) : NULL;
 		x->tree = prev->tree;
 		if (*x->chain_status && needs_tree(r->cmd)) {
 			smb2_error(x, *x->chain_status);
