@@ -70,6 +70,20 @@ first_conn() {
 		tail -n 1
 }
 
+# log_has N PATTERN...: every PATTERN is in the log since line N
+log_has() {
+	local l=$1 p part=$KTEST_WORK/smbsrv-part.log
+	shift
+	since "$l" >"$part"
+	for p in "$@"; do
+		grep -q -- "$p" "$part" || { echo "not logged: $p"; return 1; }
+	done
+}
+# log_lacks N PATTERN: PATTERN is not in the log since line N
+log_lacks() {
+	! since "$1" | grep -- "$2"
+}
+
 # a SESSLEG summary of connection $2 since line $1
 show_legs() {
 	since "$1" | grep "SESSLEG conn=$2 " |
@@ -92,28 +106,29 @@ run_case() {
 	info "$tag: session on conn ${c1:-?}, second interface conn ${c2:-?}"
 	show_legs "$l0" "$c2"
 	check "$tag-second-conn-on-second-interface" test -n "$c2" -a "$c2" != "$c1"
-	check "$tag-binding-requested-on-second-conn" \
-		grep -q "BIND conn=$c2 sess=.* master-conn=$c1\$" <(since "$l0")
-	check "$tag-binding-established" \
-		grep -q "SESSION conn=$c2 sess=.* bind signing=1" <(since "$l0")
+	check "$tag-binding-requested-on-second-conn" log_has "$l0" \
+		"BIND conn=$c2 sess=.* master-conn=$c1\$"
+	check "$tag-binding-established" log_has "$l0" \
+		"SESSION conn=$c2 sess=.* bind signing=1"
 	n=$(since "$l0" | grep -c "SESSLEG conn=$c2 .*status=0x00000000")
 	check "$tag-binding-one-successful-exchange" test "$n" = 1
 	if [ "$expect" = kdc ]; then
-		check "$tag-binding-iakerb-as-leg" \
-			grep -q "SESSLEG conn=$c2 .*what=AS-REQ" <(since "$l0")
-		check "$tag-binding-iakerb-tgs-leg" \
-			grep -q "SESSLEG conn=$c2 .*what=TGS-REQ" <(since "$l0")
+		check "$tag-binding-iakerb-as-tgs-ap-legs" log_has "$l0" \
+			"SESSLEG conn=$c2 .*what=AS-REQ" \
+			"SESSLEG conn=$c2 .*what=TGS-REQ" \
+			"SESSLEG conn=$c2 .*what=AP-REQ"
 	else
-		check "$tag-binding-ap-only" sh -c "
-			grep -q 'SESSLEG conn=$c2 .*what=AP-REQ' &&
-			! grep -q 'SESSLEG conn=$c2 .*kdc=1'" < <(since "$l0")
+		check "$tag-binding-ap-leg" log_has "$l0" \
+			"SESSLEG conn=$c2 .*what=AP-REQ"
+		check "$tag-binding-no-kdc-leg" log_lacks "$l0" \
+			"SESSLEG conn=$c2 .*kdc=1"
 	fi
 	# the helper ran the legs of both exchanges: two finals, each after
 	# the server's SUCCESS, the binding's with the session's id
 	n=$(grep -c 'smb3_krb5_leg: .*dir=final len=0 status=0x0 flags=0x0 rc=0' "$trace")
 	check "$tag-helper-ran-both-exchanges" test "$n" -ge 2
 	info "$tag: traced legs: $(grep -o 'sid=0x[0-9a-f]* leg=[0-9]* dir=[a-z]* len=[0-9]* status=0x[0-9a-f]*' "$trace" | tr '\n' ' ')"
-	check "$tag-no-bad-signatures" sh -c "! grep -q BADSIG" < <(since "$l0")
+	check "$tag-no-bad-signatures" log_lacks "$l0" BADSIG
 
 	# I/O over both channels: cifs_pick_channel() goes round the
 	# channels, so 8 MiB in 1 MiB writes and reads use both
@@ -123,12 +138,10 @@ run_case() {
 		status=none
 	echo 3 >/proc/sys/vm/drop_caches
 	check "$tag-readback" cmp "$src" "$mnt/$tag.bin"
-	check "$tag-writes-on-both-channels" sh -c "
-		grep -q 'IO conn=$c1 .*first=write' && grep -q 'IO conn=$c2 .*first=write'" \
-		< <(since "$l0")
-	check "$tag-reads-on-both-channels" sh -c "
-		grep -q 'IO conn=$c1 .*first=read' && grep -q 'IO conn=$c2 .*first=read'" \
-		< <(since "$l0")
+	check "$tag-writes-on-both-channels" log_has "$l0" \
+		"IO conn=$c1 .*first=write" "IO conn=$c2 .*first=write"
+	check "$tag-reads-on-both-channels" log_has "$l0" \
+		"IO conn=$c1 .*first=read" "IO conn=$c2 .*first=read"
 
 	# the second channel's connection reset by the server's side: the
 	# client binds a new connection to the same session
@@ -154,11 +167,17 @@ run_case() {
 	check "$tag-two-channels-again" wait_channels 2
 	c3=$(second_conn "$l1")
 	show_legs "$l1" "$c3"
-	check "$tag-rebinding-on-new-conn" sh -c "test -n '$c3' && test '$c3' != '$c2' &&
-		grep -q 'BIND conn=$c3 sess=.* master-conn=$c1\$'" < <(since "$l1")
+	check "$tag-rebinding-on-new-conn" test -n "$c3" -a "$c3" != "$c2"
+	check "$tag-rebinding-of-the-session" log_has "$l1" \
+		"BIND conn=$c3 sess=.* master-conn=$c1\$" \
+		"SESSION conn=$c3 sess=.* bind signing=1"
 	if [ "$expect" = kdc ]; then
-		check "$tag-rebinding-iakerb-as-leg" \
-			grep -q "SESSLEG conn=$c3 .*what=AS-REQ" <(since "$l1")
+		check "$tag-rebinding-iakerb-as-tgs-legs" log_has "$l1" \
+			"SESSLEG conn=$c3 .*what=AS-REQ" \
+			"SESSLEG conn=$c3 .*what=TGS-REQ"
+	else
+		check "$tag-rebinding-no-kdc-leg" log_lacks "$l1" \
+			"SESSLEG conn=$c3 .*kdc=1"
 	fi
 	n=$(grep -c 'smb3_krb5_leg: .*dir=final len=0 status=0x0 flags=0x0 rc=0' "$trace")
 	check "$tag-helper-ran-rebinding" test "$n" -ge 1
@@ -166,9 +185,9 @@ run_case() {
 	echo 3 >/proc/sys/vm/drop_caches
 	check "$tag-readback-after-rebind" cmp "$src" "$mnt/$tag.bin"
 	check "$tag-readback-written-while-down" cmp "$src" "$mnt/$tag-2.bin"
-	check "$tag-io-on-rebound-channel" sh -c "
-		grep -q 'IO conn=$c3 .*first=read'" < <(since "$l1")
-	check "$tag-no-bad-signatures-after" sh -c "! grep -q BADSIG" < <(since "$l1")
+	check "$tag-io-on-rebound-channel" log_has "$l1" \
+		"IO conn=$c3 .*first=read"
+	check "$tag-no-bad-signatures-after" log_lacks "$l1" BADSIG
 	info "kernel: $(dmesg | grep CIFS | tail -n 4 | tr '\n' ' ')"
 	grep -E 'Extra Channels|Channel:|DISCONNECTED|RECONNECT|SessionId' \
 		"$debugdata" | sed "s/^/    $tag DebugData: /"
