@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# ktest-timeout: 600
 #
 # Multichannel over IAKerb: smbsrv with two interfaces (up.sh
 # --second-link) announces multichannel and lists both addresses; a
