@@ -164,8 +164,6 @@ static void send_responses(struct conn *c, struct smb2_ctx *xs, int n)
 		}
 		start = f->len;
 		finish_header(x);
-		if (x->hash_rsp)
-			preauth_update(x->hash_rsp, x->rsp->data, x->rsp->len);
 		buf_append(f, x->rsp->data, x->rsp->len);
 		last = start;
 		any = true;
@@ -189,6 +187,11 @@ static void send_responses(struct conn *c, struct smb2_ctx *xs, int n)
 			next = get32(f->data + pos + 20);
 			ext = next ? next : f->len - pos;
 			sign_response(x, f->data + pos, ext);
+			/* the hash takes the response as sent: signed (a
+			 * binding's interim responses are) */
+			if (x->hash_rsp)
+				preauth_update(x->hash_rsp, f->data + pos,
+					       x->rsp->len);
 			pos += ext;
 		}
 	}
@@ -219,13 +222,11 @@ static bool needs_tree(uint16_t cmd)
 	       cmd != SMB2_TREE_CONNECT;
 }
 
-static bool verify_signature(struct session *s, const struct smb2_req *r)
+bool verify_signature(const uint8_t key[16], const struct smb2_req *r)
 {
 	uint8_t sig[16];
 
-	if (!s->has_key)
-		return false;
-	if (smb3_sign(s->signing_key, r->msg, r->msg_len, sig))
+	if (smb3_sign(key, r->msg, r->msg_len, sig))
 		return false;
 	return memcmp(sig, r->signature, 16) == 0;
 }
@@ -241,8 +242,18 @@ static void dispatch(struct smb2_ctx *x)
 	case SMB2_CREATE:		smb2_create(x); break;
 	case SMB2_CLOSE:		smb2_close(x); break;
 	case SMB2_FLUSH:		smb2_flush(x); break;
-	case SMB2_READ:			smb2_read(x); break;
-	case SMB2_WRITE:		smb2_write(x); break;
+	case SMB2_READ:
+		if (!x->conn->reads++)
+			slog(x->conn->srv, "IO conn=%u sess=0x%llx first=read",
+			     x->conn->id, (unsigned long long)x->sess->id);
+		smb2_read(x);
+		break;
+	case SMB2_WRITE:
+		if (!x->conn->writes++)
+			slog(x->conn->srv, "IO conn=%u sess=0x%llx first=write",
+			     x->conn->id, (unsigned long long)x->sess->id);
+		smb2_write(x);
+		break;
 	case SMB2_LOCK:			smb2_lock(x); break;
 	case SMB2_IOCTL:		smb2_ioctl(x); break;
 	case SMB2_CANCEL:		x->no_response = true; break;
@@ -278,7 +289,9 @@ static void handle_one(struct smb2_ctx *x, struct smb2_ctx *prev, long perr)
 		return;
 	}
 	if (related) {
-		x->sess = prev->sess;
+		/* the previous message's session as this connection has
+		 * it: a bound channel, not the master it was swapped for */
+		x->sess = prev->sess ? sess_lookup(c, prev->sess->id) : NULL;
 		x->tree = prev->tree;
 		if (*x->chain_status && needs_tree(r->cmd)) {
 			smb2_error(x, *x->chain_status);
@@ -302,11 +315,18 @@ static void handle_one(struct smb2_ctx *x, struct smb2_ctx *prev, long perr)
 	    r->cmd != SMB2_NEGOTIATE && r->cmd != SMB2_CANCEL) {
 		bool signed_ = r->flags & SMB2_FLAGS_SIGNED;
 
-		if (signed_ && !verify_signature(x->sess, r)) {
-			slog(c->srv, "BADSIG conn=%u sess=0x%llx cmd=%s mid=%llu",
-			     c->id, (unsigned long long)x->sess->id,
+		if (signed_ && !verify_signature(x->sess->signing_key, r)) {
+			/* on a channel: say whether the client signed with
+			 * the session's key instead of the channel's */
+			struct session *m = x->sess->master;
+
+			slog(c->srv, "BADSIG conn=%u sess=0x%llx cmd=%s mid=%llu "
+			     "session-key=%s", c->id,
+			     (unsigned long long)x->sess->id,
 			     smb2_cmd_name(r->cmd),
-			     (unsigned long long)r->message_id);
+			     (unsigned long long)r->message_id,
+			     !m ? "-" : verify_signature(m->signing_key, r) ?
+			     "matches" : "no");
 			x->sess = NULL;
 			smb2_error(x, STATUS_ACCESS_DENIED);
 			return;
@@ -322,6 +342,12 @@ static void handle_one(struct smb2_ctx *x, struct smb2_ctx *prev, long perr)
 			x->sign_key = x->key;
 		}
 	}
+	/*
+	 * A bound channel's own key signs and verifies on this connection
+	 * (copied above); everything else is the master session's.
+	 */
+	if (x->sess && x->sess->master && needs_session(r->cmd))
+		x->sess = x->sess->master;
 	if (x->sess && needs_session(r->cmd)) {
 		struct faults *f = &c->srv->cfg->faults;
 

@@ -4,6 +4,7 @@
  * else is not supported.
  */
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <net/if.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -35,39 +36,75 @@ static uint32_t validate_negotiate(struct smb2_ctx *x, struct buf *out)
 	}
 	if (c->srv->cfg->sign_required)
 		secmode |= SMB2_NEGOTIATE_SIGNING_REQUIRED;
-	buf_put32(out, SMB2_GLOBAL_CAP_LARGE_MTU);
+	buf_put32(out, server_caps(c->srv->cfg));
 	buf_append(out, c->srv->guid, 16);
 	buf_put16(out, secmode);
 	buf_put16(out, c->dialect);
 	return 0;
 }
 
+/* One NETWORK_INTERFACE_INFO entry ([MS-SMB2] 2.2.32.5), Next left 0 */
+static uint32_t iface_entry(struct buf *out, unsigned int ifindex,
+			    const struct sockaddr *sa)
+{
+	uint8_t *e = buf_push(out, 152);
+
+	if (!e)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	put32(e + 4, ifindex);
+	put32(e + 8, 0);			/* Capability: no RSS */
+	put64(e + 16, 1000000000ull);		/* LinkSpeed: 1 Gb/s */
+	if (sa->sa_family == AF_INET) {
+		put16(e + 24, 0x0002);
+		memcpy(e + 28, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	} else {
+		put16(e + 24, 0x0017);
+		memcpy(e + 32, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+		       16);
+	}
+	return 0;
+}
+
+/*
+ * Without multichannel: the address the client reached.  With it: every
+ * address of an interface that is up, but loopback, so that the client
+ * finds a second interface for a channel (cifs_try_adding_channels()
+ * puts one channel on an interface without RSS).
+ */
 static uint32_t interface_info(struct smb2_ctx *x, struct buf *out)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	uint8_t *e;
+	struct ifaddrs *ifa, *i;
+	size_t last = 0;
+	uint32_t st = 0;
+	bool any = false;
 
-	if (getsockname(x->conn->fd, (struct sockaddr *)&ss, &sl))
-		return STATUS_INTERNAL_ERROR;
-	e = buf_push(out, 152);
-	if (!e)
-		return STATUS_INSUFFICIENT_RESOURCES;
-	put32(e + 4, 1);			/* IfIndex */
-	put32(e + 8, 0);			/* Capability */
-	put64(e + 16, 1000000000ull);		/* LinkSpeed: 1 Gb/s */
-	if (ss.ss_family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		put16(e + 24, 0x0002);
-		memcpy(e + 28, &sin->sin_addr, 4);
-	} else if (ss.ss_family == AF_INET6) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		put16(e + 24, 0x0017);
-		memcpy(e + 32, &sin6->sin6_addr, 16);
+	if (!x->conn->srv->cfg->multichannel) {
+		if (getsockname(x->conn->fd, (struct sockaddr *)&ss, &sl))
+			return STATUS_INTERNAL_ERROR;
+		if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
+			return STATUS_NOT_SUPPORTED;
+		return iface_entry(out, 1, (struct sockaddr *)&ss);
 	}
-	return 0;
+	if (getifaddrs(&ifa))
+		return STATUS_INTERNAL_ERROR;
+	for (i = ifa; i && !st; i = i->ifa_next) {
+		if (!i->ifa_addr || (i->ifa_flags & IFF_LOOPBACK) ||
+		    !(i->ifa_flags & IFF_UP) ||
+		    (i->ifa_addr->sa_family != AF_INET &&
+		     i->ifa_addr->sa_family != AF_INET6))
+			continue;
+		if (any)
+			put32(out->data + last, (uint32_t)(out->len - last));
+		last = out->len;
+		st = iface_entry(out, if_nametoindex(i->ifa_name), i->ifa_addr);
+		any = true;
+	}
+	freeifaddrs(ifa);
+	if (!st && !any)
+		st = STATUS_NOT_SUPPORTED;
+	return st;
 }
 
 void smb2_ioctl(struct smb2_ctx *x)

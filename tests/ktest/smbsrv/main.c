@@ -55,11 +55,13 @@ static void usage(FILE *f)
 "  --no-sign-required     do not require signing\n"
 "  --smb30                offer SMB 3.0 and 3.0.2 besides 3.1.1\n"
 "  --smb21                negotiate SMB 2.1 too (sessions on it refused)\n"
+"  --multichannel         announce multichannel and accept session binding\n"
 "  --fault KNOB[=VALUE]   garble=LEG truncate=LEG oversize=LEG[:LEN]\n"
 "                         endless bad-mic bad-aprep close=LEG kdc-delay=MS\n"
 "                         krb-error=CODE[@LEG] expire-after=N\n"
 "                         expire-at-ticket-end\n"
 "                         kdc-pad=BYTES bad-final-sig[=N] no-neg-blob\n"
+"                         no-bind\n"
 "  --config FILE          read options from FILE, one per line, without --\n"
 "signals: SIGUSR1 expires every session (STATUS_NETWORK_SESSION_EXPIRED\n"
 "         until it re-authenticates); SIGTERM/SIGINT stop the server.\n");
@@ -116,6 +118,8 @@ static int parse_fault(struct faults *f, const char *s)
 			return -1;
 	} else if (IS("no-neg-blob"))
 		f->no_neg_blob = true;
+	else if (IS("no-bind"))
+		f->no_bind = true;
 	else
 		return -1;
 #undef IS
@@ -154,8 +158,8 @@ static int set_mechs(struct srv_config *cfg, const char *list)
 }
 
 enum { O_LISTEN = 256, O_PORT, O_SHARE, O_KEYTAB, O_LOG, O_PIDFILE,
-       O_NAME, O_MECHS, O_MODE, O_AUTH, O_NOSIGN, O_SMB30, O_SMB21, O_FAULT, O_CONFIG,
-       O_HELP };
+       O_NAME, O_MECHS, O_MODE, O_AUTH, O_NOSIGN, O_SMB30, O_SMB21,
+       O_MULTICHANNEL, O_FAULT, O_CONFIG, O_HELP };
 
 static const struct option opts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
@@ -171,6 +175,7 @@ static const struct option opts[] = {
 	{ "no-sign-required", no_argument, NULL, O_NOSIGN },
 	{ "smb30", no_argument, NULL, O_SMB30 },
 	{ "smb21", no_argument, NULL, O_SMB21 },
+	{ "multichannel", no_argument, NULL, O_MULTICHANNEL },
 	{ "fault", required_argument, NULL, O_FAULT },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "help", no_argument, NULL, O_HELP },
@@ -250,6 +255,7 @@ static int apply_opt(struct srv_config *cfg, int o, const char *arg)
 	case O_NOSIGN: cfg->sign_required = false; return 0;
 	case O_SMB30: cfg->allow_30 = true; return 0;
 	case O_SMB21: cfg->allow_21 = true; return 0;
+	case O_MULTICHANNEL: cfg->multichannel = true; return 0;
 	case O_FAULT: return parse_fault(&cfg->faults, arg);
 	case O_CONFIG: return read_config(cfg, arg);
 	default: return -1;
@@ -333,7 +339,8 @@ static void flush_out(struct conn *c)
 
 static void drop_conn(struct server *srv, struct conn *c)
 {
-	slog(srv, "CONN close conn=%u", c->id);
+	slog(srv, "CONN close conn=%u reads=%lu writes=%lu", c->id, c->reads,
+	     c->writes);
 	DLIST_REMOVE(srv->conns, c);
 	conn_free(c);
 }
@@ -522,11 +529,12 @@ int main(int argc, char **argv)
 		}
 	}
 	slog(srv, "START pid=%d listen=%s:%d mode=%s auth=%s mechs=%d "
-	     "sign_required=%d", getpid(), cfg->listen_addr, cfg->port,
+	     "sign_required=%d multichannel=%d", getpid(), cfg->listen_addr,
+	     cfg->port,
 	     cfg->mode == MODE_WINDOWS ? "windows" :
 	     cfg->mode == MODE_BOTH ? "both" : "mit",
 	     cfg->auth == AUTH_OWN_SPNEGO ? "own" : "mit-spnego", cfg->nmechs,
-	     cfg->sign_required);
+	     cfg->sign_required, cfg->multichannel);
 	i = run(srv);
 	while (srv->conns) {
 		struct conn *c = srv->conns;

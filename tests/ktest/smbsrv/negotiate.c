@@ -92,7 +92,7 @@ void smb2_negotiate(struct smb2_ctx *x)
 	put16(body + 0, secmode);
 	put16(body + 2, dialect);
 	memcpy(body + 6, srv->guid, 16);
-	put32(body + 22, SMB2_GLOBAL_CAP_LARGE_MTU);
+	put32(body + 22, server_caps(srv->cfg));
 	put32(body + 26, SMB2_MAX_IO);
 	put32(body + 30, SMB2_MAX_IO);
 	put32(body + 34, SMB2_MAX_IO);
@@ -141,4 +141,14 @@ void smb2_negotiate(struct smb2_ctx *x)
 		preauth_update(c->preauth, r->msg, r->msg_len);
 		x->hash_rsp = c->preauth;
 	}
+}
+
+/* The capabilities NEGOTIATE and VALIDATE_NEGOTIATE_INFO both announce */
+uint32_t server_caps(const struct srv_config *cfg)
+{
+	uint32_t caps = SMB2_GLOBAL_CAP_LARGE_MTU;
+
+	if (cfg->multichannel)
+		caps |= SMB2_GLOBAL_CAP_MULTI_CHANNEL;
+	return caps;
 }

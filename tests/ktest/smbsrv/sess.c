@@ -46,10 +46,30 @@ static void job_free(struct auth_job *job)
 	free(job);
 }
 
+/* A master session's channels on other connections go with it */
+static void sess_free_channels(struct session *m)
+{
+	struct conn *c;
+	struct session *s, *next;
+
+	for (c = m->conn->srv->conns; c; c = c->next)
+		for (s = c->sessions; s; s = next) {
+			next = s->next;
+			if (s->master == m) {
+				slog(c->srv, "UNBIND conn=%u sess=0x%llx "
+				     "master-gone", c->id,
+				     (unsigned long long)s->id);
+				sess_free(s);
+			}
+		}
+}
+
 void sess_free(struct session *s)
 {
 	struct conn *c = s->conn;
 
+	if (!s->master)
+		sess_free_channels(s);
 	while (s->trees)
 		tree_free(s->trees);
 	if (s->job) {
@@ -158,6 +178,22 @@ void job_complete(struct server *srv, struct auth_job *job)
 		job_free(job);
 		return;
 	}
+	/* [MS-SMB2] 3.3.5.5.3: a channel is bound for the session's user */
+	if (res->status == STATUS_SUCCESS && s->master &&
+	    (!s->master->user || strcmp(s->master->user, res->user))) {
+		slog(srv, "BIND refused conn=%u sess=0x%llx reason=other-user "
+		     "user=%s", c->id, (unsigned long long)s->id, res->user);
+		res->status = STATUS_ACCESS_DENIED;
+	}
+	/*
+	 * A binding's other responses are signed with the session's key
+	 * (3.3.4.1.1); the request was verified with it (3.3.5.2.4).
+	 */
+	if (res->status != STATUS_SUCCESS && s->master) {
+		x.sign = true;
+		memcpy(x.key, s->master->signing_key, 16);
+		x.sign_key = x.key;
+	}
 	if (res->status == STATUS_SUCCESS) {
 		bool reauth = s->state != SESS_IN_PROGRESS;
 
@@ -168,6 +204,8 @@ void job_complete(struct server *srv, struct auth_job *job)
 			s->signing = srv->cfg->sign_required ||
 				     (c->client_secmode &
 				      SMB2_NEGOTIATE_SIGNING_REQUIRED);
+			if (s->master)
+				s->signing = s->master->signing;
 			s->state = SESS_VALID;
 			s->requests = 0;
 			s->ticket_end = res->lifetime ?
@@ -177,8 +215,8 @@ void job_complete(struct server *srv, struct auth_job *job)
 			slog(srv, "SESSION conn=%u sess=0x%llx user=%s %s "
 			     "signing=%d ticket_s=%u", c->id,
 			     (unsigned long long)s->id, res->user,
-			     reauth ? "reauth" : "new", s->signing,
-			     res->lifetime);
+			     s->master ? "bind" : reauth ? "reauth" : "new",
+			     s->signing, res->lifetime);
 			/* the final response is always signed */
 			x.sign = true;
 			x.bad_sig = bad_sig;
@@ -228,6 +266,92 @@ void job_complete(struct server *srv, struct auth_job *job)
 	job_free(job);
 }
 
+static struct session *sess_find_global(struct server *srv, uint64_t id)
+{
+	struct conn *c;
+	struct session *s;
+
+	for (c = srv->conns; c; c = c->next)
+		for (s = c->sessions; s; s = s->next)
+			if (s->id == id && !s->master)
+				return s;
+	return NULL;
+}
+
+/*
+ * [MS-SMB2] 3.3.5.5 step 4: a SESSION_SETUP with SMB2_SESSION_FLAG_BINDING
+ * names a session set up on another connection of the same client; each
+ * leg is signed with that session's signing key.  Returns this
+ * connection's channel of it (made on the first leg), or NULL with the
+ * status to fail with in *status.
+ */
+static struct session *bind_channel(struct smb2_ctx *x, uint32_t *status)
+{
+	struct conn *c = x->conn;
+	struct server *srv = c->srv;
+	struct smb2_req *r = x->req;
+	struct session *m, *s;
+	const char *why;
+
+	m = sess_find_global(srv, r->session_id);
+	if (!srv->cfg->multichannel || c->dialect < SMB2_DIALECT_300) {
+		why = "no-multichannel";
+		*status = STATUS_REQUEST_NOT_ACCEPTED;
+	} else if (srv->cfg->faults.no_bind) {
+		why = "fault-no-bind";
+		*status = STATUS_REQUEST_NOT_ACCEPTED;
+	} else if (!m) {
+		why = "no-session";
+		*status = STATUS_USER_SESSION_DELETED;
+	} else if (m->conn == c) {
+		why = "same-connection";
+		*status = STATUS_REQUEST_NOT_ACCEPTED;
+	} else if (m->conn->dialect != c->dialect) {
+		why = "other-dialect";
+		*status = STATUS_INVALID_PARAMETER;
+	} else if (memcmp(m->conn->client_guid, c->client_guid, 16)) {
+		why = "other-client-guid";
+		*status = STATUS_USER_SESSION_DELETED;
+	} else if (m->state != SESS_VALID) {
+		why = "session-not-valid";
+		*status = STATUS_REQUEST_NOT_ACCEPTED;
+	} else if (!(r->flags & SMB2_FLAGS_SIGNED)) {
+		why = "unsigned";
+		*status = STATUS_INVALID_PARAMETER;
+	} else if (!verify_signature(m->signing_key, r)) {
+		why = "bad-signature";
+		*status = STATUS_ACCESS_DENIED;
+	} else {
+		why = NULL;
+	}
+	if (why) {
+		slog(srv, "BIND refused conn=%u sess=0x%llx reason=%s", c->id,
+		     (unsigned long long)r->session_id, why);
+		return NULL;
+	}
+	s = sess_lookup(c, m->id);
+	if (s && s->master == m) {
+		if (s->job) {
+			*status = STATUS_REQUEST_NOT_ACCEPTED;
+			return NULL;
+		}
+		return s;
+	}
+	s = talloc_zero(c, struct session);
+	if (!s) {
+		*status = STATUS_INSUFFICIENT_RESOURCES;
+		return NULL;
+	}
+	s->conn = c;
+	s->master = m;
+	s->id = m->id;
+	s->state = SESS_IN_PROGRESS;
+	DLIST_ADD(c->sessions, s);
+	slog(srv, "BIND conn=%u sess=0x%llx master-conn=%u", c->id,
+	     (unsigned long long)s->id, m->conn->id);
+	return s;
+}
+
 void smb2_session_setup(struct smb2_ctx *x)
 {
 	struct conn *c = x->conn;
@@ -239,10 +363,6 @@ void smb2_session_setup(struct smb2_ctx *x)
 	pthread_t thr;
 	bool fresh = false;
 
-	if (r->sess.flags & SMB2_SESSION_FLAG_BINDING) {
-		smb2_error(x, STATUS_REQUEST_NOT_ACCEPTED);
-		return;
-	}
 	if (c->dialect == SMB2_DIALECT_21) {
 		/* --smb21 is for clients that must stop before leg 1: no
 		 * HMAC-SHA256 signing here.  Log the leg that came anyway. */
@@ -254,7 +374,16 @@ void smb2_session_setup(struct smb2_ctx *x)
 		smb2_error(x, STATUS_NOT_SUPPORTED);
 		return;
 	}
-	if (r->session_id == 0) {
+	if (r->sess.flags & SMB2_SESSION_FLAG_BINDING) {
+		uint32_t st = 0;
+
+		s = bind_channel(x, &st);
+		if (!s) {
+			smb2_error(x, st);
+			return;
+		}
+		fresh = s->state == SESS_IN_PROGRESS && !s->auth;
+	} else if (r->session_id == 0) {
 		s = talloc_zero(c, struct session);
 		if (!s) {
 			smb2_error(x, STATUS_INSUFFICIENT_RESOURCES);
@@ -285,7 +414,7 @@ void smb2_session_setup(struct smb2_ctx *x)
 		memcpy(s->preauth, c->preauth, PREAUTH_HASH_LEN);
 		if (!s->auth) {
 			smb2_error(x, STATUS_INSUFFICIENT_RESOURCES);
-			if (fresh)
+				if (fresh)
 				sess_free(s);
 			x->sess = NULL;
 			return;
@@ -368,7 +497,7 @@ void sessions_expire_all(struct server *srv)
 
 	for (c = srv->conns; c; c = c->next)
 		for (s = c->sessions; s; s = s->next)
-			if (s->state == SESS_VALID) {
+			if (s->state == SESS_VALID && !s->master) {
 				s->state = SESS_EXPIRED;
 				slog(srv, "FAULT expire conn=%u sess=0x%llx "
 				     "on-demand", c->id,

@@ -96,6 +96,8 @@ struct faults {
 				 * many final SESSION_SETUP responses
 				 * (-1: every one; counts down) */
 	bool no_neg_blob;	/* NEGOTIATE without a security buffer */
+	bool no_bind;		/* refuse session binding, as before
+				 * multichannel: STATUS_REQUEST_NOT_ACCEPTED */
 };
 
 struct srv_config {
@@ -116,6 +118,8 @@ struct srv_config {
 	bool sign_required;
 	bool allow_30;			/* offer 3.0/3.0.2 too */
 	bool allow_21;			/* negotiate 2.1 too; no sessions */
+	bool multichannel;		/* SMB2_GLOBAL_CAP_MULTI_CHANNEL and
+					 * session binding */
 	struct faults faults;
 };
 
@@ -150,9 +154,18 @@ struct tree {
 
 enum sess_state { SESS_IN_PROGRESS, SESS_VALID, SESS_EXPIRED };
 
+/*
+ * A session lives on the connection that set it up.  A channel bound to
+ * it on another connection ([MS-SMB2] 3.3.5.5, SMB2_SESSION_FLAG_BINDING)
+ * is a session of that connection with the same id and master pointing
+ * at the session: it has its own GSS exchange, preauth hash and signing
+ * key; trees, opens and the user are the master's.  A master that goes
+ * takes its channels with it.
+ */
 struct session {
 	struct session *prev, *next;
 	struct conn *conn;
+	struct session *master;		/* NULL, or the session bound to */
 	uint64_t id;
 	enum sess_state state;
 	int legs;			/* SESSION_SETUP requests so far */
@@ -191,6 +204,8 @@ struct conn {
 	uint8_t preauth[PREAUTH_HASH_LEN];
 	struct session *sessions;
 	unsigned int pending_jobs;
+	/* READs and WRITEs answered here: which channel carried I/O */
+	unsigned long reads, writes;
 };
 
 struct outq {
@@ -249,11 +264,13 @@ void conn_send_deferred(struct conn *c, struct smb2_ctx *x);
 uint64_t now_filetime(void);
 time_t now_mono(void);
 struct session *sess_lookup(struct conn *c, uint64_t id);
+bool verify_signature(const uint8_t key[16], const struct smb2_req *r);
 void smb2_rsp_header(struct smb2_ctx *x, uint16_t struct_size);
 void smb2_error(struct smb2_ctx *x, uint32_t status);
 
 /* negotiate.c */
 void smb2_negotiate(struct smb2_ctx *x);
+uint32_t server_caps(const struct srv_config *cfg);
 
 /* sess.c */
 void smb2_session_setup(struct smb2_ctx *x);

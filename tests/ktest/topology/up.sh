@@ -9,11 +9,15 @@
 #   krb5.conf naming no KDC         |    krb5.conf, keytab, KDC database,
 #   $WORK/client/krb5.conf          |    share directories
 #   kt-c 169.254.77.1 <--- veth --->|  kt-s 169.254.77.2
+#   kt-c2 169.254.78.1 <-- veth --->|  kt-s2 169.254.78.2  (--second-link)
 #
 # A random realm LOCALKDC.<uuid> is made for each run.  Logs (KDC, smbsrv)
 # go to $WORK/log, which both sides see: a log gives no line of sight.
 #
-# Usage: up.sh [--client-netns] [--srv-name NAME] [--localkdc TOOL] WORK
+# Usage: up.sh [--client-netns] [--second-link] [--srv-name NAME]
+#              [--localkdc TOOL] WORK
+# --second-link: a second veth pair in a subnet of its own, so that the
+# server has two interfaces (multichannel); SRV_ADDR2/CLI_ADDR2 name it.
 # --localkdc TOOL: the server's realm is made by the localkdc tool TOOL
 # (localkdc-helper), not by hand; KDC_LOG is then on the server side.
 # Writes $WORK/topo.env (shell variables, see below) and prints nothing.
@@ -26,17 +30,19 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
 client_netns=0
+second_link=0
 srv_name=srv.test
 localkdc=
 while [ $# -gt 1 ]; do
 	case "$1" in
 	--client-netns) client_netns=1; shift ;;
+	--second-link) second_link=1; shift ;;
 	--srv-name) srv_name=$2; shift 2 ;;
 	--localkdc) localkdc=$2; shift 2 ;;
 	*) echo "up.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
-[ $# -eq 1 ] || { echo "usage: up.sh [--client-netns] [--srv-name NAME] [--localkdc TOOL] WORK" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: up.sh [--client-netns] [--second-link] [--srv-name NAME] [--localkdc TOOL] WORK" >&2; exit 2; }
 
 work=$(mkdir -p "$1" && cd "$1" && pwd)
 srv=$work/srv
@@ -49,6 +55,8 @@ uuid=$(cat /proc/sys/kernel/random/uuid | tr a-f A-F)
 realm="LOCALKDC.$uuid"
 cli_addr=169.254.77.1
 srv_addr=169.254.77.2
+cli_addr2=
+srv_addr2=
 
 # Server holder: new network and mount namespaces; the process is kept so
 # that others can join with nsenter -t PID.
@@ -96,6 +104,16 @@ cexec ip addr add $cli_addr/24 dev kt-c
 cexec ip link set kt-c up
 sexec ip addr add $srv_addr/24 dev kt-s
 sexec ip link set kt-s up
+if [ $second_link = 1 ]; then
+	cli_addr2=169.254.78.1
+	srv_addr2=169.254.78.2
+	cexec ip link add kt-c2 type veth peer name kt-s2
+	cexec ip link set kt-s2 netns "$spid"
+	cexec ip addr add $cli_addr2/24 dev kt-c2
+	cexec ip link set kt-c2 up
+	sexec ip addr add $srv_addr2/24 dev kt-s2
+	sexec ip link set kt-s2 up
+fi
 
 # Server-side Kerberos configuration (KDC reached through a UNIX socket).
 srv_libdefaults() {
@@ -223,6 +241,8 @@ REALM=$realm
 SRV_NAME=$srv_name
 SRV_ADDR=$srv_addr
 CLI_ADDR=$cli_addr
+SRV_ADDR2=$srv_addr2
+CLI_ADDR2=$cli_addr2
 SRV_DIR=$srv
 LOG_DIR=$log
 SRV_PID=$spid
