@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IOCTL: validate negotiate info and network interface info; everything
- * else is not supported.
+ * IOCTL: validate negotiate info, network interface info and DFS referrals
+ * (dfs.c); everything else is not supported.
  */
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -35,7 +35,8 @@ static uint32_t validate_negotiate(struct smb2_ctx *x, struct buf *out)
 	}
 	if (c->srv->cfg->sign_required)
 		secmode |= SMB2_NEGOTIATE_SIGNING_REQUIRED;
-	buf_put32(out, SMB2_GLOBAL_CAP_LARGE_MTU);
+	buf_put32(out, SMB2_GLOBAL_CAP_LARGE_MTU |
+		       (dfs_enabled(c->srv->cfg) ? SMB2_GLOBAL_CAP_DFS : 0));
 	buf_append(out, c->srv->guid, 16);
 	buf_put16(out, secmode);
 	buf_put16(out, c->dialect);
@@ -89,7 +90,7 @@ void smb2_ioctl(struct smb2_ctx *x)
 		st = interface_info(x, out);
 		break;
 	case FSCTL_DFS_GET_REFERRALS:
-		st = STATUS_FS_DRIVER_REQUIRED;
+		st = dfs_get_referrals(x, out);
 		break;
 	default:
 		st = STATUS_NOT_SUPPORTED;

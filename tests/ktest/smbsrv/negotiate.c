@@ -88,7 +88,8 @@ void smb2_negotiate(struct smb2_ctx *x)
 	put16(body + 0, secmode);
 	put16(body + 2, dialect);
 	memcpy(body + 6, srv->guid, 16);
-	put32(body + 22, SMB2_GLOBAL_CAP_LARGE_MTU);
+	put32(body + 22, SMB2_GLOBAL_CAP_LARGE_MTU |
+			 (dfs_enabled(srv->cfg) ? SMB2_GLOBAL_CAP_DFS : 0));
 	put32(body + 26, SMB2_MAX_IO);
 	put32(body + 30, SMB2_MAX_IO);
 	put32(body + 34, SMB2_MAX_IO);
