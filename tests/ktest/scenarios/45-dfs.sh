@@ -126,6 +126,9 @@ ktest_file_roundtrip link "$mnt/link"
 check link-write-lands-on-srv2 sh -c "cp '$payload' '$mnt/link/from-client.bin' && sync && '$topo/srvexec.sh' '$w2' cat '$S2_DIR/shares/share/from-client.bin' | cmp - '$payload'"
 check link-nothing-on-srv1 sh -c "! '$topo/srvexec.sh' '$w' test -e '$SRV_DIR/shares/dfsroot/from-client.bin'"
 ktest_file_roundtrip root "$mnt"
+# Linux keeps one connection per DFS path it resolves (server->leaf_fullpath,
+# for failover): every one is its own IAKerb exchange with the password
+info "srv1: $(grep -c 'SESSION .*new' "$LOG_DIR/smbsrv.log") IAKerb sessions for one mount and one link, $(grep -c 'SESSLEG .*kdc=1' "$LOG_DIR/smbsrv.log") KDC legs relayed"
 check umount-all umount -R "$mnt"
 
 # 3. alice's password changes in realm B only: the link fails, by name
