@@ -321,6 +321,14 @@ void smb2_create(struct smb2_ctx *x)
 		smb2_error(x, STATUS_OBJECT_NAME_INVALID);
 		return;
 	}
+	/* a DFS root's names start with "HOST\ROOT" (MS-SMB2 3.3.5.9) */
+	if (t->share->dfs_root && (r->flags & SMB2_FLAGS_DFS_OPERATIONS)) {
+		err = dfs_create_path(x, path, &path);
+		if (err) {
+			smb2_error(x, err);
+			return;
+		}
+	}
 	if (!*path) {
 		pfd = -1;
 		base = NULL;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IOCTL: validate negotiate info and network interface info; everything
- * else is not supported.
+ * IOCTL: validate negotiate info, network interface info and DFS referrals
+ * (dfs.c); everything else is not supported.
  */
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -126,7 +126,7 @@ void smb2_ioctl(struct smb2_ctx *x)
 		st = interface_info(x, out);
 		break;
 	case FSCTL_DFS_GET_REFERRALS:
-		st = STATUS_FS_DRIVER_REQUIRED;
+		st = dfs_get_referrals(x, out);
 		break;
 	default:
 		st = STATUS_NOT_SUPPORTED;

@@ -62,6 +62,9 @@ static void usage(FILE *f)
 "                         expire-at-ticket-end\n"
 "                         kdc-pad=BYTES bad-final-sig[=N] no-neg-blob\n"
 "                         no-bind\n"
+"  --dfs-root SHARE       SHARE (given before) is a DFS root (dfs.c)\n"
+"  --dfs-link ROOT/NAME=\\\\HOST\\SHARE  link NAME in DFS root ROOT refers\n"
+"                         to \\\\HOST\\SHARE (repeatable)\n"
 "  --config FILE          read options from FILE, one per line, without --\n"
 "signals: SIGUSR1 expires every session (STATUS_NETWORK_SESSION_EXPIRED\n"
 "         until it re-authenticates); SIGTERM/SIGINT stop the server.\n");
@@ -159,7 +162,7 @@ static int set_mechs(struct srv_config *cfg, const char *list)
 
 enum { O_LISTEN = 256, O_PORT, O_SHARE, O_KEYTAB, O_LOG, O_PIDFILE,
        O_NAME, O_MECHS, O_MODE, O_AUTH, O_NOSIGN, O_SMB30, O_SMB21,
-       O_MULTICHANNEL, O_FAULT, O_CONFIG, O_HELP };
+       O_MULTICHANNEL, O_FAULT, O_CONFIG, O_DFS_ROOT, O_DFS_LINK, O_HELP };
 
 static const struct option opts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
@@ -178,6 +181,8 @@ static const struct option opts[] = {
 	{ "multichannel", no_argument, NULL, O_MULTICHANNEL },
 	{ "fault", required_argument, NULL, O_FAULT },
 	{ "config", required_argument, NULL, O_CONFIG },
+	{ "dfs-root", required_argument, NULL, O_DFS_ROOT },
+	{ "dfs-link", required_argument, NULL, O_DFS_LINK },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -258,6 +263,8 @@ static int apply_opt(struct srv_config *cfg, int o, const char *arg)
 	case O_MULTICHANNEL: cfg->multichannel = true; return 0;
 	case O_FAULT: return parse_fault(&cfg->faults, arg);
 	case O_CONFIG: return read_config(cfg, arg);
+	case O_DFS_ROOT: return dfs_add_root(cfg, arg);
+	case O_DFS_LINK: return dfs_add_link(cfg, arg);
 	default: return -1;
 	}
 }
@@ -426,6 +433,7 @@ int main(int argc, char **argv)
 	struct server *srv = talloc_zero(NULL, struct server);
 	struct srv_config *cfg;
 	struct sigaction sa = { .sa_handler = on_signal };
+	const char *bad;
 	char err[256];
 	int o, i;
 
@@ -454,6 +462,11 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc) {
 		usage(stderr);
+		return 2;
+	}
+	if (dfs_check_config(cfg, &bad)) {
+		fprintf(stderr, "smbsrv: --dfs-link: %s is no --dfs-root\n",
+			bad);
 		return 2;
 	}
 	/* IPC$ always exists */

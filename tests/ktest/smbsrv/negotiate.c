@@ -150,5 +150,7 @@ uint32_t server_caps(const struct srv_config *cfg)
 
 	if (cfg->multichannel)
 		caps |= SMB2_GLOBAL_CAP_MULTI_CHANNEL;
+	if (dfs_enabled(cfg))
+		caps |= SMB2_GLOBAL_CAP_DFS;
 	return caps;
 }

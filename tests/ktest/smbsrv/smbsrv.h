@@ -20,6 +20,7 @@
 #include "wire.h"
 
 #define MAX_SHARES 16
+#define MAX_DFS_LINKS 16
 
 /* Doubly linked lists: head->prev is the tail. */
 #define DLIST_ADD(list, p) do {					\
@@ -56,6 +57,15 @@ struct share {
 	char *path;		/* directory; NULL for IPC$ */
 	int dirfd;
 	bool ipc;
+	bool dfs_root;		/* --dfs-root: a DFS namespace root (dfs.c) */
+};
+
+/* --dfs-link ROOT/NAME=\\HOST\\SHARE: NAME in root share ROOT refers to
+ * TARGET ("\\host\\share", MS-DFSC's form) */
+struct dfs_link {
+	char *root;
+	char *name;
+	char *target;
 };
 
 /*
@@ -121,6 +131,8 @@ struct srv_config {
 	bool multichannel;		/* SMB2_GLOBAL_CAP_MULTI_CHANNEL and
 					 * session binding */
 	struct faults faults;
+	struct dfs_link dfs_links[MAX_DFS_LINKS];
+	int ndfs_links;
 };
 
 struct server;
@@ -310,6 +322,14 @@ void smb2_query_directory(struct smb2_ctx *x);
 
 /* ioctl.c */
 void smb2_ioctl(struct smb2_ctx *x);
+
+/* dfs.c */
+int dfs_add_root(struct srv_config *cfg, const char *name);
+int dfs_add_link(struct srv_config *cfg, const char *spec);
+int dfs_check_config(const struct srv_config *cfg, const char **bad);
+bool dfs_enabled(const struct srv_config *cfg);
+uint32_t dfs_create_path(struct smb2_ctx *x, char *name, char **path);
+uint32_t dfs_get_referrals(struct smb2_ctx *x, struct buf *out);
 
 uint32_t errno_to_status(int err);
 

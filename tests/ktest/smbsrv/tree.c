@@ -68,8 +68,9 @@ void smb2_tree_connect(struct smb2_ctx *x)
 	if (!body)
 		return;
 	body[0] = sh->ipc ? SMB2_SHARE_TYPE_PIPE : SMB2_SHARE_TYPE_DISK;
-	put32(body + 2, sh->ipc ? 0 : SMB2_SHAREFLAG_NO_CACHING & 0);
-	put32(body + 6, 0);			/* Capabilities */
+	put32(body + 2, sh->dfs_root ? SMB2_SHAREFLAG_DFS |
+					   SMB2_SHAREFLAG_DFS_ROOT : 0);
+	put32(body + 6, sh->dfs_root ? SMB2_SHARE_CAP_DFS : 0);
 	put32(body + 10, FILE_ALL_ACCESS);	/* MaximalAccess */
 }
 

@@ -9,15 +9,19 @@
 #   krb5.conf naming no KDC         |    krb5.conf, keytab, KDC database,
 #   $WORK/client/krb5.conf          |    share directories
 #   kt-c 169.254.77.1 <--- veth --->|  kt-s 169.254.77.2
-#   kt-c2 169.254.78.1 <-- veth --->|  kt-s2 169.254.78.2  (--second-link)
+#   kt-c2 169.254.79.1 <-- veth --->|  kt-s2 169.254.79.2  (--second-link)
 #
 # A random realm LOCALKDC.<uuid> is made for each run.  Logs (KDC, smbsrv)
 # go to $WORK/log, which both sides see: a log gives no line of sight.
 #
 # Usage: up.sh [--client-netns] [--second-link] [--srv-name NAME]
-#              [--localkdc TOOL] WORK
-# --second-link: a second veth pair in a subnet of its own, so that the
-# server has two interfaces (multichannel); SRV_ADDR2/CLI_ADDR2 name it.
+#              [--localkdc TOOL] [--net N] WORK
+# --second-link: a second veth pair in a subnet of its own (169.254.79.0/24),
+# so that the server has two interfaces (multichannel); SRV_ADDR2/CLI_ADDR2
+# name it.
+# --net N: the veth pair is on 169.254.N.0/24 (default 77) and, for N other
+# than 77, named kt-cN/kt-sN: a second server (another realm, another KDC)
+# beside the first, as the DFS scenario needs.
 # --localkdc TOOL: the server's realm is made by the localkdc tool TOOL
 # (localkdc-helper), not by hand; KDC_LOG is then on the server side.
 # Writes $WORK/topo.env (shell variables, see below) and prints nothing.
@@ -33,16 +37,22 @@ client_netns=0
 second_link=0
 srv_name=srv.test
 localkdc=
+net=77
 while [ $# -gt 1 ]; do
 	case "$1" in
 	--client-netns) client_netns=1; shift ;;
 	--second-link) second_link=1; shift ;;
 	--srv-name) srv_name=$2; shift 2 ;;
 	--localkdc) localkdc=$2; shift 2 ;;
+	--net) net=$2; shift 2 ;;
 	*) echo "up.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
-[ $# -eq 1 ] || { echo "usage: up.sh [--client-netns] [--second-link] [--srv-name NAME] [--localkdc TOOL] WORK" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: up.sh [--client-netns] [--second-link] [--srv-name NAME] [--localkdc TOOL] [--net N] WORK" >&2; exit 2; }
+case "$net" in
+[1-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-4]) ;;
+*) echo "up.sh: --net wants 1..254, not $net" >&2; exit 2 ;;
+esac
 
 work=$(mkdir -p "$1" && cd "$1" && pwd)
 srv=$work/srv
@@ -53,8 +63,10 @@ die() { echo "up.sh: $*" >&2; exit 1; }
 
 uuid=$(cat /proc/sys/kernel/random/uuid | tr a-f A-F)
 realm="LOCALKDC.$uuid"
-cli_addr=169.254.77.1
-srv_addr=169.254.77.2
+cli_addr=169.254.$net.1
+srv_addr=169.254.$net.2
+vc=kt-c vs=kt-s
+[ "$net" = 77 ] || { vc=kt-c$net; vs=kt-s$net; }
 cli_addr2=
 srv_addr2=
 
@@ -98,15 +110,15 @@ sexec mkdir -p "$srv/kdb" "$srv/rcache" "$srv/shares"
 # Network: veth pair, loopback up on both sides.
 cexec ip link set lo up
 sexec ip link set lo up
-cexec ip link add kt-c type veth peer name kt-s
-cexec ip link set kt-s netns "$spid"
-cexec ip addr add $cli_addr/24 dev kt-c
-cexec ip link set kt-c up
-sexec ip addr add $srv_addr/24 dev kt-s
-sexec ip link set kt-s up
+cexec ip link add $vc type veth peer name $vs
+cexec ip link set $vs netns "$spid"
+cexec ip addr add $cli_addr/24 dev $vc
+cexec ip link set $vc up
+sexec ip addr add $srv_addr/24 dev $vs
+sexec ip link set $vs up
 if [ $second_link = 1 ]; then
-	cli_addr2=169.254.78.1
-	srv_addr2=169.254.78.2
+	cli_addr2=169.254.79.1
+	srv_addr2=169.254.79.2
 	cexec ip link add kt-c2 type veth peer name kt-s2
 	cexec ip link set kt-s2 netns "$spid"
 	cexec ip addr add $cli_addr2/24 dev kt-c2
