@@ -47,7 +47,10 @@ if [ "$module" = none ] || [ "$module" = installed ]; then
 	modprobe cifs || { echo "FAIL boot/load-cifs: modprobe cifs" >>"$out/results"; }
 	log "modprobe cifs: $(modinfo -n cifs 2>&1)"
 else
-	modprobe -a netfs cifs_md4 libarc4 nls_ucs2_utils dns_resolver 2>/dev/null
+	# what this cifs.ko needs, as its build recorded it (the debug
+	# kernel's cifs also needs libmd5, which Debian's has built in)
+	deps=$(modinfo -F depends "$module" 2>/dev/null | tr ',' ' ')
+	[ -n "$deps" ] && modprobe -a $deps 2>/dev/null
 	if ! insmod "$module" 2>"$out/insmod.err"; then
 		echo "FAIL boot/load-cifs: insmod $module: $(cat "$out/insmod.err")" >>"$out/results"
 	fi
