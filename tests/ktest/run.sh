@@ -20,6 +20,7 @@
 #                       act (default 420); past it the boot counts as hung
 #                       and is tried once more (the hung console is kept)
 #        KTEST_VM_TIMEOUT  seconds one whole boot may run (default 3000)
+#        KTEST_APPEND   extra kernel command line words for every boot
 #        KTEST_TAG      prefix for the scenario names in the results
 #        KTEST_GUEST_ENV  NAME=VALUE words (no spaces in a value) put in
 #                       the guest's environment (make bench's BENCH_*)
@@ -165,6 +166,7 @@ vm_run() {
 	bash -c 'echo $$ >"$0"; exec "$@"' "$out/vm.pid" \
 		timeout -k 10 "${KTEST_VM_TIMEOUT:-3000}" vng --run "$kernel" "${accel[@]}" \
 		${init:+"$init"} --verbose \
+		${KTEST_APPEND:+--append "$KTEST_APPEND"} \
 		--cpus 2 --memory "${KTEST_MEMORY:-2G}" \
 		--overlay-rwdir=/etc --overlay-rwdir=/var \
 		--rwdir="$out" --cwd /src \
