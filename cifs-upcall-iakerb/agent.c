@@ -69,6 +69,28 @@ static void agent_log_leg(struct agent *a, uint32_t leg, int err)
 		     n->server, n->server_len, n->client, n->client_len);
 }
 
+/*
+ * The final leg: if the kernel offered reauth=1, when it should
+ * authenticate the session again (reauth.c), logged for the tests.
+ */
+static uint32_t agent_reauth(struct agent *a, const struct iakerb_msg *m)
+{
+	struct iakerb_desc d;
+	uint32_t sec;
+
+	if (iakerb_desc_parse(m->desc, m->desc_len, &d) ||
+	    !(d.have & IAKERB_F_REAUTH))
+		return 0;
+	sec = reauth_advice(a->in);
+	if (sec)
+		ulog(LOG_INFO, "reauthenticate in %u s (before the ticket ends)",
+		     sec);
+	else
+		ulog(LOG_INFO, "no reauthentication: nothing fresher to get "
+		     "before the ticket ends");
+	return sec;
+}
+
 /* One REQUEST that passed the checks: run the leg, answer, maybe end */
 static bool agent_leg_run(struct agent *a, const struct iakerb_msg *m)
 {
@@ -87,7 +109,8 @@ static bool agent_leg_run(struct agent *a, const struct iakerb_msg *m)
 			      &key_len) :
 		    fail_oom(&a->u->res, "the leg's session key buffer");
 	if (!ret && done)
-		ret = payload_established(mem, key, key_len, &p);
+		ret = payload_established(mem, key, key_len,
+					  agent_reauth(a, m), &p);
 	else if (!ret)
 		ret = payload_continue(mem, blob, blob_len, getpid(), &p);
 	if (ret && a->u->res.outcome == OUT_OK)

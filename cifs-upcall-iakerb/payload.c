@@ -62,11 +62,12 @@ int payload_continue(TALLOC_CTX *mem, const void *blob, size_t blob_len,
 }
 
 int payload_established(TALLOC_CTX *mem, const void *key, size_t key_len,
-			struct payload *p)
+			uint32_t reauth_sec, struct payload *p)
 {
 	struct iakerb_payload in = {
 		.flags = IAKERB_MSG_ESTABLISHED,
 		.sesskey = key, .sesskey_len = (uint32_t)key_len,
+		.reauth_sec = reauth_sec,
 	};
 
 	return build(mem, &in, p);
@@ -80,7 +81,8 @@ uint32_t payload_expect(const struct upcall_req *r)
 	if (r->d.leg == 1)
 		return IAKERB_EXPECT_FIRST;
 	if (r->msg.smb_status == IAKERB_STATUS_SUCCESS)
-		return IAKERB_EXPECT_FINAL;
+		return IAKERB_EXPECT_FINAL | ((r->d.have & IAKERB_F_REAUTH) ?
+					      IAKERB_EXPECT_REAUTH : 0);
 	return IAKERB_EXPECT_MIDDLE;
 }
 

@@ -269,7 +269,13 @@ int payload_legacy(TALLOC_CTX *mem, const void *key, size_t key_len,
 int payload_continue(TALLOC_CTX *mem, const void *blob, size_t blob_len,
 		     pid_t agent, struct payload *p);
 int payload_established(TALLOC_CTX *mem, const void *key, size_t key_len,
-			struct payload *p);
+			uint32_t reauth_sec, struct payload *p);
+
+/* When the kernel should authenticate again (reauth.c); 0: never */
+#define REAUTH_MARGIN_MAX	600
+uint32_t reauth_seconds(int64_t svc_left, int64_t tgt_left, bool password);
+struct initiator;
+uint32_t reauth_advice(struct initiator *in);
 /* Which flags the kernel accepts on this leg (PROTOCOL.md §5) */
 uint32_t payload_expect(const struct upcall_req *r);
 

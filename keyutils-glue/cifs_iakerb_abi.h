@@ -76,6 +76,18 @@ enum {
 #define IAKERB_TRAILER_CHAN_LEN		12
 #define IAKERB_CHAN_FD_MAX		0x7fffffffu
 
+/*
+ * The final upcall's description offers reauth=1 when the kernel can
+ * re-authenticate the session in place.  The ESTABLISHED answer may then
+ * end with: u32 magic, u32 seconds from now after which the kernel should
+ * do so, because fresher credentials can be had before the service ticket
+ * (and with it the server's session) ends.  No trailer: never.
+ */
+#define IAKERB_TRAILER_REAUTH_MAGIC	0x524b4149u	/* "IAKR" on LE */
+#define IAKERB_TRAILER_REAUTH_LEN	8
+#define IAKERB_REAUTH_MIN		30		/* seconds */
+#define IAKERB_REAUTH_MAX		(30 * 24 * 3600)
+
 #define IAKERB_SESSKEY_MAX		64
 #define IAKERB_TOKEN_MAX		65535	/* SecurityBufferLength is 16 bits */
 #define IAKERB_PAYLOAD_MAX \
@@ -88,6 +100,8 @@ enum {
 #define IAKERB_EXPECT_ESTABLISHED	0x4u	/* 1 << IAKERB_MSG_ESTABLISHED */
 /* a CONTINUE may carry the channel trailer (leg 1 only) */
 #define IAKERB_EXPECT_CHAN		0x8u
+/* an ESTABLISHED may carry the re-authentication trailer (reauth=1) */
+#define IAKERB_EXPECT_REAUTH		0x10u
 /* leg 1: a stock helper answers legacy, ours may too */
 #define IAKERB_EXPECT_FIRST \
 	(IAKERB_EXPECT_LEGACY | IAKERB_EXPECT_CONTINUE | IAKERB_EXPECT_CHAN)

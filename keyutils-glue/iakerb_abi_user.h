@@ -40,6 +40,7 @@
 #define IAKERB_FN_AGENT			"agent"
 #define IAKERB_FN_RECON			"recon"
 #define IAKERB_FN_CHAN			"chan"
+#define IAKERB_FN_REAUTH		"reauth"
 
 /* A field name starting with this must be understood or the request fails */
 #define IAKERB_CRITICAL_MARK		'!'
@@ -63,6 +64,7 @@ enum {
 	IAKERB_F_AGENT		= 0x4000u,
 	IAKERB_F_RECON		= 0x8000u,
 	IAKERB_F_CHAN		= 0x10000u,
+	IAKERB_F_REAUTH		= 0x20000u,
 };
 
 #define IAKERB_F_LEGACY_REQUIRED \
@@ -96,6 +98,12 @@ struct iakerb_trailer {
 	__u32	agent_pid;		/* in the init pid namespace */
 };
 
+/* The ESTABLISHED trailer that asks for a re-authentication in place */
+struct iakerb_trailer_reauth {
+	__u32	magic;			/* IAKERB_TRAILER_REAUTH_MAGIC */
+	__u32	seconds;		/* IAKERB_REAUTH_MIN..MAX from now */
+};
+
 /* The CONTINUE trailer that hands the kernel the agent's channel */
 struct iakerb_trailer_chan {
 	__u32	magic;			/* IAKERB_TRAILER_CHAN_MAGIC */
@@ -105,7 +113,8 @@ struct iakerb_trailer_chan {
 
 #define IAKERB_EXPECT_ANY \
 	(IAKERB_EXPECT_LEGACY | IAKERB_EXPECT_CONTINUE | \
-	 IAKERB_EXPECT_ESTABLISHED | IAKERB_EXPECT_CHAN)
+	 IAKERB_EXPECT_ESTABLISHED | IAKERB_EXPECT_CHAN | \
+	 IAKERB_EXPECT_REAUTH)
 
 /* ------------------------------------------------------------------ */
 /* Callout data (kernel -> helper) and the agent's messages           */

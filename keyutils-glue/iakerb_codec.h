@@ -49,6 +49,7 @@ struct iakerb_payload {
 	__u32		agent_pid;	/* CONTINUE only */
 	__u32		has_chan;	/* CONTINUE with the channel trailer */
 	__u32		chan_fd;	/* then: the helper's fd */
+	__u32		reauth_sec;	/* ESTABLISHED: 0, or re-auth after */
 };
 
 

@@ -233,7 +233,7 @@ static int copy_text(char *dst, const char *v, size_t n, size_t max)
 enum fid {
 	FID_VER, FID_HOST, FID_IP4, FID_IP6, FID_SEC, FID_UID, FID_CREDUID,
 	FID_USER, FID_PID, FID_TARGET, FID_MECHS, FID_EXCH, FID_LEG, FID_TMO,
-	FID_AGENT, FID_RECON, FID_CHAN, FID_COUNT
+	FID_AGENT, FID_RECON, FID_CHAN, FID_REAUTH, FID_COUNT
 };
 
 /* Index = bit number in iakerb_desc.have */
@@ -242,7 +242,7 @@ static const char * const field_names[FID_COUNT] = {
 	IAKERB_FN_SEC, IAKERB_FN_UID, IAKERB_FN_CREDUID, IAKERB_FN_USER,
 	IAKERB_FN_PID, IAKERB_FN_TARGET, IAKERB_FN_MECHS, IAKERB_FN_EXCH,
 	IAKERB_FN_LEG, IAKERB_FN_TMO, IAKERB_FN_AGENT, IAKERB_FN_RECON,
-	IAKERB_FN_CHAN,
+	IAKERB_FN_CHAN, IAKERB_FN_REAUTH,
 };
 
 static int parse_field(int fid, const char *v, size_t n, struct iakerb_desc *d)
@@ -292,6 +292,7 @@ static int parse_field(int fid, const char *v, size_t n, struct iakerb_desc *d)
 		d->recon = 1;
 		return 0;
 	case FID_CHAN:
+	case FID_REAUTH:
 		return str_is(v, n, "1") ? 0 : -EPROTO;
 	}
 	return -EPROTO;
@@ -348,7 +349,8 @@ static int desc_check(const struct iakerb_desc *d)
 
 	if (!ml) {
 		/* A legacy (7.2) description: nothing multi-leg at all */
-		if (have & (IAKERB_F_AGENT | IAKERB_F_RECON | IAKERB_F_CHAN))
+		if (have & (IAKERB_F_AGENT | IAKERB_F_RECON | IAKERB_F_CHAN |
+			    IAKERB_F_REAUTH))
 			return -EPROTO;
 		return 0;
 	}
@@ -500,6 +502,8 @@ int iakerb_desc_build(char *buf, size_t cap, const struct iakerb_desc *d)
 			put(&o, ";recon=1");
 		if (d->have & IAKERB_F_CHAN)
 			put(&o, ";chan=1");
+		if (d->have & IAKERB_F_REAUTH)
+			put(&o, ";reauth=1");
 	}
 	if (o.err)
 		return o.err;
@@ -551,7 +555,7 @@ bool iakerb_desc_same_exchange(const struct iakerb_desc *a,
 			       const struct iakerb_desc *b)
 {
 	__u32 mask = ~(IAKERB_F_LEG | IAKERB_F_TMO | IAKERB_F_AGENT |
-		       IAKERB_F_CHAN);
+		       IAKERB_F_CHAN | IAKERB_F_REAUTH);
 	size_t alen = (a->have & IAKERB_F_IP6) ? 16 : 4;
 
 	if (!(a->have & IAKERB_F_EXCH) || (a->have & mask) != (b->have & mask))

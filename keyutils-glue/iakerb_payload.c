@@ -10,6 +10,8 @@
  *     or, on leg 1 (IAKERB_EXPECT_CHAN):
  *                            u32 IAKERB_TRAILER_CHAN_MAGIC | u32 agent_pid |
  *                            u32 chan_fd
+ *   trailer (ESTABLISHED, optional, IAKERB_EXPECT_REAUTH):
+ *                            u32 IAKERB_TRAILER_REAUTH_MAGIC | u32 seconds
  *   cred key: u32 IAKERB_CRED_MAGIC | u32 version=1 | u32 pass_len |
  *             u32 domain_len | pass | domain
  */
@@ -17,10 +19,14 @@
 
 /* The shape every flags value requires; shared by parse and build */
 static int payload_check(__u32 flags, __u32 klen, __u32 blen, __u32 agent,
-			 __u32 has_chan, __u32 chan_fd)
+			 __u32 has_chan, __u32 chan_fd, __u32 reauth)
 {
 	if (has_chan && (flags != IAKERB_MSG_CONTINUE ||
 			 chan_fd > IAKERB_CHAN_FD_MAX))
+		return -EPROTO;
+	if (reauth && (flags != IAKERB_MSG_ESTABLISHED ||
+		       reauth < IAKERB_REAUTH_MIN ||
+		       reauth > IAKERB_REAUTH_MAX))
 		return -EPROTO;
 	if (klen > IAKERB_SESSKEY_MAX || blen > IAKERB_TOKEN_MAX)
 		return -EPROTO;
@@ -37,8 +43,12 @@ static int payload_check(__u32 flags, __u32 klen, __u32 blen, __u32 agent,
 	return -EPROTO;
 }
 
+/* chan: the CONTINUE's channel trailer; ESTABLISHED: the reauth trailer */
 static size_t payload_len(__u32 flags, __u32 klen, __u32 blen, __u32 chan)
 {
+	if (flags == IAKERB_MSG_ESTABLISHED && chan)
+		return IAKERB_PAYLOAD_HDR_LEN + klen + blen +
+		       IAKERB_TRAILER_REAUTH_LEN;
 	if (flags != IAKERB_MSG_CONTINUE)
 		return IAKERB_PAYLOAD_HDR_LEN + klen + blen;
 	return IAKERB_PAYLOAD_HDR_LEN + klen + blen +
@@ -66,6 +76,12 @@ int iakerb_payload_parse(const void *buf, size_t len, __u32 expect,
 	    klen <= IAKERB_SESSKEY_MAX && blen <= IAKERB_TOKEN_MAX &&
 	    len == payload_len(p->flags, klen, blen, 1))
 		chan = 1;
+	/* so may the final answer, when the kernel offered reauth=1 */
+	if (p->flags == IAKERB_MSG_ESTABLISHED &&
+	    (expect & IAKERB_EXPECT_REAUTH) && klen <= IAKERB_SESSKEY_MAX &&
+	    blen <= IAKERB_TOKEN_MAX &&
+	    len == payload_len(p->flags, klen, blen, 1))
+		chan = 1;
 	/*
 	 * Both lengths are bounded before they are added.  cifs-utils'
 	 * cifs.upcall instantiates its one-leg answer with a few bytes more
@@ -77,6 +93,15 @@ int iakerb_payload_parse(const void *buf, size_t len, __u32 expect,
 	    (p->flags != IAKERB_MSG_LEGACY &&
 	     len != payload_len(p->flags, klen, blen, chan)))
 		return -EPROTO;
+	if (p->flags == IAKERB_MSG_ESTABLISHED && chan) {
+		const __u8 *t = b + IAKERB_PAYLOAD_HDR_LEN + klen;
+
+		if (iakerb_get_u32(t) != IAKERB_TRAILER_REAUTH_MAGIC)
+			return -EPROTO;
+		p->reauth_sec = iakerb_get_u32(t + 4);
+		if (!p->reauth_sec)
+			return -EPROTO;
+	}
 	if (p->flags == IAKERB_MSG_CONTINUE) {
 		const __u8 *t = b + IAKERB_PAYLOAD_HDR_LEN + blen;
 
@@ -90,7 +115,7 @@ int iakerb_payload_parse(const void *buf, size_t len, __u32 expect,
 		}
 	}
 	if (payload_check(p->flags, klen, blen, p->agent_pid, p->has_chan,
-			  p->chan_fd))
+			  p->chan_fd, p->reauth_sec))
 		return -EPROTO;
 	p->sesskey = klen ? b + IAKERB_PAYLOAD_HDR_LEN : NULL;
 	p->sesskey_len = klen;
@@ -105,10 +130,10 @@ int iakerb_payload_build(void *buf, size_t cap, const struct iakerb_payload *p)
 	size_t len;
 
 	if (payload_check(p->flags, p->sesskey_len, p->secblob_len,
-			  p->agent_pid, p->has_chan, p->chan_fd))
+			  p->agent_pid, p->has_chan, p->chan_fd, p->reauth_sec))
 		return -EINVAL;
 	len = payload_len(p->flags, p->sesskey_len, p->secblob_len,
-			  p->has_chan);
+			  p->has_chan || p->reauth_sec);
 	if (len > cap)
 		return -EMSGSIZE;
 	iakerb_put_u32(b, IAKERB_UPCALL_VERSION);
@@ -122,6 +147,10 @@ int iakerb_payload_build(void *buf, size_t cap, const struct iakerb_payload *p)
 	if (p->secblob_len)
 		memcpy(b, p->secblob, p->secblob_len);
 	b += p->secblob_len;
+	if (p->reauth_sec) {
+		iakerb_put_u32(b, IAKERB_TRAILER_REAUTH_MAGIC);
+		iakerb_put_u32(b + 4, p->reauth_sec);
+	}
 	if (p->flags == IAKERB_MSG_CONTINUE) {
 		iakerb_put_u32(b, p->has_chan ? IAKERB_TRAILER_CHAN_MAGIC :
 						IAKERB_TRAILER_MAGIC);

@@ -50,6 +50,32 @@ static enum opts_result parse(struct upcall_opts *o, int argc, ...)
 	return r;
 }
 
+/*
+ * When to authenticate again (reauth.c): before the ticket ends, and only
+ * with something fresher to get by then.
+ */
+static void reauth_advice_rules(void **state)
+{
+	(void)state;
+	/* a password: a quarter of the ticket's life before its end */
+	assert_int_equal(reauth_seconds(36000, -1, true), 36000 - 600);
+	assert_int_equal(reauth_seconds(400, -1, true), 300);
+	/* the margin is at least IAKERB_REAUTH_MIN */
+	assert_int_equal(reauth_seconds(90, -1, true), 60);
+	/* too short-lived, or over */
+	assert_int_equal(reauth_seconds(59, -1, true), 0);
+	assert_int_equal(reauth_seconds(0, -1, true), 0);
+	assert_int_equal(reauth_seconds(-5, -1, true), 0);
+	/* a cached ticket: only with a TGT that outlives it by the margin */
+	assert_int_equal(reauth_seconds(3600, 3600, false), 0);
+	assert_int_equal(reauth_seconds(3600, -1, false), 0);
+	assert_int_equal(reauth_seconds(3600, 3600 + 600, false), 3000);
+	assert_int_equal(reauth_seconds(3600, 3600 + 599, false), 0);
+	/* never beyond what the kernel takes */
+	assert_int_equal(reauth_seconds(INT64_C(1) << 40, -1, true),
+			 IAKERB_REAUTH_MAX);
+}
+
 static void opts_defaults(void **state)
 {
 	struct upcall_opts o;
@@ -316,14 +342,29 @@ static void payloads(void **state)
 	assert_int_not_equal(iakerb_payload_parse(p.data, p.len,
 						  IAKERB_EXPECT_FINAL, &ip), 0);
 
-	assert_int_equal(payload_established(mem, key, 32, &p), 0);
+	assert_int_equal(payload_established(mem, key, 32, 0, &p), 0);
 	assert_int_equal(iakerb_payload_parse(p.data, p.len,
 					      IAKERB_EXPECT_FINAL, &ip), 0);
 	assert_int_equal(ip.secblob_len, 0);
 
+	/* with the advice to authenticate again, only where offered */
+	assert_int_equal(payload_established(mem, key, 32, 3000, &p), 0);
+	assert_int_equal(p.len, IAKERB_PAYLOAD_HDR_LEN + 32 +
+			 IAKERB_TRAILER_REAUTH_LEN);
+	assert_int_equal(iakerb_payload_parse(p.data, p.len,
+					      IAKERB_EXPECT_FINAL |
+					      IAKERB_EXPECT_REAUTH, &ip), 0);
+	assert_int_equal(ip.reauth_sec, 3000);
+	assert_int_not_equal(iakerb_payload_parse(p.data, p.len,
+						  IAKERB_EXPECT_FINAL, &ip), 0);
+
 	/* what the kernel would refuse is not built */
+	assert_int_not_equal(payload_established(mem, key, 32,
+						 IAKERB_REAUTH_MIN - 1, &p), 0);
+	assert_int_not_equal(payload_established(mem, key, 32,
+						 IAKERB_REAUTH_MAX + 1, &p), 0);
 	assert_int_not_equal(payload_continue(mem, blob, 100, 1, &p), 0);
-	assert_int_not_equal(payload_established(mem, key, 0, &p), 0);
+	assert_int_not_equal(payload_established(mem, key, 0, 0, &p), 0);
 	assert_int_not_equal(payload_legacy(mem, key, 65, blob, 1, &p), 0);
 	talloc_free(mem);
 }
@@ -364,7 +405,7 @@ static void agent_identity(void **state)
 		    IAKERB_STATUS_SUCCESS, 0);
 	assert_int_equal(req(ML ";leg=3;agent=77", buf, n, false, &r, &res), 0);
 	assert_int_equal(agent_payload_check(&r, p.data, p.len, &ip), -EPROTO);
-	assert_int_equal(payload_established(mem, blob, sizeof(blob), &p), 0);
+	assert_int_equal(payload_established(mem, blob, sizeof(blob), 0, &p), 0);
 	assert_int_equal(agent_payload_check(&r, p.data, p.len, &ip), 0);
 	talloc_free(mem);
 }
@@ -1270,6 +1311,7 @@ static void ccache_kcm_down(void **state)
 
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(opts_defaults),
+	cmocka_unit_test(reauth_advice_rules),
 	cmocka_unit_test(opts_cifs_upcall_compat),
 	cmocka_unit_test(opts_refused),
 	cmocka_unit_test(request_legacy_72),

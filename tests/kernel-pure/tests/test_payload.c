@@ -63,6 +63,7 @@ static int both_at(const u8 *b, size_t len, u32 expect,
 	assert_uint_equal(r->agent_pid, p.agent_pid);
 	assert_uint_equal(r->has_chan, !!p.has_chan);
 	assert_uint_equal(r->chan_fd, p.chan_fd);
+	assert_uint_equal(r->reauth_sec, p.reauth_sec);
 	/* and what it found lies inside what it was given */
 	if (r->sesskey_len)
 		assert_true(r->sesskey >= b &&
@@ -408,6 +409,62 @@ static void payload_trailer(void **state)
 }
 
 /*
+ * The final answer's advice (reauth=1): only where offered, in range, with
+ * its magic and exactly its 8 bytes; both parsers agree on every edge.
+ */
+static void payload_reauth(void **state)
+{
+	static const u32 secs[] = { 0, 1, IAKERB_REAUTH_MIN - 1,
+				    IAKERB_REAUTH_MIN, 3600, IAKERB_REAUTH_MAX,
+				    IAKERB_REAUTH_MAX + 1, 0xffffffffu };
+	static const u32 magics[] = { IAKERB_TRAILER_REAUTH_MAGIC,
+				      IAKERB_TRAILER_MAGIC,
+				      IAKERB_TRAILER_CHAN_MAGIC, 0 };
+	static const int slack[] = { -8, -4, -1, 0, 1, 4 };
+	u32 fin = IAKERB_EXPECT_FINAL | IAKERB_EXPECT_REAUTH;
+	struct iakerb_payload p = {
+		.flags = IAKERB_MSG_ESTABLISHED, .sesskey = key,
+		.sesskey_len = 32, .reauth_sec = 3600,
+	};
+	struct cifs_iakerb_reply r;
+	size_t i, m, s;
+	int n;
+
+	n = iakerb_payload_build(buf, sizeof(buf), &p);
+	assert_int_equal(n, IAKERB_PAYLOAD_HDR_LEN + 32 +
+			 IAKERB_TRAILER_REAUTH_LEN);
+	assert_int_equal(both(buf, n, fin, &r), 0);
+	assert_uint_equal(r.reauth_sec, 3600);
+	/* not offered: one answer too long */
+	assert_int_equal(both(buf, n, IAKERB_EXPECT_FINAL, &r), -EPROTO);
+	/* never on another answer */
+	assert_int_equal(both(buf, n, IAKERB_EXPECT_FIRST |
+			      IAKERB_EXPECT_REAUTH, &r), -EPROTO);
+	for (i = 0; i < ARRAY_SIZE(secs); i++)
+	for (m = 0; m < ARRAY_SIZE(magics); m++)
+	for (s = 0; s < ARRAY_SIZE(slack); s++) {
+		int rc;
+
+		raw(2, IAKERB_MSG_ESTABLISHED, 32, 0, 32);
+		trailer(48, magics[m], secs[i]);
+		rc = both(buf, 56 + slack[s], fin, &r);
+		if (!slack[s] && m == 0 && secs[i] >= IAKERB_REAUTH_MIN &&
+		    secs[i] <= IAKERB_REAUTH_MAX)
+			assert_int_equal(rc, 0);
+		else if (slack[s] != -8)
+			assert_int_equal(rc, -EPROTO);
+	}
+	/* the builder makes nothing the parsers refuse */
+	p.reauth_sec = IAKERB_REAUTH_MIN - 1;
+	assert_true(iakerb_payload_build(buf, sizeof(buf), &p) < 0);
+	p.reauth_sec = 100;
+	p.flags = IAKERB_MSG_LEGACY;
+	p.secblob = tok;
+	p.secblob_len = 10;
+	assert_true(iakerb_payload_build(buf, sizeof(buf), &p) < 0);
+}
+
+/*
  * A grid over the header's values, lengths around every edge, trailers
  * good and bad, and every expectation: the two parsers always agree.
  */
@@ -459,6 +516,7 @@ int kpure_run_payload(void)
 		cmocka_unit_test(payload_bad_flags),
 		cmocka_unit_test(payload_bad_shapes),
 		cmocka_unit_test(payload_trailer),
+		cmocka_unit_test(payload_reauth),
 		cmocka_unit_test(payload_grid),
 	};
 
