@@ -16,8 +16,15 @@
 #      the server again;
 #   c) a stored ticket only, and it is gone: the next I/O fails cleanly,
 #      and works again once a ticket is stored;
-#   d) a long password mount across its ticket's end: the server expires
-#      the session, the kept password sets it up again, I/O goes on.
+#   d1) a long password mount across its ticket's end: the helper's final
+#      answer says when to authenticate again (reauth=1, a quarter of the
+#      ticket's life before its end), and the kernel re-authenticates the
+#      session in place before the server would expire it: same
+#      connection, same session id, fresh tickets from the kept password,
+#      no expiry, I/O goes on;
+#   d2) tickets too short-lived for that (under 60 s): no advice, the
+#      server expires the session at the ticket's end, and the kept
+#      password sets it up again on a new connection.
 # Data written across each expiry reads back byte-identical, read from
 # the server (cache=none, or the page cache dropped).
 #
@@ -40,6 +47,7 @@ pw="sec=iakerb,username=alice,password=alicepw"
 srvlog_mark() { wc -l <"$LOG_DIR/smbsrv.log"; }
 srvlog_since() { tail -n "+$(($1 + 1))" "$LOG_DIR/smbsrv.log"; }
 kdclog_mark() { wc -l <"$KDC_LOG"; }
+ylog_mark() { wc -l <"$KTEST_SYSLOG" 2>/dev/null || echo 0; }
 kdc_reqs_since() { tail -n "+$(($1 + 1))" "$KDC_LOG" | grep -c "$2"; }
 # every session of the server expires now (smbsrv's SIGUSR1); waits for
 # its log line
@@ -230,34 +238,71 @@ check c-readback-new cmp "$src" "$mnt/c-after.bin"
 check c-umount umount "$mnt"
 rm -f /tmp/krb5cc_0
 
-# --- d) a long password mount across its ticket's end --------------------------
+# --- d1) reauthentication in place before the ticket's end ---------------------
 # The server expires a session when its ticket ends (Windows); alice's
-# tickets live 70 s; the writer goes on for 90 s.
+# tickets live 70 s; the writer goes on for 90 s.  The helper advises a
+# reauthentication 30 s before the end (its margin's floor).
 iakerb_restart --fault expire-at-ticket-end
 set_maxlife "70 seconds"
 s0=$(srvlog_mark)
 k0=$(kdclog_mark)
-check d-mount mount -t cifs "//$SRV_NAME/share" "$mnt" -o "$pw,$opts"
+y0=$(ylog_mark)
+check d1-mount mount -t cifs "//$SRV_NAME/share" "$mnt" -o "$pw,$opts"
 t0=$SECONDS
-check d-server-knows-ticket-end sh -c "tail -n +$((s0 + 1)) '$LOG_DIR/smbsrv.log' |
+check d1-server-knows-ticket-end sh -c "tail -n +$((s0 + 1)) '$LOG_DIR/smbsrv.log' |
 	grep 'SESSION .*user=alice@' | grep -Eq 'ticket_s=([1-6][0-9]|70)\$'"
+sid=$(grep -m1 -o 'SessionId: 0x[0-9a-f]*' /proc/fs/cifs/DebugData)
 dok=1
 for i in $(seq 0 17); do
-	dd if="$src" of="$mnt/d.bin" bs=256k skip="$i" seek="$i" count=1 \
+	dd if="$src" of="$mnt/d1.bin" bs=256k skip="$i" seek="$i" count=1 \
 		conv=notrunc,fsync status=none ||
-		{ dok=0; info "d: write $i at $((SECONDS - t0)) s failed"; }
+		{ dok=0; info "d1: write $i at $((SECONDS - t0)) s failed"; }
 	sleep 5
 done
 srvlog_since "$s0" >"$slog"
-info "d: server: $(grep -E ' (SESSION|FAULT) ' "$slog" | cut -c15- | tr '\n' ' ')"
-if [ $dok = 1 ]; then pass d-io-across-ticket-end; else
-	fail d-io-across-ticket-end "a write failed"; fi
-check d-expired-at-ticket-end grep -q 'FAULT expire .*at-ticket-end' "$slog"
-check d-reauth-by-password sh -c "awk '/ FAULT expire / { on = 1 } on' '$slog' |
+info "d1: server: $(grep -E ' (SESSION|FAULT|REAUTH|CONN) ' "$slog" | cut -c15- | tr '\n' ' ')"
+if [ $dok = 1 ]; then pass d1-io-across-ticket-end; else
+	fail d1-io-across-ticket-end "a write failed"; fi
+check d1-helper-advised sh -c "tail -n +$((y0 + 1)) '$KTEST_SYSLOG' | grep -q 'reauthenticate in [34][0-9] s'"
+check d1-reauth-in-place grep -q ' REAUTH conn=[0-9]* sess=0x[0-9a-f]* state=valid' "$slog"
+check d1-reauth-same-session sh -c "grep ' SESSION ' '$slog' | grep -q ' reauth '"
+check d1-reauth-by-password sh -c "awk '/ REAUTH / { on = 1 } on' '$slog' |
+	grep -q 'SESSLEG .*what=AS-REQ'"
+check d1-never-expired sh -c "! grep -q 'FAULT expire' '$slog'"
+check d1-one-connection test "$(grep -c ' CONN open' "$slog")" -le 1
+check d1-same-session-id grep -q "$sid .*reauthenticated: [1-9]" /proc/fs/cifs/DebugData
+info "d1: $(grep -o 'SessionId: .*' /proc/fs/cifs/DebugData | head -n 1)"
+drop_caches
+check d1-readback sh -c "head -c $((18 * 262144)) '$src' | cmp - '$mnt/d1.bin'"
+check d1-umount umount "$mnt"
+
+# --- d2) tickets too short-lived for that: the server expires the session -------
+# 50 s tickets leave less than the 30 s margin before the end: no advice,
+# the server expires the session, the kept password sets it up anew.
+set_maxlife "50 seconds"
+s0=$(srvlog_mark)
+y0=$(ylog_mark)
+check d2-mount mount -t cifs "//$SRV_NAME/share" "$mnt" -o "$pw,$opts"
+t0=$SECONDS
+dok=1
+for i in $(seq 0 13); do
+	dd if="$src" of="$mnt/d2.bin" bs=256k skip="$i" seek="$i" count=1 \
+		conv=notrunc,fsync status=none ||
+		{ dok=0; info "d2: write $i at $((SECONDS - t0)) s failed"; }
+	sleep 5
+done
+srvlog_since "$s0" >"$slog"
+info "d2: server: $(grep -E ' (SESSION|FAULT|REAUTH) ' "$slog" | cut -c15- | tr '\n' ' ')"
+if [ $dok = 1 ]; then pass d2-io-across-ticket-end; else
+	fail d2-io-across-ticket-end "a write failed"; fi
+check d2-helper-no-advice sh -c "tail -n +$((y0 + 1)) '$KTEST_SYSLOG' | grep -q 'no reauthentication'"
+check d2-expired-at-ticket-end grep -q 'FAULT expire .*at-ticket-end' "$slog"
+check d2-no-reauth-in-place sh -c "! grep -q ' REAUTH ' '$slog'"
+check d2-reauth-by-password sh -c "awk '/ FAULT expire / { on = 1 } on' '$slog' |
 	grep -q 'SESSLEG .*what=AS-REQ'"
 drop_caches
-check d-readback sh -c "head -c $((18 * 262144)) '$src' | cmp - '$mnt/d.bin'"
-check d-umount umount "$mnt"
+check d2-readback sh -c "head -c $((14 * 262144)) '$src' | cmp - '$mnt/d2.bin'"
+check d2-umount umount "$mnt"
 set_maxlife "10 hours"
 
 check no-leftovers ktest_leftovers

@@ -194,10 +194,21 @@ void job_complete(struct server *srv, struct auth_job *job)
 		memcpy(x.key, s->master->signing_key, 16);
 		x.sign_key = x.key;
 	}
+	/*
+	 * A reauthentication (3.3.5.5.2) is for the session's own user, and
+	 * keeps the session's keys: its final response is signed with the
+	 * signing key the session already has.
+	 */
+	if (res->status == STATUS_SUCCESS && s->state != SESS_IN_PROGRESS &&
+	    !s->master && (!s->user || strcmp(s->user, res->user))) {
+		slog(srv, "REAUTH refused conn=%u sess=0x%llx reason=other-user "
+		     "user=%s", c->id, (unsigned long long)s->id, res->user);
+		res->status = STATUS_ACCESS_DENIED;
+	}
 	if (res->status == STATUS_SUCCESS) {
 		bool reauth = s->state != SESS_IN_PROGRESS;
 
-		if (derive_keys(c, s, res)) {
+		if (!reauth && derive_keys(c, s, res)) {
 			res->status = STATUS_INTERNAL_ERROR;
 		} else {
 			s->has_key = true;
@@ -352,6 +363,37 @@ static struct session *bind_channel(struct smb2_ctx *x, uint32_t *status)
 	return s;
 }
 
+/*
+ * The first leg of a reauthentication of a session that has keys
+ * (3.3.5.5.2): it must be signed with them (3.3.5.2.4), and it is logged
+ * for the tests.  Refused: answered here, false.
+ */
+static bool reauth_allowed(struct smb2_ctx *x, struct session *s)
+{
+	struct conn *c = x->conn;
+	struct smb2_req *r = x->req;
+	const char *why = NULL;
+
+	if (s->master)
+		why = "channel";
+	else if (!s->has_key)
+		why = "no-key";
+	else if (!(r->flags & SMB2_FLAGS_SIGNED))
+		why = "unsigned";
+	else if (!verify_signature(s->signing_key, r))
+		why = "bad-signature";
+	if (why) {
+		slog(c->srv, "REAUTH refused conn=%u sess=0x%llx reason=%s",
+		     c->id, (unsigned long long)s->id, why);
+		smb2_error(x, STATUS_ACCESS_DENIED);
+		return false;
+	}
+	slog(c->srv, "REAUTH conn=%u sess=0x%llx state=%s", c->id,
+	     (unsigned long long)s->id,
+	     s->state == SESS_EXPIRED ? "expired" : "valid");
+	return true;
+}
+
 void smb2_session_setup(struct smb2_ctx *x)
 {
 	struct conn *c = x->conn;
@@ -405,6 +447,9 @@ void smb2_session_setup(struct smb2_ctx *x)
 			smb2_error(x, STATUS_REQUEST_NOT_ACCEPTED);
 			return;
 		}
+		if (!s->auth && s->state != SESS_IN_PROGRESS &&
+		    !reauth_allowed(x, s))
+			return;
 	}
 	x->sess = s;
 	if (!s->auth) {
