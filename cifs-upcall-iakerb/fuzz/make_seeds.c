@@ -113,9 +113,13 @@ static int kp_reply(TALLOC_CTX *mem, const char *vecdir, enum vector_id id,
 		ret = iakerb_proxy_parse(tok.resp.response_token.data,
 					 tok.resp.response_token.len, &p);
 	if (!ret && mit) {
+		/* MIT's KDC proxy sends a cookie with its KRB-ERRORs */
 		p.header.target_realm.data = (const uint8_t *)"WIN25H2INS";
 		p.header.target_realm.len = 10;
 		p.header.header_flags = (struct der_blob){ 0 };
+		if (p.kdc_msg_type == KRB_MSG_ERROR)
+			p.header.cookie = (struct der_blob){
+				(const uint8_t *)"c00kie", 6 };
 		ret = iakerb_proxy_build(mem, &p, &out, &out_len);
 		if (!ret)
 			kp_add(s, out, out_len);
@@ -178,6 +182,16 @@ static int seed_kproxy(TALLOC_CTX *mem, const char *outdir,
 				 mit ? "mit" : "windows");
 			ret = write_seed(dir, name, s->buf, s->len);
 		}
+	}
+	/* a reply with no KDC message where one is due: refused */
+	if (!ret) {
+		s->len = 0;
+		s->buf[s->len++] = KP_AS;
+		ret = iakerb_proxy_build(mem, &d, &buf, &len);
+	}
+	if (!ret) {
+		kp_add(s, buf, len);
+		ret = write_seed(dir, "as-no-message", s->buf, s->len);
 	}
 	if (ret)
 		snprintf(err, VEC_ERR_LEN, "kproxy seeds: %s", strerror(-ret));
