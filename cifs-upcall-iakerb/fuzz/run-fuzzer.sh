@@ -5,15 +5,21 @@
 # "PASS fuzz-NAME" or "FAIL fuzz-NAME: reason".  The full log stays in
 # BUILD/fuzz-NAME.log, crash inputs in BUILD/fuzz-artifacts/.
 #
-# Usage: run-fuzzer.sh NAME SECONDS BUILD
+# Usage: run-fuzzer.sh NAME SECONDS BUILD [smoke]
 # Expects BUILD/fuzz_NAME and seeds in BUILD/fuzz-seeds/NAME.  The
 # committed corpus fuzz/corpus/NAME is read, never written: new inputs go
 # to BUILD/fuzz-corpus/NAME (`make fuzz-merge` folds them back in).
+# With "smoke" (make check) they go to an emptied BUILD/fuzz-smoke/NAME
+# instead, so that what `make fuzz` gathered does not slow make check.
 
 name=$1 secs=$2 build=$3
 here=$(dirname "$0")
 bin=$build/fuzz_$name
 corpus=$build/fuzz-corpus/$name
+if [ "${4:-}" = smoke ]; then
+	corpus=$build/fuzz-smoke/$name
+	rm -rf "$corpus"
+fi
 kept=$here/corpus/$name
 seeds=$build/fuzz-seeds/$name
 log=$build/fuzz-$name.log
