@@ -568,6 +568,9 @@ int main(int argc, char **argv)
 				rc = finish("", EHOSTUNREACH);
 				break;
 			}
+			/* kept as fuzzing seeds (fuzz/harness-seeds.sh) */
+			snprintf(line, sizeof(line), "server.%d", leg);
+			write_file(line, srv, srv_len, 0600);
 			describe_blob(srv, srv_len, sdesc, sizeof(sdesc));
 			snprintf(line, sizeof(line), "%s", status == 0 ?
 				 "SUCCESS" : status == 0xc0000016u ?
