@@ -205,7 +205,19 @@ static void check_server_mic(gss_ctx_id_t ctx, struct spnego_token *resp)
 	major = gss_verify_mic(&minor, ctx, &msg, &tok, NULL);
 	if (GSS_ERROR(major))
 		gss_die(EXIT_AUTH, "server mechListMIC", major, minor);
-	printf("MIC ok\n");
+	/* RFC 4121 MIC token: SND_SEQ at 8..15 (Windows sends 0) */
+	if (tok.length > 16 && !memcmp(tok.value, "\x04\x04", 2)) {
+		const uint8_t *t = tok.value;
+		uint64_t seq = 0;
+		int i;
+
+		for (i = 8; i < 16; i++)
+			seq = (seq << 8) | t[i];
+		printf("MIC ok snd_seq=%llu major=0x%x\n",
+		       (unsigned long long)seq, major);
+	} else {
+		printf("MIC ok\n");
+	}
 }
 
 /*
