@@ -79,8 +79,6 @@
 #include "gss_token.h"
 #include "iakerb_token.h"
 
-#define REQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG)
-
 /* The command line, else krb5.conf's [appdefaults], else auto */
 static enum upcall_dialect dialect_configured(struct initiator *in,
 					      const char **from)
@@ -297,7 +295,7 @@ static int win_ap_req(struct initiator *in, TALLOC_CTX *mem,
 	if (GSS_ERROR(major))
 		return gss_fail(res, mem, "service name", major, minor, NULL);
 	major = gss_init_sec_context(&minor, in->cred, &in->ctx, in->target,
-				     in->mech, REQ_FLAGS, 0,
+				     in->mech, INITIATOR_GSS_FLAGS, 0,
 				     GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_BUFFER,
 				     NULL, &out, NULL, NULL);
 	if (GSS_ERROR(major))

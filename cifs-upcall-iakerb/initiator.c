@@ -37,8 +37,6 @@
 #include "localrealm.h"
 #include "krb5_proxy.h"
 
-#define REQ_FLAGS	(GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG)
-
 static int import_krb5_name(const char *s, gss_name_t *out, OM_uint32 *minor)
 {
 	gss_buffer_desc b = { strlen(s), (void *)s };
@@ -240,7 +238,7 @@ static int first_token(struct initiator *in, TALLOC_CTX *mem,
 	int ret;
 
 	major = gss_init_sec_context(&minor, in->cred, &in->ctx, in->target,
-				     in->mech, REQ_FLAGS, 0,
+				     in->mech, INITIATOR_GSS_FLAGS, 0,
 				     GSS_C_NO_CHANNEL_BINDINGS, GSS_C_NO_BUFFER,
 				     NULL, &out, NULL, NULL);
 	if (GSS_ERROR(major))
@@ -716,7 +714,8 @@ int init_next(struct initiator *in, TALLOC_CTX *mem, const uint8_t *srv,
 				return ret;
 		}
 		major = gss_init_sec_context(&minor, in->cred, &in->ctx,
-					     in->target, in->mech, REQ_FLAGS, 0,
+					     in->target, in->mech,
+					     INITIATOR_GSS_FLAGS, 0,
 					     GSS_C_NO_CHANNEL_BINDINGS, &input,
 					     NULL, &out, NULL, NULL);
 		if (GSS_ERROR(major)) {

@@ -32,10 +32,11 @@ mic_round=0
 # mount_flow NAME ROUND_TRIPS MOUNT_OPTIONS: exactly that many (+ the MIC
 # round against a Windows-style server)
 mount_flow() {
-	local name=$1 want=$(($2 + mic_round)) o=$3 kdc0 n
+	local name=$1 want=$(($2 + mic_round)) o=$3 kdc0 s0 n
 	rm -f /tmp/krb5cc_0
 	echo >"$trace"
 	kdc0=$(grep -c '_REQ' "$KDC_LOG")
+	s0=$(wc -l <"$LOG_DIR/smbsrv.log")
 	check "$name-mount" mount ${MOUNT_I:-} -t cifs "//$SRV_NAME/share" "$mnt" -o "$o,$opts"
 	mountpoint -q "$mnt" || return
 	n=$(traced_round_trips)
@@ -48,6 +49,11 @@ mount_flow() {
 		k=\$(tail -n +$((kdc0 + 1)) '$KDC_LOG' | grep -c '_REQ')
 		s=\$(grep -c 'SESSLEG .*kdc=1' '$LOG_DIR/smbsrv.log')
 		[ \$k -ge 2 ] && [ \$s -ge \$k ]"
+	# a Windows-style server's mechListMIC has SND_SEQ 0 while its AP-REP
+	# has a seq-number (vector 04): smbsrv sent it so, the helper took it
+	[ $mic_round = 1 ] && check "$name-server-mic-snd-seq-0" sh -c "
+		tail -n +$((s0 + 1)) '$LOG_DIR/smbsrv.log' |
+		grep -q 'SESSLEG .*what=AP-REQ(krb5) .* mic=0\$'"
 	ktest_file_roundtrip "$name" "$mnt"
 	check "$name-umount" umount "$mnt"
 }

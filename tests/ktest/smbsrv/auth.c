@@ -39,6 +39,7 @@
 #include "auth.h"
 #include "gss_token.h"
 #include "smbsrv.h"
+#include "win_mic.h"
 
 enum amech { M_NONE, M_IAKERB, M_KRB5, M_MSKRB5 };
 
@@ -575,7 +576,8 @@ static int make_mic(void *mem, struct auth_ctx *a, struct der_blob *mic,
 {
 	gss_buffer_desc msg = { a->mech_list_len, a->mech_list }, tok;
 	OM_uint32 major, minor;
-	uint8_t *p;
+	uint8_t *p, *w = NULL;
+	size_t wlen = 0;
 
 	major = gss_get_mic(&minor, done_ctx(a), GSS_C_QOP_DEFAULT, &msg,
 			    &tok);
@@ -583,10 +585,26 @@ static int make_mic(void *mem, struct auth_ctx *a, struct der_blob *mic,
 		gss_err(res, "get_mic", major, minor);
 		return -1;
 	}
-	p = talloc_memdup(mem, tok.value, tok.length);
+	snprintf(res->mic, sizeof(res->mic), "mit");
+	/* Windows' final: Windows' MIC, SND_SEQ 0 (win_mic.c) */
+	if (a->cfg->mode == MODE_WINDOWS && a->final_in_kctx) {
+		int rc = win_mic_seq0(done_ctx(a), a->mech_list,
+				      a->mech_list_len, tok.value, tok.length,
+				      &w, &wlen, res->err, sizeof(res->err));
+
+		gss_release_buffer(&minor, &tok);
+		if (rc)
+			return -1;
+		snprintf(res->mic, sizeof(res->mic), "0");
+		p = talloc_memdup(mem, w, wlen);
+		mic->len = p ? wlen : 0;
+		free(w);
+	} else {
+		p = talloc_memdup(mem, tok.value, tok.length);
+		mic->len = p ? tok.length : 0;
+		gss_release_buffer(&minor, &tok);
+	}
 	mic->data = p;
-	mic->len = p ? tok.length : 0;
-	gss_release_buffer(&minor, &tok);
 	if (p && a->cfg->faults.bad_mic) {
 		p[mic->len - 1] ^= 0xff;
 		snprintf(res->fault, sizeof(res->fault), "bad-mic");

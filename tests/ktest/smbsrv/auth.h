@@ -29,6 +29,8 @@ struct auth_result {
 	uint32_t major, minor;
 	char err[256];
 	char fault[64];			/* fault knob applied, if any */
+	char mic[8];			/* our mechListMIC's SND_SEQ: "mit"
+					 * (gss_get_mic's) or "0" (Windows') */
 	int kdc_msgs;			/* KDC round trips made by this leg */
 	double accept_ms;		/* in gss_accept_sec_context (with
 					 * the KDC's answer, on a proxied

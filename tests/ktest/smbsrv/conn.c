@@ -385,6 +385,29 @@ static void handle_one(struct smb2_ctx *x, struct smb2_ctx *prev, long perr)
 	dispatch(x);
 }
 
+/*
+ * An SMB1 frame: only the SMB_COM_NEGOTIATE that may open a connection
+ * (smb1_negotiate()).  Its answer is an SMB2 NEGOTIATE response: header
+ * fields as for an SMB2 request with MessageId 0 asking one credit.
+ */
+static void process_smb1(struct conn *c, const uint8_t *frame, size_t len,
+			 void *tmp)
+{
+	struct smb2_req r = { .cmd = SMB2_NEGOTIATE, .credit_req = 1 };
+	struct smb2_ctx x = { .conn = c, .req = &r };
+
+	x.rsp = buf_new(tmp, 512);
+	if (!x.rsp) {
+		c->closing = true;
+		return;
+	}
+	smb1_negotiate(&x, frame, len);
+	if (!x.no_response)
+		send_responses(c, &x, 1);
+	if (x.close_after)
+		c->closing = true;
+}
+
 static void process_frame(struct conn *c, const uint8_t *frame, size_t len)
 {
 	size_t off[MAX_COMPOUND], ext[MAX_COMPOUND];
@@ -398,6 +421,11 @@ static void process_frame(struct conn *c, const uint8_t *frame, size_t len)
 
 	if (!tmp) {
 		c->closing = true;
+		return;
+	}
+	if (smb1_is_smb1(frame, len)) {
+		process_smb1(c, frame, len, tmp);
+		talloc_free(tmp);
 		return;
 	}
 	n = smb2_split(frame, len, off, ext, MAX_COMPOUND);

@@ -3,6 +3,7 @@
  * SMB2 request parser: a pure function over untrusted bytes (also the
  * libFuzzer target).  Nothing here allocates or keeps state.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "smb2.h"
@@ -320,4 +321,51 @@ long smb2_neg_contexts(const uint8_t *p, size_t len, uint16_t count,
 		pos += 8 + dlen;
 	}
 	return 0;
+}
+
+bool smb1_is_smb1(const uint8_t *msg, size_t len)
+{
+	return len >= 4 && !memcmp(msg, "\xffSMB", 4);
+}
+
+/*
+ * [MS-CIFS] 2.2.3.1 header (32 bytes, Command at 4), then 2.2.4.52.1:
+ * WordCount 0, ByteCount, and ByteCount bytes of dialects, each a
+ * BufferFormat 0x02 and a NUL-terminated OEM string.
+ */
+int smb1_neg_parse(const uint8_t *msg, size_t len, struct smb1_neg *out)
+{
+	const uint8_t *p, *end;
+	uint16_t byte_count;
+
+	memset(out, 0, sizeof(*out));
+	if (len < SMB1_HDR_LEN + 3 || !smb1_is_smb1(msg, len))
+		return -EBADMSG;
+	if (msg[4] != SMB1_COM_NEGOTIATE)
+		return -EPROTO;
+	if (msg[SMB1_HDR_LEN] != 0)	/* WordCount */
+		return -EBADMSG;
+	byte_count = get16(msg + SMB1_HDR_LEN + 1);
+	p = msg + SMB1_HDR_LEN + 3;
+	if (byte_count > len - (SMB1_HDR_LEN + 3))
+		return -EBADMSG;
+	end = p + byte_count;
+	while (p < end) {
+		const uint8_t *nul;
+		size_t n;
+
+		if (*p++ != 0x02)
+			return -EBADMSG;
+		nul = memchr(p, 0, (size_t)(end - p));
+		if (!nul)
+			return -EBADMSG;
+		n = (size_t)(nul - p);
+		if (n == 9 && !memcmp(p, "SMB 2.???", 9))
+			out->smb2_wildcard = true;
+		else if (n == 9 && !memcmp(p, "SMB 2.002", 9))
+			out->smb2_002 = true;
+		out->n_dialects++;
+		p = nul + 1;
+	}
+	return out->n_dialects ? 0 : -EBADMSG;
 }

@@ -159,13 +159,14 @@ void job_complete(struct server *srv, struct auth_job *job)
 	}
 	slog(srv, "SESSLEG conn=%u sess=0x%llx leg=%d in=%u out=%zu "
 	     "status=0x%08x mech=%s what=%s kdc=%d accept_ms=%.3f major=0x%x "
-	     "minor=0x%x user=%s fault=%s dialect=%s err=\"%s\"", c->id,
-	     (unsigned long long)s->id, job->leg, job->req.sess.token.len,
-	     res->out_len, res->status,
+	     "minor=0x%x user=%s fault=%s dialect=%s err=\"%s\" mic=%s",
+	     c->id, (unsigned long long)s->id, job->leg,
+	     job->req.sess.token.len, res->out_len, res->status,
 	     res->mech[0] ? res->mech : "-", res->what[0] ? res->what : "-",
 	     res->kdc_msgs, res->accept_ms, res->major, res->minor,
 	     res->user[0] ? res->user : "-", res->fault[0] ? res->fault : "-",
-	     res->dialect[0] ? res->dialect : "-", res->err);
+	     res->dialect[0] ? res->dialect : "-", res->err,
+	     res->mic[0] ? res->mic : "-");
 
 	tmp = talloc_new(c);
 	x.conn = c;

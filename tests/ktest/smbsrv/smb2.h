@@ -281,6 +281,27 @@ int smb2_split(const uint8_t *frame, size_t len, size_t *off, size_t *ext,
 const char *smb2_cmd_name(uint16_t cmd);
 
 /*
+ * An SMB1 SMB_COM_NEGOTIATE request ([MS-CIFS] 2.2.4.52.1), the first
+ * message of a client that may not speak SMB2: what matters is whether
+ * its dialect strings offer SMB2 ([MS-SMB2] 3.3.5.3).
+ */
+#define SMB1_HDR_LEN		32
+#define SMB1_COM_NEGOTIATE	0x72
+struct smb1_neg {
+	int n_dialects;
+	bool smb2_wildcard;	/* "SMB 2.???": 2.1 or 3.x */
+	bool smb2_002;		/* "SMB 2.002" */
+};
+
+/* True if msg starts with the SMB1 protocol identifier 0xFF 'S' 'M' 'B' */
+bool smb1_is_smb1(const uint8_t *msg, size_t len);
+/*
+ * Parse an SMB1 NEGOTIATE request at msg[0..len) (pure).  0, -EPROTO for
+ * another SMB1 command, -EBADMSG for malformed bytes.
+ */
+int smb1_neg_parse(const uint8_t *msg, size_t len, struct smb1_neg *out);
+
+/*
  * Walk the NEGOTIATE contexts of a 3.1.1 request (pure).  Returns 0 or an
  * NTSTATUS.  *preauth_ok: a SHA-512 preauth context was found;
  * *signing_ctx: a signing context was sent, *cmac_ok: AES-CMAC is in it

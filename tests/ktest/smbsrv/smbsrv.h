@@ -209,6 +209,7 @@ struct conn {
 	bool closing;			/* close once the queue is empty */
 	/* negotiated */
 	bool negotiated;
+	bool smb2_wildcard;	/* answered an SMB1 NEGOTIATE with 0x02FF */
 	uint16_t dialect;
 	uint8_t client_guid[16];
 	uint32_t client_caps;
@@ -282,6 +283,7 @@ void smb2_error(struct smb2_ctx *x, uint32_t status);
 
 /* negotiate.c */
 void smb2_negotiate(struct smb2_ctx *x);
+void smb1_negotiate(struct smb2_ctx *x, const uint8_t *msg, size_t len);
 uint32_t server_caps(const struct srv_config *cfg);
 
 /* sess.c */

@@ -2,7 +2,8 @@
 /*
  * libFuzzer target over smbsrv's request parser: the input is one NBSS
  * payload (a frame, possibly a compound); every message is parsed, and a
- * NEGOTIATE's contexts are walked, exactly as the server does.
+ * NEGOTIATE's contexts are walked, exactly as the server does; an SMB1
+ * frame goes to the SMB1 NEGOTIATE parser instead, as in the server.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,8 +14,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t off[32], ext[32];
 	struct smb2_req r;
+	struct smb1_neg neg1;
 	int n, i;
 
+	if (smb1_is_smb1(data, size)) {
+		smb1_neg_parse(data, size, &neg1);
+		return 0;
+	}
 	n = smb2_split(data, size, off, ext, 32);
 	for (i = 0; i < n; i++) {
 		bool pa, sc, cm;

@@ -19,7 +19,10 @@
  * client's mechListMIC.  Test knobs: --final-oid iakerb frames the Windows
  * style's AP-REQ with the IAKerb OID (MIT's framing, but no FINISHED);
  * --empty-mic-leg sends that extra leg without a MIC; --dump DIR writes
- * the server's SPNEGO blob of leg N to DIR/leg-N.hex.
+ * the server's SPNEGO blob of leg N to DIR/leg-N.hex;
+ * --smb1-negotiate wildcard opens with an SMB1 multi-protocol NEGOTIATE
+ * and checks the SMB2 wildcard answer first, --smb1-negotiate nt1 offers
+ * no SMB2 and wants the connection closed with no answer (then exits 0).
  *
  * Then it checks the server's mechListMIC, derives the signing key, checks
  * the signed final SESSION_SETUP response, connects to the share and
@@ -57,6 +60,7 @@ static struct {
 	int pause_before_io;
 	bool final_iakerb_oid;
 	bool empty_mic_leg;
+	const char *smb1;	/* --smb1-negotiate: NULL, wildcard or nt1 */
 	const char *dump_dir;
 } opt = { .port = 445, .max_legs = 12, .share = "share", .do_io = true };
 
@@ -201,7 +205,19 @@ static void check_server_mic(gss_ctx_id_t ctx, struct spnego_token *resp)
 	major = gss_verify_mic(&minor, ctx, &msg, &tok, NULL);
 	if (GSS_ERROR(major))
 		gss_die(EXIT_AUTH, "server mechListMIC", major, minor);
-	printf("MIC ok\n");
+	/* RFC 4121 MIC token: SND_SEQ at 8..15 (Windows sends 0) */
+	if (tok.length > 16 && !memcmp(tok.value, "\x04\x04", 2)) {
+		const uint8_t *t = tok.value;
+		uint64_t seq = 0;
+		int i;
+
+		for (i = 8; i < 16; i++)
+			seq = (seq << 8) | t[i];
+		printf("MIC ok snd_seq=%llu major=0x%x\n",
+		       (unsigned long long)seq, major);
+	} else {
+		printf("MIC ok\n");
+	}
 }
 
 /*
@@ -587,6 +603,7 @@ int main(int argc, char **argv)
 		{ "final-oid", required_argument, NULL, 'F' },
 		{ "empty-mic-leg", no_argument, NULL, 'M' },
 		{ "dump", required_argument, NULL, 'D' },
+		{ "smb1-negotiate", required_argument, NULL, '1' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
@@ -609,12 +626,14 @@ int main(int argc, char **argv)
 		case 'F': opt.final_iakerb_oid = !strcmp(optarg, "iakerb"); break;
 		case 'M': opt.empty_mic_leg = true; break;
 		case 'D': opt.dump_dir = optarg; break;
+		case '1': opt.smb1 = optarg; break;
 		default:
 			fprintf(stderr, "usage: iakerb_client --server ADDR "
 				"--host NAME --user U --password PW [--realm R]"
 				" [--style mit|windows] [--max-legs N] "
 				"[--no-io] [--echo-each-leg] [--final-oid "
-				"krb5|iakerb] [--empty-mic-leg] [--dump DIR]\n");
+				"krb5|iakerb] [--empty-mic-leg] [--dump DIR] "
+				"[--smb1-negotiate wildcard|nt1]\n");
 			return EXIT_PROTO;
 		}
 	}
@@ -623,6 +642,21 @@ int main(int argc, char **argv)
 	mem = talloc_new(NULL);
 	if (smb2cli_connect(&cli, opt.addr, opt.port, 60))
 		die(EXIT_PROTO, "connect: %s", strerror(errno));
+	if (opt.smb1) {
+		bool wild = strcmp(opt.smb1, "nt1") != 0;
+		const char *why;
+
+		if (smb2cli_negotiate_smb1(&cli, wild, &why))
+			die(EXIT_PROTO, "SMB1 negotiate (%s): %s", opt.smb1,
+			    why);
+		printf("SMB1 NEGOTIATE %s\n", wild ?
+		       "answered with SMB2 wildcard 0x02ff" :
+		       "(no SMB2 offered) closed with no answer");
+		if (!wild) {
+			smb2cli_close(&cli);
+			return 0;
+		}
+	}
 	if (smb2cli_negotiate(&cli))
 		die(EXIT_PROTO, "negotiate failed");
 	print_hints();

@@ -195,6 +195,97 @@ static int xchg_with_echo(struct smb2cli *c, uint8_t *m, size_t len)
 	return 0;
 }
 
+/*
+ * The SMB1 multi-protocol NEGOTIATE, as Windows' client sends it
+ * ([MS-SMB2] 4.2: its dialect strings; Flags 0x18, Flags2 0xc853, TID
+ * 0xffff, PID 0xfeff, MID 0).  Without @wildcard the list stops at
+ * "NT LM 0.12", as an SMB1-only client's does.
+ */
+static size_t smb1_negotiate_req(uint8_t *m, size_t cap, bool wildcard)
+{
+	static const char *const dialects[] = {
+		"PC NETWORK PROGRAM 1.0", "LANMAN1.0",
+		"Windows for Workgroups 3.1a", "LM1.2X002", "LANMAN2.1",
+		"NT LM 0.12", "SMB 2.002", "SMB 2.???",
+	};
+	size_t n = wildcard ? 8 : 6, i, len = 35;
+
+	memset(m, 0, 35);
+	memcpy(m, "\xffSMB", 4);
+	m[4] = 0x72;				/* SMB_COM_NEGOTIATE */
+	m[9] = 0x18;				/* Flags */
+	put16(m + 10, 0xc853);			/* Flags2 */
+	put16(m + 24, 0xffff);			/* TID */
+	put16(m + 26, 0xfeff);			/* PIDLow */
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(dialects[i]) + 1;
+
+		if (len + 1 + l > cap)
+			return 0;
+		m[len++] = 0x02;		/* BufferFormat: dialect */
+		memcpy(m + len, dialects[i], l);
+		len += l;
+	}
+	put16(m + 33, (uint16_t)(len - 35));	/* ByteCount; WordCount 0 */
+	return len;
+}
+
+int smb2cli_negotiate_smb1(struct smb2cli *c, bool wildcard,
+			   const char **why)
+{
+	uint8_t m[512];
+	const uint8_t *b;
+	size_t len = smb1_negotiate_req(m, sizeof(m), wildcard);
+	uint16_t off, blen;
+
+	*why = "cannot send";
+	if (!len || send_frame(c, m, len))
+		return -1;
+	if (!wildcard) {
+		/* no SMB2 offered: the server closes and says nothing */
+		*why = "the server answered an SMB1-only NEGOTIATE";
+		return recv_frame(c) ? 0 : -1;
+	}
+	*why = "no answer";
+	if (recv_frame(c))
+		return -1;
+	b = c->rsp + SMB2_HDR_LEN;
+	*why = "not an SMB2 NEGOTIATE response";
+	if (c->rsp_len < SMB2_HDR_LEN + 64 || memcmp(c->rsp, "\xfeSMB", 4) ||
+	    get16(c->rsp + 4) != SMB2_HDR_LEN ||
+	    get16(c->rsp + 12) != SMB2_NEGOTIATE || get16(b) != 65)
+		return -1;
+	*why = "status, MessageId, flags or credits";
+	if (c->status || get64(c->rsp + 24) != 0 ||
+	    !(get32(c->rsp + 16) & SMB2_FLAGS_SERVER_TO_REDIR) ||
+	    get16(c->rsp + 14) < 1)
+		return -1;
+	*why = "DialectRevision is not 0x02ff";
+	if (get16(b + 4) != SMB2_DIALECT_WILDCARD)
+		return -1;
+	*why = "SecurityMode without SIGNING_ENABLED";
+	if (!(get16(b + 2) & SMB2_NEGOTIATE_SIGNING_ENABLED))
+		return -1;
+	*why = "negotiate contexts in a wildcard response";
+	if (get16(b + 6) || get32(b + 60))
+		return -1;
+	*why = "capabilities beyond DFS, LEASING, LARGE_MTU";
+	if (get32(b + 24) & ~(uint32_t)(SMB2_GLOBAL_CAP_DFS |
+					SMB2_GLOBAL_CAP_LEASING |
+					SMB2_GLOBAL_CAP_LARGE_MTU))
+		return -1;
+	*why = "security buffer outside the message";
+	off = get16(b + 56);
+	blen = get16(b + 58);
+	if (blen && (off < SMB2_HDR_LEN + 64 ||
+		     off + (size_t)blen > c->rsp_len))
+		return -1;
+	/* MS-SMB2 3.2.5.2: the SMB2 NEGOTIATE that follows is MessageId 1 */
+	c->mid = 1;
+	*why = NULL;
+	return 0;
+}
+
 int smb2cli_negotiate(struct smb2cli *c)
 {
 	uint8_t m[256];

@@ -38,6 +38,14 @@ int smb2cli_connect(struct smb2cli *c, const char *addr, int port,
 		    int timeout_s);
 void smb2cli_close(struct smb2cli *c);
 int smb2cli_negotiate(struct smb2cli *c);
+/*
+ * Open with an SMB1 multi-protocol NEGOTIATE (MS-SMB2 4.2) and check the
+ * server's SMB2 wildcard answer (3.3.5.3.1): 0 if it is right, then
+ * smb2cli_negotiate() goes on.  Without @wildcard ("SMB 2.???" not
+ * offered), 0 if the server closed with no answer.  *why: what was wrong.
+ */
+int smb2cli_negotiate_smb1(struct smb2cli *c, bool wildcard,
+			   const char **why);
 /* One SESSION_SETUP leg: sends tok, returns the server's token (pointing
  * into c->rsp) and the status in c->status.  -1 on transport errors. */
 int smb2cli_sess_leg(struct smb2cli *c, const uint8_t *tok, size_t len,
