@@ -53,7 +53,7 @@ for g in $scen; do
 done
 list+=("$top/tests/ktest/debug/99-kmemleak.sh")
 
-KTEST_KERNEL=$tree KTEST_MODULE=/src/build/debug/cifs.ko KTEST_TAG=debug/ \
+KTEST_KERNEL=$tree KTEST_MODULE=/src/build/debug/cifs.ko KTEST_TAG=debug- \
 	KTEST_APPEND=${KTEST_APPEND:-"no5lvl udev.event_timeout=30"} \
 	KTEST_TIMEOUT=${KTEST_TIMEOUT:-900} KTEST_MEMORY=${KTEST_MEMORY:-3G} \
 	KTEST_BOOT_TIMEOUT=${KTEST_BOOT_TIMEOUT:-1500} \

@@ -21,7 +21,8 @@
 #                       and is tried once more (the hung console is kept)
 #        KTEST_VM_TIMEOUT  seconds one whole boot may run (default 3000)
 #        KTEST_APPEND   extra kernel command line words for every boot
-#        KTEST_TAG      prefix for the scenario names in the results
+#        KTEST_TAG      prefix for the scenario names in the results (no "/":
+#                       it names files and directories)
 #        KTEST_GUEST_ENV  NAME=VALUE words (no spaces in a value) put in
 #                       the guest's environment (make bench's BENCH_*)
 #        KTEST_VM_LOCK_FD  an open file descriptor to flock from the KVM
