@@ -15,7 +15,7 @@
 # Env:   CHECK_DEBUG_SCENARIOS  globs under tests/ktest/scenarios (default:
 #                               the IAKerb scenarios listed below; "none":
 #                               only KUnit and kmemleak)
-# Under TCG the debug kernel boots in about 5 minutes (udev settling alone
+# Under TCG the debug kernel boots in about 9 minutes (udev settling alone
 # takes minutes with KASAN and lockdep), hence the longer boot timeout.
 #
 # Kernel command line: no5lvl.  QEMU's TCG "max" CPU offers 5-level
