@@ -137,35 +137,38 @@ kernel_bad() {
 		true
 }
 
-# explain WORKER-RESULT-LINE...: the exchanges that ran meanwhile
+# explain < WORKER-RESULT-LINES: those attempts, then the exchanges that
+# ran while any of them did (their sub-seeds replay them)
 explain() {
-	local n rc class ms errno l0 l1
+	local n rc class ms errno l0 l1 lines=
 	while read -r n rc class ms errno l0 l1; do
 		info "  attempt $n: $class rc=$rc ${ms}ms error(${errno})"
-		tail -n "+$((l0 + 1))" "$srvlog" | head -n $((l1 - l0)) |
-			grep -E ' CHAOS(-APPLY)? ' | sed 's/^/      /' | head -n 12
+		lines="$lines $l0:$l1"
 	done
+	for r in $lines; do
+		tail -n "+$((${r%:*} + 1))" "$srvlog" | head -n $((${r#*:} - ${r%:*}))
+	done | grep -E ' CHAOS(-APPLY)? ' | sort -u | head -n 40 | sed 's/^/      /'
 }
 
 attempts=0 rounds=0 hangs=0 odd=0 io=0 ok=0 errs=0 start=$SECONDS
 bad_kernel= bad_left= bad_srv=
 run_half() {
-	local mode=$1 hseed=$2 goal=$3 k wk m0 bad left pids
+	local mode=$1 hseed=$2 goal=$3 until=$4 k wk m0 bad left pids
 	chaos_server "$mode" "$hseed" ||
 		{ fail "$mode-server" "smbsrv did not start"; return 1; }
 	info "$mode: smbsrv --fault ${replay:+chaos-replay=$replay}${replay:-random=$hseed:$rate}"
 	k=0
-	while [ "$k" -lt "$goal" ] && [ $((SECONDS - start)) -lt "$secs" ]; do
+	while [ "$k" -lt "$goal" ] && [ $((SECONDS - start)) -lt "$until" ]; do
 		m0=$(dmesg | wc -l)
 		pids=()
 		for wk in $(seq "$par"); do
 			: >"$cw/w$wk.res"
-			worker "$wk" $((k + 1)) &
+			worker "$wk" $((k / par + 1)) &
 			pids+=($!)
 		done
 		# the workers only: the syslog catcher is a child too
 		wait "${pids[@]}"
-		k=$((k + round))
+		k=$((k + par * round))
 		rounds=$((rounds + 1))
 		cat "$cw"/w*.res >>"$cw/all.res"
 		attempts=$((attempts + par * round))
@@ -175,7 +178,7 @@ run_half() {
 			info "$mode round $rounds: attempts that did not end cleanly:"
 			echo "$bad" | explain
 			for f in "$cw"/w*.*.out; do
-				[ -e "$f" ] && info "  $(basename "$f"): $(cut -c1-300 "$f")"
+				[ -s "$f" ] && info "  $(basename "$f"): $(cut -c1-300 "$f")"
 			done
 			rm -f "$cw"/w*.*.out
 		fi
@@ -203,11 +206,12 @@ run_half() {
 half=$(((target + 1) / 2))
 info "seed $seed (Windows half: $((seed + 1))); aim: $target mounts, $par at a time, for at most ${secs}s"
 if [ -n "$replay" ]; then
-	run_half "${KTEST_CHAOS_MODE:-mit}" "$seed" "$target"
+	run_half "${KTEST_CHAOS_MODE:-mit}" "$seed" "$target" "$secs"
 else
-	run_half mit "$seed" "$half"
+	# half the time each
+	run_half mit "$seed" "$half" $((secs / 2))
 	[ -z "$bad_kernel$bad_srv" ] &&
-		run_half windows $((seed + 1)) "$half"
+		run_half windows $((seed + 1)) "$half" "$secs"
 fi
 took=$((SECONDS - start))
 
