@@ -30,8 +30,11 @@
 # chaos-replay=SUB with tests/ktest/smbsrv's iakerb_client.
 #
 # Knobs (KTEST_GUEST_ENV): KTEST_CHAOS_N mounts to aim for (default
-# 1000), KTEST_CHAOS_SECS seconds after which no new round starts
-# (default 230: the scenario stays within about 5 minutes under TCG),
+# 1000), KTEST_CHAOS_SECS seconds after which no new round starts, half
+# of them per dialect (default 230: the scenario stays within about 4-5
+# minutes under TCG, where that is 180-300 mounts, 2.5-3.7 s each six
+# at a time: the time ends the run, not N; smbsrv's own make check
+# drives 1000 exchanges of its userspace IAKerb client instead),
 # KTEST_CHAOS_PAR mounts at once (6), KTEST_CHAOS_ROUND mounts per
 # worker between checks (5), KTEST_CHAOS_BUDGET seconds a mount may take
 # (100: the kernel's 90 s per exchange, and some), KTEST_CHAOS_RATE
@@ -119,7 +122,7 @@ attempt() {
 	l1=$(wc -l <"$srvlog")
 	echo "$n $rc $class $(((t1 - t0) / 1000000)) ${errno:--} $l0 $l1" \
 		>>"$cw/w$wk.res"
-	[ "$class" = err ] || [ "$class" = ok ] ||
+	[ "$class" = err ] || [ "$class" = ok ] || [ -z "$out" ] ||
 		echo "$out" | tr '\n' ' ' >"$cw/w$wk.$n.out"
 }
 
