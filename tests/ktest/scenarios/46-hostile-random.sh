@@ -143,12 +143,12 @@ kernel_bad() {
 # explain < WORKER-RESULT-LINES: those attempts, then the exchanges that
 # ran while any of them did (their sub-seeds replay them)
 explain() {
-	local n rc class ms errno l0 l1 lines=
+	local n rc class ms errno l0 l1 r spans=
 	while read -r n rc class ms errno l0 l1; do
 		info "  attempt $n: $class rc=$rc ${ms}ms error(${errno})"
-		lines="$lines $l0:$l1"
+		spans="$spans $l0:$l1"
 	done
-	for r in $lines; do
+	for r in $spans; do
 		tail -n "+$((${r%:*} + 1))" "$srvlog" | head -n $((${r#*:} - ${r%:*}))
 	done | grep -E ' CHAOS(-APPLY)? ' | sort -u | head -n 40 | sed 's/^/      /'
 }
