@@ -83,12 +83,12 @@ trap cleanup_all EXIT
 
 # chaos_server mit|windows SEED: smbsrv again, mutating
 chaos_server() {
-	local mode=() fault
-	[ "$1" = windows ] && mode=(--mode windows --mechs windows)
+	local mopts=() fault
+	[ "$1" = windows ] && mopts=(--mode windows --mechs windows)
 	fault=random=$2:$rate
 	[ -n "$replay" ] && fault=chaos-replay=$replay
 	"$topo/smbsrv-stop.sh" "$w"
-	env SMBSRV="$srv_bin" "$topo/smbsrv-start.sh" "$w" "${mode[@]}" \
+	env SMBSRV="$srv_bin" "$topo/smbsrv-start.sh" "$w" "${mopts[@]}" \
 		--fault "$fault" "${extra[@]}"
 }
 
