@@ -15,6 +15,9 @@
 #   make ktest    the VM scenarios (KTEST_FILTER=glob to pick some)
 #   make bench    mount timings, legs, concurrency and a re-authentication
 #                 storm in one VM boot (tests/bench; BENCH_REPS=1: smoke)
+#   make soak-hostile  scenario 46 (randomised hostile server) for
+#                 KTEST_CHAOS_SECS seconds (default 3600; KTEST_CHAOS_SEED
+#                 to repeat a run)
 #   make checkpatch  checkpatch.pl --strict on the kernel patch series
 #   make check-debug  KUnit and the IAKerb scenarios on a debug kernel
 #                 (KASAN, kmemleak, lockdep) built once beside the image
@@ -126,6 +129,13 @@ ktest: all
 bench: all
 	@tests/bench/run.sh
 
+soak-hostile: all
+	@s=$${KTEST_CHAOS_SECS:-3600}; \
+	KTEST_FILTER='46-*' KTEST_TIMEOUT=$$((s + 300)) \
+	KTEST_VM_TIMEOUT=$$((s + 900)) \
+	KTEST_GUEST_ENV="KTEST_CHAOS_N=$${KTEST_CHAOS_N:-100000000} KTEST_CHAOS_SECS=$$s$${KTEST_CHAOS_SEED:+ KTEST_CHAOS_SEED=$$KTEST_CHAOS_SEED}" \
+	tests/ktest/run.sh
+
 check:
 	@scripts/check.sh
 
@@ -141,6 +151,6 @@ patches:
 checkpatch: module
 	@scripts/checkpatch.sh
 
-.PHONY: all module userspace unit fuzz ktest bench check demo demo-trust checkpatch patches
+.PHONY: all module userspace unit fuzz ktest bench soak-hostile check demo demo-trust checkpatch patches
 
 endif

@@ -104,6 +104,8 @@ static void finish_header(struct smb2_ctx *x)
 		put32(h + 36, x->tree ? x->tree->id : r->tree_id);
 	}
 	put64(h + 40, x->sess ? x->sess->id : r->session_id);
+	if (x->sid_set)
+		put64(h + 40, x->sid);
 	put32(h + 16, flags);
 }
 

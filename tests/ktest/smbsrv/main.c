@@ -61,7 +61,10 @@ static void usage(FILE *f)
 "                         krb-error=CODE[@LEG] expire-after=N\n"
 "                         expire-at-ticket-end\n"
 "                         kdc-pad=BYTES bad-final-sig[=N] no-neg-blob\n"
-"                         no-bind\n"
+"                         no-bind stall=LEG\n"
+"                         random=SEED[:RATE] (RATE %% of the GSS exchanges\n"
+"                         get random mutations, default 85; chaos.h)\n"
+"                         chaos-replay=SUB (every exchange: SUB's plan)\n"
 "  --dfs-root SHARE       SHARE (given before) is a DFS root (dfs.c)\n"
 "  --dfs-link ROOT/NAME=\\\\HOST\\SHARE  link NAME in DFS root ROOT refers\n"
 "                         to \\\\HOST\\SHARE (repeatable)\n"
@@ -123,6 +126,33 @@ static int parse_fault(struct faults *f, const char *s)
 		f->no_neg_blob = true;
 	else if (IS("no-bind"))
 		f->no_bind = true;
+	else if (IS("stall"))
+		f->stall_leg = val ? val : 1;
+	else if (IS("random")) {
+		/* SEED[:RATE], SEED in any base strtoull takes */
+		char *end;
+
+		if (!v)
+			return -1;
+		f->chaos = true;
+		f->chaos_seed = strtoull(v + 1, &end, 0);
+		f->chaos_rate = 85;
+		if (*end == ':')
+			f->chaos_rate = (unsigned int)atoi(end + 1);
+		else if (*end)
+			return -1;
+		if (end == v + 1 || f->chaos_rate > 100)
+			return -1;
+	} else if (IS("chaos-replay")) {
+		char *end;
+
+		if (!v)
+			return -1;
+		f->chaos_replay = true;
+		f->chaos_sub = strtoull(v + 1, &end, 0);
+		if (end == v + 1 || *end)
+			return -1;
+	}
 	else
 		return -1;
 #undef IS

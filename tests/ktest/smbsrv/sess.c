@@ -12,6 +12,7 @@
 #include <talloc.h>
 
 #include "auth.h"
+#include "chaos.h"
 #include "smbsrv.h"
 
 struct auth_job {
@@ -20,6 +21,7 @@ struct auth_job {
 	struct session *sess;		/* NULL once orphaned */
 	struct auth_ctx *actx;		/* the job's while orphaned */
 	int leg;
+	unsigned int delay_ms;		/* --fault random: answer late */
 	uint8_t *msg;			/* copy of the request */
 	size_t msg_len;
 	struct smb2_req req;		/* parsed from msg */
@@ -33,6 +35,8 @@ static void *job_thread(void *arg)
 
 	auth_step(job->actx, job->leg, job->req.sess.token.p,
 		  job->req.sess.token.len, &job->res);
+	if (job->delay_ms)
+		usleep(job->delay_ms * 1000);
 	do {
 		w = write(job->srv->job_pipe[1], &job, sizeof(job));
 	} while (w < 0 && errno == EINTR);
@@ -138,8 +142,9 @@ void job_complete(struct server *srv, struct auth_job *job)
 	struct auth_result *res = &job->res;
 	struct smb2_ctx x = { 0 };
 	void *tmp;
-	uint8_t *body;
+	uint8_t *body = NULL;
 	bool bad_sig = false;
+	struct chaos_leg cl;
 
 	if (!s) {
 		slog(srv, "SESSLEG orphaned leg=%d status=0x%08x", job->leg,
@@ -151,6 +156,7 @@ void job_complete(struct server *srv, struct auth_job *job)
 	s->job = NULL;
 	c->pending_jobs--;
 	apply_token_faults(srv, s, res);
+	chaos_result(srv, s, job->leg, res, &cl);
 	if (res->status == STATUS_SUCCESS && srv->cfg->faults.bad_final_sig) {
 		bad_sig = true;
 		if (srv->cfg->faults.bad_final_sig > 0)
@@ -272,6 +278,10 @@ void job_complete(struct server *srv, struct auth_job *job)
 			s->auth = NULL;
 		}
 	}
+	/* the body from its StructureSize (buf_append may have moved it) */
+	if (!chaos_response(srv, &cl, &x, body && !x.rsp->oom ?
+			    x.rsp->data + SMB2_HDR_LEN : NULL))
+		x.no_response = true;
 	x.deferred = true;
 	conn_send_deferred(c, &x);
 	talloc_free(tmp);
@@ -458,6 +468,7 @@ void smb2_session_setup(struct smb2_ctx *x)
 		s->auth = auth_ctx_new(srv->cfg);
 		s->legs = 0;
 		memcpy(s->preauth, c->preauth, PREAUTH_HASH_LEN);
+		chaos_exchange_start(srv, s);
 		if (!s->auth) {
 			smb2_error(x, STATUS_INSUFFICIENT_RESOURCES);
 				if (fresh)
@@ -475,6 +486,14 @@ void smb2_session_setup(struct smb2_ctx *x)
 		     (unsigned long long)s->id, s->legs);
 		x->no_response = true;
 		c->closing = true;
+		return;
+	}
+
+	if (srv->cfg->faults.stall_leg == s->legs) {
+		/* the client waits for an answer that never comes */
+		slog(srv, "FAULT stall conn=%u sess=0x%llx leg=%d", c->id,
+		     (unsigned long long)s->id, s->legs);
+		x->no_response = true;
 		return;
 	}
 
@@ -500,6 +519,7 @@ void smb2_session_setup(struct smb2_ctx *x)
 	job->sess = s;
 	job->actx = s->auth;
 	job->leg = s->legs;
+	job->delay_ms = chaos_delay_ms(srv, s, s->legs);
 
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

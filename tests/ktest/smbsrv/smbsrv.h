@@ -108,6 +108,13 @@ struct faults {
 	bool no_neg_blob;	/* NEGOTIATE without a security buffer */
 	bool no_bind;		/* refuse session binding, as before
 				 * multichannel: STATUS_REQUEST_NOT_ACCEPTED */
+	int stall_leg;		/* never answer leg N; keep the connection */
+	/* random=SEED[:RATE], chaos-replay=SUB (chaos.h) */
+	bool chaos;
+	uint64_t chaos_seed;
+	unsigned int chaos_rate;	/* percent of exchanges mutated */
+	bool chaos_replay;
+	uint64_t chaos_sub;
 };
 
 struct srv_config {
@@ -193,6 +200,7 @@ struct session {
 	uint32_t next_tree_id;
 	unsigned int requests;		/* for expire_after */
 	time_t ticket_end;		/* CLOCK_MONOTONIC s; 0: unknown */
+	struct chaos_sess *chaos;	/* --fault random: this exchange's plan */
 };
 
 struct conn {
@@ -240,6 +248,7 @@ struct server {
 	FILE *log;
 	uint8_t *neg_hints;		/* negTokenInit for NEGOTIATE */
 	size_t neg_hints_len;
+	struct chaos_state *chaos;	/* --fault random (chaos_sess.c) */
 };
 
 /* A request being answered; one per message of a compound. */
@@ -257,6 +266,8 @@ struct smb2_ctx {
 	uint8_t key[16];
 	bool deferred;			/* answered later (GSS job) */
 	bool close_after;		/* drop the connection after sending */
+	bool sid_set;			/* --fault random: SessionId sid ... */
+	uint64_t sid;			/* ... instead of the session's */
 	uint8_t *hash_rsp;		/* preauth hash to extend with the
 					 * finished response */
 	/* compound chaining */
@@ -292,6 +303,26 @@ void smb2_logoff(struct smb2_ctx *x);
 void sess_free(struct session *s);
 void job_complete(struct server *srv, struct auth_job *job);
 void sessions_expire_all(struct server *srv);
+
+/* chaos_sess.c: --fault random's hooks in sess.c (chaos.h) */
+struct auth_result;
+struct chaos_leg {			/* what one leg's response gets */
+	bool on;
+	unsigned int conn;
+	uint64_t sess, exch;
+	int leg;
+	bool sess_id, secbuf;
+	uint32_t sess_id_arg, secbuf_arg;
+	int sig;			/* 1 bad, 2 absent */
+	int drop;			/* 1 before, 2 after the response */
+};
+void chaos_exchange_start(struct server *srv, struct session *s);
+unsigned int chaos_delay_ms(struct server *srv, struct session *s, int leg);
+void chaos_result(struct server *srv, struct session *s, int leg,
+		  struct auth_result *res, struct chaos_leg *cl);
+/* false: send nothing (the connection is closing) */
+bool chaos_response(struct server *srv, const struct chaos_leg *cl,
+		    struct smb2_ctx *x, uint8_t *body);
 
 /* tree.c */
 void smb2_tree_connect(struct smb2_ctx *x);
