@@ -96,6 +96,17 @@ attack_checks() {
 	[ -n "$finished" ] || fail "$prefix-ran" "the attacker did not finish"
 }
 
+# give_args NAME ARGS...: what the waiting attackers (attacker.py wait)
+# are to do, written whole at once; theirs alone to read
+give_args() {
+	local f=$mal/$1
+	shift
+	echo "$*" >"$f.tmp"
+	chown mallory "$f.tmp"
+	chmod 600 "$f.tmp"
+	mv "$f.tmp" "$f"
+}
+
 srv_sessions_of() { grep -c "SESSION .* user=$1@$REALM new" "$LOG_DIR/smbsrv.log"; }
 
 # --- 1. alice's keyrings; keys of cifs' types below, once cifs is loaded -----
@@ -146,6 +157,7 @@ check mallory-userns-cannot-use-alice-ccache-by-bind-mount sh -c "! setpriv \
 	unshare -Urm sh -c 'mount --bind /tmp/krb5cc_$auid $mal/cc-bind &&
 		KRB5CCNAME=FILE:$mal/cc-bind ls $mnt' >/dev/null 2>&1"
 grep -a 'cifs-upcall-iakerb' "$KTEST_SYSLOG" | sed 's/^/    syslog: /'
+dmesg | tail -n 3 | grep 'CIFS: VFS' | sed 's/^/    dmesg: /'
 check mallory-got-no-alice-session test "$(srv_sessions_of alice)" -eq "$alice_before"
 # the same cache works for alice: the attempts above could have worked
 check alice-own-ccache-works as_user alice ls "$mnt"
@@ -156,6 +168,12 @@ rm -f "/tmp/krb5cc_$auid"
 # --- 3. an exchange stopped in leg 1: the password key lives ----------------
 echo "create cifs.spnego * * $fake --log $flog stop-at-leg 1 -- $helper %k" \
 	>/etc/request-key.d/cifs.spnego.conf
+# the attackers start first: python under emulation starts slower than
+# a leg may wait (tmo=30)
+mal wait "$mal/leg1.args" >"$mal/keys.out" &
+a1=$!
+mal_ns wait "$mal/leg1.args" >"$mal/keys-ns.out" &
+a2=$!
 mount -t cifs "//$SRV_NAME/share" "$mnt2" \
 	-o "sec=iakerb,cruid=$auid,credentials=$cred,$opts" \
 	>"$KTEST_WORK/leg1.out" 2>&1 &
@@ -182,14 +200,8 @@ done
 info "leg 1 keys: $specs"
 check leg1-password-key-exists sh -c "echo '$specs' | grep -q iakerb_cred-key"
 check leg1-leg-key-exists sh -c "echo '$specs' | grep -Eq '(leg|spnego)-key'"
-# both at once: the kernel waits for leg 1 for 30 s (tmo), no more
 t0=$SECONDS
-# shellcheck disable=SC2086
-mal keys $specs >"$mal/keys.out" &
-a1=$!
-# shellcheck disable=SC2086
-mal_ns keys $specs >"$mal/keys-ns.out" &
-a2=$!
+give_args leg1.args keys $specs
 wait "$a1" "$a2"
 info "leg 1 attacks took $((SECONDS - t0)) s"
 [ -n "$stopped" ] && kill -CONT "$stopped"
@@ -206,6 +218,12 @@ check leg1-no-leftovers ktest_leftovers
 # --- 4. alice's agent between legs ------------------------------------------
 # The server holds each KDC-bound leg: the agent, alone, waits.
 iakerb_restart --fault kdc-delay=5000
+mal wait "$mal/agent.args" >"$mal/agent.out" &
+b1=$!
+mal_ns wait "$mal/agent.args" >"$mal/agent-ns.out" &
+b2=$!
+mal wait "$mal/hunt.args" >"$mal/hunt.out" &
+b3=$!
 mount -t cifs "//$SRV_NAME/share" "$mnt2" \
 	-o "sec=iakerb,cruid=$auid,credentials=$cred,$opts" \
 	>"$KTEST_WORK/agent.out" 2>&1 &
@@ -239,10 +257,14 @@ agent_named_sockets() {
 }
 check agent-has-sockets sh -c "find /proc/$agent/fd -lname 'socket:*' | grep -q ."
 expect_fail agent-socket-has-no-name agent_named_sockets
-attack_checks mallory-cannot < <(mal process "$agent" agent)
-attack_checks mallory-userns-cannot < <(mal_ns process "$agent" agent)
-attack_checks mallory-cannot-find-alice-password < <(mal hunt beside-agent "$needle" \
-	"$KTEST_SYSLOG" "$LOG_DIR"/*)
+t0=$SECONDS
+give_args agent.args process "$agent" agent
+give_args hunt.args hunt beside-agent "$needle" "$KTEST_SYSLOG" "$LOG_DIR"/*
+wait "$b1" "$b2" "$b3"
+info "agent attacks took $((SECONDS - t0)) s"
+attack_checks mallory-cannot <"$mal/agent.out"
+attack_checks mallory-userns-cannot <"$mal/agent-ns.out"
+attack_checks mallory-cannot-find-alice-password <"$mal/hunt.out"
 
 # A crash of the agent (root's SIGSEGV) with a core_pattern that writes
 # anywhere: no core.  The control shows this kernel writes cores at all.

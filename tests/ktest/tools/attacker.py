@@ -19,6 +19,7 @@
 #   attacker.py hunt LABEL NEEDLE_HEX FILE...
 #                                     look for NEEDLE in every /proc file
 #                                     and FILE we may read
+#   attacker.py wait FILE             the arguments, once FILE has them
 # NEEDLE is given in hex so that it is in no process's command line.
 
 import ctypes
@@ -26,6 +27,7 @@ import errno
 import os
 import signal
 import sys
+import time
 
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
@@ -254,6 +256,20 @@ def hunt(label, needle, files):
 
 
 def main():
+    argv = sys.argv
+    # wait FILE: start now, attack later.  Under emulation python takes
+    # seconds to start, more than a leg may wait; the scenario writes
+    # the arguments (one line) to FILE when the target is there.
+    if argv[1] == "wait":
+        for _ in range(1200):
+            if os.path.exists(argv[2]):
+                with open(argv[2]) as fh:
+                    argv = [argv[0]] + fh.read().split()
+                break
+            time.sleep(0.1)
+        else:
+            sys.exit("attacker.py: nothing to attack")
+    sys.argv = argv
     cmd = sys.argv[1]
     if cmd == "keys":
         attack_keys(sys.argv[2:])
