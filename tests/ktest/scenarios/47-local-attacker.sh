@@ -1,0 +1,305 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A local attacker (issue 17, item 2): mallory, an unprivileged user, and
+# mallory again as root of a user and mount namespace of her own
+# (unshare -Urm), go after alice's IAKerb mount and exchanges:
+#
+#   1. keys of cifs' types made or requested from userspace (a forged leg
+#      answer, a forged password key); alice's keyrings and persistent
+#      keyring;
+#   2. alice's stored tickets, through a multiuser mount: KRB5CCNAME, a
+#      symlink, a bind mount in her own namespace;
+#   3. an exchange stopped in leg 1, while the kernel's password key
+#      (cifs.iakerb_cred) lives: every key operation on every key of it;
+#   4. alice's agent between legs: signals, ptrace, process_vm_readv,
+#      pidfd_getfd, its /proc files; then a crash of it as root with a
+#      core_pattern set (no core may appear);
+#   5. the password anywhere mallory may read: every /proc/PID/cmdline
+#      and environ, /proc/keys, /proc/mounts, DebugData, the logs.
+#
+# Open finding (not a check): a caller in a user namespace of its own
+# gets no answer at all.  The helper's setns() into that namespace clears
+# its request-key authority (the kernel's set_cred_user_ns() drops
+# cred->request_key_auth), so it can neither instantiate nor reject
+# ("instantiate: Operation not permitted", then the kernel's "the helper
+# ended without answering").  The bind-mount attempt below is refused
+# for that reason too: with alice's cache readable, the agent used her
+# TGT.
+#
+# The attempts are tests/ktest/tools/attacker.py's, raw system calls; each
+# is one check, named after what was tried, and PASSes when it is refused.
+. "$KTEST_SRC/tests/ktest/lib.sh"
+. "$KTEST_SRC/tests/ktest/iakerb-lib.sh"
+
+fake=$KTEST_SRC/tests/ktest/fakehelper/build/fakehelper
+flog=$KTEST_WORK/$KTEST_NAME-fakehelper.log
+mnt2=$KTEST_WORK/mnt2-$KTEST_NAME
+mal=$KTEST_WORK/mal
+atk=$mal/attacker.py
+cores=$KTEST_WORK/cores
+old_core_pattern=$(cat /proc/sys/kernel/core_pattern)
+: >"$flog"
+mkdir -p "$mnt2" "$mal" "$cores"
+chmod 1777 "$mal" "$cores"
+install -m 755 "$KTEST_SRC/tests/ktest/tools/attacker.py" "$atk"
+
+cleanup() {
+	echo "$old_core_pattern" >/proc/sys/kernel/core_pattern
+	mountpoint -q "$mnt2" && umount "$mnt2"
+	for p in $(sed -n 's/.* stopping pid=\([0-9]*\).*/\1/p' "$flog"); do
+		kill -CONT "$p" 2>/dev/null
+	done
+	rm -f "/tmp/krb5cc_${auid:-x}" "/tmp/krb5cc_${muid:-x}"
+	iakerb_cleanup
+}
+trap cleanup EXIT
+
+[ -x "$fake" ] || { fail build "no $fake (make -C tests/ktest)"; exit 1; }
+if iakerb_up; then pass up; else fail up "topology or smbsrv"; exit 1; fi
+check syslog-catcher ktest_catch_syslog
+
+ktest_ensure_user alice
+ktest_ensure_user mallory
+auid=$(id -u alice)
+muid=$(id -u mallory)
+as_user() {
+	local u=$1
+	shift
+	setpriv --reuid="$(id -u "$u")" --regid="$(id -g "$u")" \
+		--clear-groups "$@"
+}
+check mallory-userns-available as_user mallory unshare -Urm true
+# mal ARGS / mal_ns ARGS: attacker.py ARGS as mallory, in a session
+# keyring of her own (root's, which setpriv keeps, would refuse her
+# links and adds for its own sake), and as root of a user and mount
+# namespace of her own
+# (-I -S: python starts faster without site, which matters under TCG)
+mal() { as_user mallory keyctl session - python3 -I -S "$atk" "$@" 2>&1; }
+mal_ns() { as_user mallory unshare -Urm keyctl session - python3 -I -S "$atk" "$@" 2>&1; }
+
+# alice's password in files only root reads: nothing below puts it on a
+# command line (a builtin printf starts no process)
+cred=$KTEST_WORK/alice.cred
+install -m 600 /dev/null "$cred"
+printf 'username=alice\npassword=alicepw\n' >"$cred"
+install -m 600 /dev/null "$KTEST_WORK/alice.logon"
+printf 'alice:alicepw' >"$KTEST_WORK/alice.logon"
+# what attacker.py hunt looks for, in hex: no process shows it either
+needle=$(printf 'alicepw' | od -An -tx1 | tr -d ' \n')
+install -m 600 /dev/null "$KTEST_WORK/needle"
+printf 'alicepw' >"$KTEST_WORK/needle"
+
+# attack_checks PREFIX: attacker.py's lines on stdin, one check each
+attack_checks() {
+	local prefix=$1 verdict name rest finished=
+	while read -r verdict name rest; do
+		case $verdict in
+		refused) pass "$prefix-$name" ;;
+		breach) fail "$prefix-$name" "the attack worked: $rest" ;;
+		done) finished=1 ;;
+		Joined) ;;	# keyctl session's line
+		*) fail "$prefix-ran" "$verdict $name $rest" ;;
+		esac
+	done
+	[ -n "$finished" ] || fail "$prefix-ran" "the attacker did not finish"
+}
+
+# give_args NAME ARGS...: what the waiting attackers (attacker.py wait)
+# are to do, written whole at once; theirs alone to read
+give_args() {
+	local f=$mal/$1
+	shift
+	echo "$*" >"$f.tmp"
+	chown mallory "$f.tmp"
+	chmod 600 "$f.tmp"
+	mv "$f.tmp" "$f"
+}
+
+srv_sessions_of() { grep -c "SESSION .* user=$1@$REALM new" "$LOG_DIR/smbsrv.log"; }
+
+# --- 1. alice's keyrings; keys of cifs' types below, once cifs is loaded -----
+
+# alice keeps her password as cifscreds would, in her user keyring, and a
+# note beside it
+alice_logon=$(as_user alice keyctl padd logon "cifs:a:$SRV_ADDR" @u <"$KTEST_WORK/alice.logon")
+alice_note=$(as_user alice keyctl add user alice-note alice-secret-note @u)
+# (keyctl describe @u would print -4, the special id, not the keyring's)
+alice_u=$(as_user alice keyctl show @u | awk 'NR == 2 { print $1 }')
+check alice-keys-made test -n "$alice_logon" -a -n "$alice_note" -a "${alice_u:-0}" -gt 0
+ring_specs="alice-user-keyring=$alice_u alice-logon-key=$alice_logon alice-user-key=$alice_note"
+# shellcheck disable=SC2086
+attack_checks mallory-cannot < <(mal keyring $ring_specs "$auid")
+# shellcheck disable=SC2086
+attack_checks mallory-userns-cannot < <(mal_ns keyring $ring_specs "$auid")
+
+# --- 2. alice's stored tickets, through a multiuser mount -------------------
+check multiuser-mount mount -t cifs "//$SRV_NAME/share" "$mnt" \
+	-o "sec=iakerb,multiuser,upcall_target=app,credentials=$cred,$opts"
+mountpoint -q "$mnt" || exit 1
+chmod 0777 "$mnt" 2>/dev/null
+# cifs.ko is loaded now: a refusal is its key types', not ENODEV
+attack_checks mallory-cannot < <(mal forge "$auid")
+attack_checks mallory-userns-cannot < <(mal_ns forge "$auid")
+# alice's tickets, got on the server side (only there is the KDC), the
+# password on kinit's standard input
+printf 'alicepw\n' | "$topo/srvexec.sh" "$w" sh -c "KRB5CCNAME=FILE:$SRV_DIR/cc.a \
+	kinit alice >/dev/null && cat $SRV_DIR/cc.a" >"/tmp/krb5cc_$auid"
+chown alice "/tmp/krb5cc_$auid"
+chmod 600 "/tmp/krb5cc_$auid"
+alice_before=$(srv_sessions_of alice)
+: >"$KTEST_SYSLOG"	# the helper's lines for the three attempts below
+
+check mallory-cannot-use-alice-ccache-by-KRB5CCNAME sh -c "! setpriv \
+	--reuid=$muid --regid=$(id -g mallory) --clear-groups \
+	env KRB5CCNAME=FILE:/tmp/krb5cc_$auid ls '$mnt' >/dev/null 2>&1"
+sleep 2	# a refused user's link is kept a second
+as_user mallory ln -sf "/tmp/krb5cc_$auid" "/tmp/krb5cc_$muid" 2>/dev/null
+check mallory-cannot-use-alice-ccache-by-symlink sh -c "! setpriv \
+	--reuid=$muid --regid=$(id -g mallory) --clear-groups \
+	ls '$mnt' >/dev/null 2>&1"
+rm -f "/tmp/krb5cc_$muid"
+sleep 2
+as_user mallory touch "$mal/cc-bind"
+check mallory-userns-cannot-use-alice-ccache-by-bind-mount sh -c "! setpriv \
+	--reuid=$muid --regid=$(id -g mallory) --clear-groups \
+	unshare -Urm sh -c 'mount --bind /tmp/krb5cc_$auid $mal/cc-bind &&
+		KRB5CCNAME=FILE:$mal/cc-bind ls $mnt' >/dev/null 2>&1"
+grep -a 'cifs-upcall-iakerb' "$KTEST_SYSLOG" | sed 's/^/    syslog: /'
+dmesg | tail -n 9 | grep 'CIFS: VFS' | sed 's/^/    dmesg: /'
+check mallory-got-no-alice-session test "$(srv_sessions_of alice)" -eq "$alice_before"
+# the same cache works for alice: the attempts above could have worked
+check alice-own-ccache-works as_user alice ls "$mnt"
+check alice-own-ccache-new-session test "$(srv_sessions_of alice)" -gt "$alice_before"
+check multiuser-umount umount "$mnt"
+rm -f "/tmp/krb5cc_$auid"
+
+# --- 3. an exchange stopped in leg 1: the password key lives ----------------
+echo "create cifs.spnego * * $fake --log $flog stop-at-leg 1 -- $helper %k" \
+	>/etc/request-key.d/cifs.spnego.conf
+# the attackers start first: python under emulation starts slower than
+# a leg may wait (tmo=30)
+mal wait "$mal/leg1.args" >"$mal/keys.out" &
+a1=$!
+mal_ns wait "$mal/leg1.args" >"$mal/keys-ns.out" &
+a2=$!
+mount -t cifs "//$SRV_NAME/share" "$mnt2" \
+	-o "sec=iakerb,cruid=$auid,credentials=$cred,$opts" \
+	>"$KTEST_WORK/leg1.out" 2>&1 &
+mpid=$!
+stopped=
+for _ in $(seq 100); do
+	stopped=$(sed -n 's/.* stopping pid=\([0-9]*\).*/\1/p' "$flog" | head -n 1)
+	[ -n "$stopped" ] && break
+	sleep 0.2
+done
+check leg1-helper-stopped test -n "$stopped"
+ring=$(awk '$8 == "keyring" && $9 ~ /^\.cifs_spnego:/ { print $1 }' /proc/keys)
+specs=
+for k in $(keyctl rlist "$((16#${ring:-0}))" 2>/dev/null); do
+	if keyctl rdescribe "$k" 2>/dev/null | grep -q '^cifs.spnego;'; then
+		specs="$specs spnego-key=$k"
+	else
+		specs="$specs iakerb_cred-key=$k"
+	fi
+done
+for k in $(ktest_cifs_keys | awk '$8 == "cifs.spne" { print $1 }'); do
+	echo "$specs" | grep -q "=$((16#$k))\\b" || specs="$specs leg-key=$((16#$k))"
+done
+info "leg 1 keys: $specs"
+check leg1-password-key-exists sh -c "echo '$specs' | grep -q iakerb_cred-key"
+check leg1-leg-key-exists sh -c "echo '$specs' | grep -Eq '(leg|spnego)-key'"
+t0=$SECONDS
+give_args leg1.args keys $specs
+wait "$a1" "$a2"
+info "leg 1 attacks took $((SECONDS - t0)) s"
+[ -n "$stopped" ] && kill -CONT "$stopped"
+attack_checks mallory-cannot <"$mal/keys.out"
+attack_checks mallory-userns-cannot <"$mal/keys-ns.out"
+wait "$mpid"
+rc=$?
+info "leg 1 mount: rc $rc $(tr '\n' ' ' <"$KTEST_WORK/leg1.out")"
+check leg1-exchange-undisturbed test "$rc" -eq 0
+mountpoint -q "$mnt2" && umount "$mnt2"
+ktest_use_upcall "$helper"
+check leg1-no-leftovers ktest_leftovers
+
+# --- 4. alice's agent between legs ------------------------------------------
+# The server holds each KDC-bound leg: the agent, alone, waits.
+iakerb_restart --fault kdc-delay=5000
+mal wait "$mal/agent.args" >"$mal/agent.out" &
+b1=$!
+mal_ns wait "$mal/agent.args" >"$mal/agent-ns.out" &
+b2=$!
+mal wait "$mal/hunt.args" >"$mal/hunt.out" &
+b3=$!
+mount -t cifs "//$SRV_NAME/share" "$mnt2" \
+	-o "sec=iakerb,cruid=$auid,credentials=$cred,$opts" \
+	>"$KTEST_WORK/agent.out" 2>&1 &
+mpid=$!
+agent=
+for _ in $(seq 100); do
+	a=$(pgrep -x cifs-upcall-iak)
+	if [ "$(echo "$a" | grep -c .)" -eq 1 ] &&
+			[ "$(ps -o ppid= -p "$a" | tr -d ' ')" = 1 ]; then
+		agent=$a
+		break
+	fi
+	sleep 0.1
+done
+check agent-found test -n "$agent"
+agent=${agent:-0}
+info "agent $agent: $(grep -E '^(Uid|VmLck)' "/proc/$agent/status" 2>/dev/null | tr -s '\t\n' '  ')"
+check agent-runs-as-alice sh -c "grep -q '^Uid:[[:space:]]*${auid}[[:space:]]' /proc/$agent/status"
+# not dumpable: its /proc files belong to root, not to alice
+check agent-not-dumpable test "$(stat -c %u "/proc/$agent/status" 2>/dev/null)" = 0
+check agent-core-limit-zero sh -c "grep -Eq '^Max core file size +0 +0 ' /proc/$agent/limits"
+# no name anyone could connect() to: none of its sockets is bound
+agent_named_sockets() {
+	local inodes
+	inodes=$(find "/proc/$agent/fd" -lname 'socket:*' -printf '%l\n' 2>/dev/null |
+		tr -dc '0-9\n')
+	[ -n "$inodes" ] || return 1
+	awk -v list="$(echo "$inodes" | tr '\n' ' ')" 'BEGIN { n = split(list, a, " "); for (i in a) s[a[i]] = 1 }
+		NR > 1 && ($7 in s) && NF >= 8 { print; found = 1 } END { exit !found }' \
+		/proc/net/unix
+}
+check agent-has-sockets sh -c "find /proc/$agent/fd -lname 'socket:*' | grep -q ."
+expect_fail agent-socket-has-no-name agent_named_sockets
+t0=$SECONDS
+give_args agent.args process "$agent" agent
+give_args hunt.args hunt beside-agent "$needle" "$KTEST_SYSLOG" "$LOG_DIR"/*
+wait "$b1" "$b2" "$b3"
+info "agent attacks took $((SECONDS - t0)) s"
+attack_checks mallory-cannot <"$mal/agent.out"
+attack_checks mallory-userns-cannot <"$mal/agent-ns.out"
+attack_checks mallory-cannot-find-alice-password <"$mal/hunt.out"
+
+# A crash of the agent (root's SIGSEGV) with a core_pattern that writes
+# anywhere: no core.  The control shows this kernel writes cores at all.
+echo "$cores/core.%e.%p" >/proc/sys/kernel/core_pattern
+(ulimit -c unlimited; exec sh -c 'kill -SEGV $$') 2>/dev/null
+check core-dumps-work-control sh -c "ls $cores | grep -q '^core\\.sh\\.'"
+rm -f "$cores"/core.*
+if kill -0 "$agent" 2>/dev/null; then pass agent-still-alive-after-attacks; else
+	fail agent-still-alive-after-attacks "agent $agent gone before the crash"; fi
+kill -SEGV "$agent" 2>/dev/null
+for _ in $(seq 50); do kill -0 "$agent" 2>/dev/null || break; sleep 0.1; done
+sleep 1
+check agent-crash-leaves-no-core sh -c "! ls $cores | grep -q ."
+ls -l "$cores" | sed 's/^/    cores: /'
+echo "$old_core_pattern" >/proc/sys/kernel/core_pattern
+wait "$mpid"
+info "agent mount: rc $? $(tr '\n' ' ' <"$KTEST_WORK/agent.out")"
+mountpoint -q "$mnt2" && umount "$mnt2"
+iakerb_restart
+
+# --- 5. the password in logs ----------------------------------------------
+no_password_in_logs() {
+	! grep -rFaq -f "$KTEST_WORK/needle" "$KTEST_SYSLOG" "$LOG_DIR" &&
+		! dmesg | grep -Fq -f "$KTEST_WORK/needle"
+}
+check no-password-in-logs no_password_in_logs
+rm -f "$KTEST_WORK/needle" "$cred" "$KTEST_WORK/alice.logon"
+check no-leftovers ktest_leftovers
+[ -z "${KTEST_FAILED:-}" ]
