@@ -50,9 +50,15 @@ else
 	# what this cifs.ko needs, as its build recorded it (the debug
 	# kernel's cifs also needs libmd5, which Debian's has built in)
 	deps=$(modinfo -F depends "$module" 2>/dev/null | tr ',' ' ')
-	[ -n "$deps" ] && modprobe -a $deps 2>/dev/null
+	[ -n "$deps" ] && ! modprobe -a $deps 2>"$out/modprobe.err" &&
+		log "modprobe -a $deps: $(tr '\n' ' ' <"$out/modprobe.err")"
 	if ! insmod "$module" 2>"$out/insmod.err"; then
 		echo "FAIL boot/load-cifs: insmod $module: $(cat "$out/insmod.err")" >>"$out/results"
+		# the kernel names the symbol it could not resolve
+		log "insmod $module failed (needs: ${deps:-nothing}): $(dmesg |
+			grep -E 'Unknown symbol|disagrees|namespace' | tail -n 5 |
+			tr '\n' ' ')"
+		log "modules dir: $(ls -ld "/lib/modules/$(uname -r)" 2>&1)"
 	fi
 fi
 if grep -q '^cifs ' /proc/modules; then
