@@ -16,6 +16,12 @@
 #   make bench    mount timings, legs, concurrency and a re-authentication
 #                 storm in one VM boot (tests/bench; BENCH_REPS=1: smoke)
 #   make checkpatch  checkpatch.pl --strict on the kernel patch series
+#   make interop SERVER=//host/share USER=name PASSFILE=file [REALM=R]
+#                 [ADDR=ip]  the IAKerb checks against one external server
+#                 from the VM, and a report for a bug (README: "Testing
+#                 against a real server"); not part of make check
+#   make interop-selftest  make interop against smbsrv and Samba run on
+#                 this machine (two VM boots, 5-8 min)
 #   make check-debug  KUnit and the IAKerb scenarios on a debug kernel
 #                 (KASAN, kmemleak, lockdep) built once beside the image
 #   make patches  git format-patch the series from build/series-git
@@ -93,11 +99,17 @@ clean:
 	rm -rf build
 	for d in $(USERSPACE_DIRS); do $(MAKE) -s -C $$d clean 2>/dev/null || true; done
 
+# The password file is a path here: the wrapper copies it for the guest
+# and enters the image itself.
+interop:
+	@scripts/in-image.sh $(MAKE) --no-print-directory all
+	@IAKERB_INTEROP_ADDR='$(ADDR)' scripts/interop.sh '$(SERVER)' '$(USER)' '$(PASSFILE)' $(REALM)
+
 # Everything else happens in the image.
 %:
 	@scripts/in-image.sh $(MAKE) --no-print-directory $@
 
-.PHONY: image clean check-debug
+.PHONY: image clean check-debug interop
 
 else # inside the image
 
@@ -126,6 +138,12 @@ ktest: all
 bench: all
 	@tests/bench/run.sh
 
+interop: all
+	@IAKERB_INTEROP_ADDR='$(ADDR)' scripts/interop.sh '$(SERVER)' '$(USER)' '$(PASSFILE)' $(REALM)
+
+interop-selftest: all
+	@tests/ktest/interop/selftest.sh
+
 check:
 	@scripts/check.sh
 
@@ -141,6 +159,6 @@ patches:
 checkpatch: module
 	@scripts/checkpatch.sh
 
-.PHONY: all module userspace unit fuzz ktest bench check demo demo-trust checkpatch patches
+.PHONY: all module userspace unit fuzz ktest bench interop interop-selftest check demo demo-trust checkpatch patches
 
 endif
