@@ -87,6 +87,9 @@ dkms-uninstall:
 
 ifeq ($(IAKERB_IN_IMAGE),)
 
+# which source a make interop report is about (the image may not see .git)
+export IAKERB_SOURCE := $(shell git describe --always --dirty 2>/dev/null)
+
 image:
 	@scripts/sid-image.sh >/dev/null
 	@scripts/sid-image.sh --versions

@@ -73,6 +73,10 @@ trap 'rm -rf "$secret"' EXIT
 genv="INTEROP_SERVER=$server INTEROP_USER=$user INTEROP_ADDR=$addr"
 genv="$genv INTEROP_PASSFILE=/src/tests/ktest/out/.interop-$$/pass"
 [ -n "$realm" ] && genv="$genv INTEROP_REALM=$realm"
+# the guest cannot read a worktree's .git: say which source ran from here
+# (make passes it into the image, where git may not see it either)
+src=${IAKERB_SOURCE:-$(git -C "$top" describe --always --dirty 2>/dev/null)}
+[ -n "$src" ] && genv="$genv INTEROP_SOURCE=$src"
 
 run=(tests/ktest/run.sh "$top/tests/ktest/interop/interop.sh")
 cd "$top" || exit 2

@@ -71,7 +71,7 @@ say "kernel:   $(uname -r)"
 say "cifs.ko:  $(modinfo -F version cifs 2>/dev/null) srcversion $(cat /sys/module/cifs/srcversion 2>/dev/null)"
 say "patches:  $(ls "$KTEST_SRC"/fs-smb-client-iakerb/*.patch 2>/dev/null | wc -l) in fs-smb-client-iakerb, last: $(ls "$KTEST_SRC"/fs-smb-client-iakerb/*.patch 2>/dev/null | tail -n 1 | xargs -r basename)"
 say "helper:   $("$helper" --version 2>&1 | head -n 1)"
-say "source:   $(git -C "$KTEST_SRC" describe --always --dirty 2>/dev/null || echo unknown)"
+say "source:   ${INTEROP_SOURCE:-unknown}"
 say ""
 
 if [ -z "$server" ] || [ -z "$host" ] || [ -z "${INTEROP_USER:-}" ] ||
