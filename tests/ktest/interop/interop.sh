@@ -142,7 +142,7 @@ if [ $mounted = 1 ]; then
 		ko legs-traced "no smb3_krb5_leg round trip traced"
 	fi
 	legs | ev
-	d=$(grep -aoE 'dialect: [^,;]*' "$KTEST_WORK/interop-mount.syslog" | head -n 1)
+	d=$(grep -aoE 'dialect: .*' "$KTEST_WORK/interop-mount.syslog" | head -n 1 | cut -c1-120)
 	if [ -n "$d" ]; then
 		ok iakerb-dialect "helper: $d"
 	else

@@ -9,7 +9,7 @@
 #   a) smbsrv with its own MIT KDC (IAKerb offered): every check passes;
 #   b) real Samba (no IAKerb in 4.25): the report says the server offers
 #      no IAKerb, with its mechs=, and the NTLMSSP fallback mounts.
-# Runs in the image (make re-runs itself there), two VM boots, ~2.5 min
+# Runs in the image (make re-runs itself there), two VM boots, 2.5-5 min
 # under TCG.  Ends with "N passed, N failed" over the two reports' own
 # checks and what each must show.
 set -uo pipefail
