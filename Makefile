@@ -19,6 +19,12 @@
 #                 KTEST_CHAOS_SECS seconds (default 3600; KTEST_CHAOS_SEED
 #                 to repeat a run)
 #   make checkpatch  checkpatch.pl --strict on the kernel patch series
+#   make interop SERVER=//host/share USER=name PASSFILE=file [REALM=R]
+#                 [ADDR=ip]  the IAKerb checks against one external server
+#                 from the VM, and a report for a bug (README: "Testing
+#                 against a real server"); not part of make check
+#   make interop-selftest  make interop against smbsrv and Samba run on
+#                 this machine (two VM boots, 5-8 min)
 #   make check-debug  KUnit and the IAKerb scenarios on a debug kernel
 #                 (KASAN, kmemleak, lockdep) built once beside the image
 #   make patches  git format-patch the series from build/series-git
@@ -84,6 +90,9 @@ dkms-uninstall:
 
 ifeq ($(IAKERB_IN_IMAGE),)
 
+# which source a make interop report is about (the image may not see .git)
+export IAKERB_SOURCE := $(shell git describe --always --dirty 2>/dev/null)
+
 image:
 	@scripts/sid-image.sh >/dev/null
 	@scripts/sid-image.sh --versions
@@ -96,11 +105,17 @@ clean:
 	rm -rf build
 	for d in $(USERSPACE_DIRS); do $(MAKE) -s -C $$d clean 2>/dev/null || true; done
 
+# The password file is a path here: the wrapper copies it for the guest
+# and enters the image itself.
+interop:
+	@scripts/in-image.sh $(MAKE) --no-print-directory all
+	@IAKERB_INTEROP_ADDR='$(ADDR)' scripts/interop.sh '$(SERVER)' '$(USER)' '$(PASSFILE)' $(REALM)
+
 # Everything else happens in the image.
 %:
 	@scripts/in-image.sh $(MAKE) --no-print-directory $@
 
-.PHONY: image clean check-debug
+.PHONY: image clean check-debug interop
 
 else # inside the image
 
@@ -136,6 +151,12 @@ soak-hostile: all
 	KTEST_GUEST_ENV="KTEST_CHAOS_N=$${KTEST_CHAOS_N:-100000000} KTEST_CHAOS_SECS=$$s$${KTEST_CHAOS_SEED:+ KTEST_CHAOS_SEED=$$KTEST_CHAOS_SEED}" \
 	tests/ktest/run.sh
 
+interop: all
+	@IAKERB_INTEROP_ADDR='$(ADDR)' scripts/interop.sh '$(SERVER)' '$(USER)' '$(PASSFILE)' $(REALM)
+
+interop-selftest: all
+	@tests/ktest/interop/selftest.sh
+
 check:
 	@scripts/check.sh
 
@@ -151,6 +172,6 @@ patches:
 checkpatch: module
 	@scripts/checkpatch.sh
 
-.PHONY: all module userspace unit fuzz ktest bench soak-hostile check demo demo-trust checkpatch patches
+.PHONY: all module userspace unit fuzz ktest bench soak-hostile interop interop-selftest check demo demo-trust checkpatch patches
 
 endif

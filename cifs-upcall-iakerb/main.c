@@ -107,6 +107,11 @@ static int run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 
 	if (r->multileg && r->d.leg > 1)
 		return agent_leg(u, mem, p);
+	/* what the server offered: a bug report's first question */
+	if (r->multileg)
+		ulog(LOG_DEBUG, "leg 1: sec=%s, the server offers mechs=0x%x",
+		     r->d.sec == IAKERB_SEC_IAKERB ? "iakerb" : "krb5",
+		     r->d.mechs);
 	if (!r->multileg && r->d.sec == IAKERB_SEC_IAKERB)
 		return fail(&u->res, IAKERB_OUT_NO_MECH,
 			    "sec=iakerb, but this kernel cannot relay IAKerb "

@@ -25,6 +25,9 @@
 #                       it names files and directories)
 #        KTEST_GUEST_ENV  NAME=VALUE words (no spaces in a value) put in
 #                       the guest's environment (make bench's BENCH_*)
+#        KTEST_NET      a virtme-ng --network value (e.g. "user": the
+#                       guest gets eth0 behind QEMU's user-mode NAT, the
+#                       way out that make interop uses); default none
 #        KTEST_VM_LOCK_FD  an open file descriptor to flock from the KVM
 #                       probe to the last VM boot only, for a caller that
 #                       does more than boot (tests/scripts/test-dkms.sh
@@ -168,6 +171,7 @@ vm_run() {
 		timeout -k 10 "${KTEST_VM_TIMEOUT:-3000}" vng --run "$kernel" "${accel[@]}" \
 		${init:+"$init"} --verbose \
 		${KTEST_APPEND:+--append "$KTEST_APPEND"} \
+		${KTEST_NET:+--network "$KTEST_NET"} \
 		--cpus 2 --memory "${KTEST_MEMORY:-2G}" \
 		--overlay-rwdir=/etc --overlay-rwdir=/var \
 		--rwdir="$out" --cwd /src \
