@@ -50,8 +50,17 @@ else
 	# what this cifs.ko needs, as its build recorded it (the debug
 	# kernel's cifs also needs libmd5, which Debian's has built in)
 	deps=$(modinfo -F depends "$module" 2>/dev/null | tr ',' ' ')
-	[ -n "$deps" ] && ! modprobe -a $deps 2>"$out/modprobe.err" &&
+	if [ -n "$deps" ] && ! modprobe -a $deps 2>"$out/modprobe.err"; then
 		log "modprobe -a $deps: $(tr '\n' ' ' <"$out/modprobe.err")"
+		# the debug kernel's module index may not name them: load the
+		# files themselves, found under its module directory
+		for d in $deps; do
+			f=$(find -L "/lib/modules/$(uname -r)/" -name "$d.ko*" \
+				2>/dev/null | head -n 1)
+			[ -n "$f" ] && insmod "$f" 2>/dev/null
+			log "dependency $d: ${f:-not found} ($(grep -c "^$d " /proc/modules) loaded)"
+		done
+	fi
 	if ! insmod "$module" 2>"$out/insmod.err"; then
 		echo "FAIL boot/load-cifs: insmod $module: $(cat "$out/insmod.err")" >>"$out/results"
 		# the kernel names the symbol it could not resolve
