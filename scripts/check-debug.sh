@@ -45,6 +45,15 @@ KDIR=$tree IAKERB_SMB_SOURCE=tarball IAKERB_MODULE_OUT=/src/build/debug \
 	"$here/in-image.sh" scripts/build-module.sh ||
 	die "cifs.ko does not build against the debug kernel"
 
+# cifs.ko's dependencies, beside it: the guest's modprobe has not found
+# them in the module directory virtme-ng makes for the tree
+for d in $("$here/in-image.sh" modinfo -F depends build/debug/cifs.ko |
+	tr ',' ' '); do
+	f=$(find "$tree" -path "$tree/.virtme_mods" -prune -o \
+		-name "$d.ko" -print | head -n 1)
+	[ -n "$f" ] && cp "$f" build/debug/
+done
+
 list=("$top/tests/ktest/debug/00-kunit.sh")
 for g in $scen; do
 	for s in "$top"/tests/ktest/scenarios/$g.sh; do

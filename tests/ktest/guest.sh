@@ -52,10 +52,12 @@ else
 	deps=$(modinfo -F depends "$module" 2>/dev/null | tr ',' ' ')
 	if [ -n "$deps" ] && ! modprobe -a $deps 2>"$out/modprobe.err"; then
 		log "modprobe -a $deps: $(tr '\n' ' ' <"$out/modprobe.err")"
-		# the debug kernel's module index may not name them: load the
-		# files themselves, found under its module directory
+		# the debug kernel's module directory may not be in sight:
+		# load the files themselves, copied beside the module
+		# (check-debug.sh) or found under that directory
 		for d in $deps; do
-			f=$(find -L "/lib/modules/$(uname -r)/" -name "$d.ko*" \
+			f=$(find -L "$(dirname "$module")" \
+				"/lib/modules/$(uname -r)/" -name "$d.ko*" \
 				2>/dev/null | head -n 1)
 			[ -n "$f" ] && insmod "$f" 2>/dev/null
 			log "dependency $d: ${f:-not found} ($(grep -c "^$d " /proc/modules) loaded)"
