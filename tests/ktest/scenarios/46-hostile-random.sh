@@ -247,11 +247,25 @@ if [ -z "$bad_left" ]; then pass no-keys-or-helpers-left; else
 	fail no-keys-or-helpers-left "$bad_left (seed $seed)"; fi
 if [ -z "$bad_srv" ]; then pass server-survived; else
 	fail server-survived "$bad_srv (seed $seed)"; fi
-# Exchanges the server mutated into a premature SUCCESS or whose final
-# signature it broke must not carry a tree connect: the kernel checks
-# the final response's signature with the session's key.
-forged=$(awk '/ CHAOS-APPLY .*what=(sig |status 0x[0-9a-f]*->0x00000000)/ {
+# Exchanges whose final signature the server broke, or that it turned
+# into a SUCCESS before its acceptor was done (major != 0 on that leg),
+# must not carry a tree connect: the kernel checks the final response's
+# signature with the session's key, the helper the AP-REP and the MIC.
+# A SUCCESS put on the leg where the acceptor completed (Windows mode's
+# AP-REP leg, which waits only for the client's MIC) sets up a genuine,
+# signed session on the server too: that one may be used.
+forged=$(awk '
+	/ CHAOS-APPLY .*what=sig / {
 		match($0, /sess=0x[0-9a-f]+/); s[substr($0, RSTART, RLENGTH)] = 1 }
+	/ CHAOS-APPLY .*what=status 0x[0-9a-f]*->0x00000000/ {
+		match($0, /sess=0x[0-9a-f]+/); k = substr($0, RSTART, RLENGTH)
+		match($0, /leg=[0-9]+/); early[k " " substr($0, RSTART, RLENGTH)] = 1 }
+	/ SESSLEG / {
+		match($0, /sess=0x[0-9a-f]+/); k = substr($0, RSTART, RLENGTH)
+		match($0, /leg=[0-9]+/)
+		if ((k " " substr($0, RSTART, RLENGTH)) in early &&
+		    $0 !~ / major=0x0 /)
+			s[k] = 1 }
 	/ TREE conn=/ { match($0, /sess=0x[0-9a-f]+/);
 		if (substr($0, RSTART, RLENGTH) in s) print }' "$srvlog")
 nforged=$(grep -cE ' CHAOS-APPLY .*what=(sig |status 0x[0-9a-f]*->0x00000000)' "$srvlog")
