@@ -238,6 +238,19 @@ check c-readback-new cmp "$src" "$mnt/c-after.bin"
 check c-umount umount "$mnt"
 rm -f /tmp/krb5cc_0
 
+# paced_writes TAG N: N chunks of 256 KiB into $mnt/TAG.bin, one every 5 s,
+# each flushed; 0 if every one worked (a failure names its time from t0)
+paced_writes() {
+	local i rc=0
+	for i in $(seq 0 $(($2 - 1))); do
+		dd if="$src" of="$mnt/$1.bin" bs=256k skip="$i" seek="$i" count=1 \
+			conv=notrunc,fsync status=none ||
+			{ rc=1; info "$1: write $i at $((SECONDS - t0)) s failed"; }
+		sleep 5
+	done
+	return $rc
+}
+
 # --- d1) reauthentication in place before the ticket's end ---------------------
 # The server expires a session when its ticket ends (Windows); alice's
 # tickets live 70 s; the writer goes on for 90 s.  The helper advises a
@@ -253,12 +266,7 @@ check d1-server-knows-ticket-end sh -c "tail -n +$((s0 + 1)) '$LOG_DIR/smbsrv.lo
 	grep 'SESSION .*user=alice@' | grep -Eq 'ticket_s=([1-6][0-9]|70)\$'"
 sid=$(grep -m1 -o 'SessionId: 0x[0-9a-f]*' /proc/fs/cifs/DebugData)
 dok=1
-for i in $(seq 0 17); do
-	dd if="$src" of="$mnt/d1.bin" bs=256k skip="$i" seek="$i" count=1 \
-		conv=notrunc,fsync status=none ||
-		{ dok=0; info "d1: write $i at $((SECONDS - t0)) s failed"; }
-	sleep 5
-done
+paced_writes d1 18 || dok=0
 srvlog_since "$s0" >"$slog"
 info "d1: server: $(grep -E ' (SESSION|FAULT|REAUTH|CONN) ' "$slog" | cut -c15- | tr '\n' ' ')"
 if [ $dok = 1 ]; then pass d1-io-across-ticket-end; else
@@ -285,12 +293,7 @@ y0=$(ylog_mark)
 check d2-mount mount -t cifs "//$SRV_NAME/share" "$mnt" -o "$pw,$opts"
 t0=$SECONDS
 dok=1
-for i in $(seq 0 13); do
-	dd if="$src" of="$mnt/d2.bin" bs=256k skip="$i" seek="$i" count=1 \
-		conv=notrunc,fsync status=none ||
-		{ dok=0; info "d2: write $i at $((SECONDS - t0)) s failed"; }
-	sleep 5
-done
+paced_writes d2 14 || dok=0
 srvlog_since "$s0" >"$slog"
 info "d2: server: $(grep -E ' (SESSION|FAULT|REAUTH) ' "$slog" | cut -c15- | tr '\n' ' ')"
 if [ $dok = 1 ]; then pass d2-io-across-ticket-end; else
