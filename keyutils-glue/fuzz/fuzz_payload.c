@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const __u32 expect[] = {
 		IAKERB_EXPECT_FIRST, IAKERB_EXPECT_MIDDLE, IAKERB_EXPECT_FINAL,
+		IAKERB_EXPECT_FINAL | IAKERB_EXPECT_REAUTH,
 	};
 	static __u8 out[IAKERB_PAYLOAD_MAX];
 	struct iakerb_payload p;
@@ -28,10 +29,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	/*
-	 * CONTINUE answers both leg 1 and later legs, except with the
-	 * channel's trailer (leg 1 only); nothing else answers two
+	 * A trailer-less CONTINUE answers both leg 1 and later legs, and a
+	 * trailer-less ESTABLISHED answers a final upcall with and without
+	 * reauth=1; a trailer narrows either to the one upcall that offered
+	 * it, and LEGACY answers leg 1 only
 	 */
-	if (ok != (p.flags == IAKERB_MSG_CONTINUE && !p.has_chan ? 2 : 1))
+	if (ok != ((p.flags == IAKERB_MSG_CONTINUE && !p.has_chan) ||
+		   (p.flags == IAKERB_MSG_ESTABLISHED && !p.reauth_sec) ? 2 : 1))
 		abort();
 	/* a legacy answer may carry slack after its contents (stock helper) */
 	n = iakerb_payload_build(out, sizeof(out), &p);

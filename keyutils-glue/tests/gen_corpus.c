@@ -190,6 +190,9 @@ static void payloads(void)
 	p.sesskey_len = 32;
 	p.secblob_len = 0;
 	emit("payload", buf, iakerb_payload_build(buf, sizeof(buf), &p));
+	/* the final answer to reauth=1, advising a time */
+	p.reauth_sec = 3600;
+	emit("payload", buf, iakerb_payload_build(buf, sizeof(buf), &p));
 }
 
 /* A leg-2 reconnect description, for running stock cifs.upcall on it */

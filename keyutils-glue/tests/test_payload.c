@@ -184,6 +184,54 @@ static void test_established_roundtrip(void **state)
 					      &p), -EPROTO);
 }
 
+static void test_established_reauth(void **state)
+{
+	struct iakerb_payload p = {
+		.flags = IAKERB_MSG_ESTABLISHED, .sesskey = key,
+		.sesskey_len = 16, .reauth_sec = 600,
+	};
+	__u8 *t = buf + 16 + 16;
+	int n;
+
+	n = iakerb_payload_build(buf, sizeof(buf), &p);
+	assert_int_equal(n, 16 + 16 + IAKERB_TRAILER_REAUTH_LEN);
+	assert_int_equal(iakerb_get_u32(t), IAKERB_TRAILER_REAUTH_MAGIC);
+	assert_int_equal(iakerb_payload_parse(buf, n, IAKERB_EXPECT_FINAL |
+					      IAKERB_EXPECT_REAUTH, &p), 0);
+	assert_int_equal(p.reauth_sec, 600);
+	assert_int_equal(p.sesskey_len, 16);
+	/* only where the final upcall offered reauth=1 */
+	assert_int_equal(iakerb_payload_parse(buf, n, IAKERB_EXPECT_FINAL, &p),
+			 -EPROTO);
+	/* a time outside the range, either way, is no answer */
+	iakerb_put_u32(t + 4, IAKERB_REAUTH_MIN - 1);
+	assert_int_equal(iakerb_payload_parse(buf, n, IAKERB_EXPECT_ANY, &p),
+			 -EPROTO);
+	iakerb_put_u32(t + 4, IAKERB_REAUTH_MAX + 1);
+	assert_int_equal(iakerb_payload_parse(buf, n, IAKERB_EXPECT_ANY, &p),
+			 -EPROTO);
+	iakerb_put_u32(t + 4, IAKERB_REAUTH_MAX);
+	assert_int_equal(iakerb_payload_parse(buf, n, IAKERB_EXPECT_ANY, &p),
+			 0);
+	/* another magic at the trailer's length */
+	iakerb_put_u32(t, IAKERB_TRAILER_CHAN_MAGIC);
+	assert_int_equal(iakerb_payload_parse(buf, n, IAKERB_EXPECT_ANY, &p),
+			 -EPROTO);
+	/* the builder keeps to the same range, and to ESTABLISHED */
+	p = (struct iakerb_payload){
+		.flags = IAKERB_MSG_ESTABLISHED, .sesskey = key,
+		.sesskey_len = 16, .reauth_sec = IAKERB_REAUTH_MIN - 1,
+	};
+	assert_int_equal(iakerb_payload_build(buf, sizeof(buf), &p), -EINVAL);
+	p.reauth_sec = IAKERB_REAUTH_MAX + 1;
+	assert_int_equal(iakerb_payload_build(buf, sizeof(buf), &p), -EINVAL);
+	p = (struct iakerb_payload){
+		.flags = IAKERB_MSG_CONTINUE, .secblob = tok, .secblob_len = 1,
+		.agent_pid = 2, .reauth_sec = 600,
+	};
+	assert_int_equal(iakerb_payload_build(buf, sizeof(buf), &p), -EINVAL);
+}
+
 static void test_shapes(void **state)
 {
 	/* flags value: key? blob? */
@@ -414,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_continue_roundtrip),
 		cmocka_unit_test(test_continue_chan),
 		cmocka_unit_test(test_established_roundtrip),
+		cmocka_unit_test(test_established_reauth),
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_header_fields),

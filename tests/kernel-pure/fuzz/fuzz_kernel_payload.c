@@ -65,7 +65,8 @@ static void payload(const u8 *data, size_t size, u32 expect)
 	if (r.flags != p.flags || r.sesskey != p.sesskey ||
 	    r.sesskey_len != p.sesskey_len || r.secblob != p.secblob ||
 	    r.secblob_len != p.secblob_len || r.agent_pid != p.agent_pid ||
-	    r.has_chan != !!p.has_chan || r.chan_fd != p.chan_fd)
+	    r.has_chan != !!p.has_chan || r.chan_fd != p.chan_fd ||
+	    r.reauth_sec != p.reauth_sec)
 		disagree("different fields", size, expect, k, g);
 	if (!(expect & (1u << r.flags)))
 		disagree("an unexpected answer accepted", size, expect, k, g);
@@ -122,7 +123,8 @@ static void run(const u8 *data, size_t size)
 {
 	u32 expect;
 
-	for (expect = 0; expect < 8; expect++)
+	/* every combination of the five IAKERB_EXPECT_* bits */
+	for (expect = 0; expect < 32; expect++)
 		payload(data, size, expect);
 	payload(data, size, 0xffffffffu);
 	secbuf(data, size);
