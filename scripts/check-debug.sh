@@ -35,8 +35,9 @@ die() { echo "check-debug: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 # The scenarios that drive the kernel's IAKerb code: every flow, the
 # failures a hostile server or helper causes, reconnect, the channel,
-# concurrency and multiuser.  The Samba and systemd ones test userspace.
-scen=${CHECK_DEBUG_SCENARIOS:-"22-* 23-* 24-* 25-* 26-* 27-* 29-* 30-* 39-* 40-* 41-*"}
+# concurrency, multiuser, reauthentication in place and expiry, and the
+# randomised hostile server.  The Samba and systemd ones test userspace.
+scen=${CHECK_DEBUG_SCENARIOS:-"22-* 23-* 24-* 25-* 26-* 27-* 29-* 30-* 39-* 40-* 41-* 43-* 46-*"}
 
 tree=$("$here/debug-kernel.sh") || die "no debug kernel"
 "$here/in-image.sh" make --no-print-directory all >/dev/null ||
