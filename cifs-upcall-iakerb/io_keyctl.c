@@ -5,8 +5,12 @@
  * request-key runs us with the key's serial (%k) and an authorisation key
  * in our session keyring.  Assuming that authority lets us read the
  * callout data (keyctl_read on KEY_SPEC_REQKEY_AUTH_KEY: never argv, see
- * PROTOCOL.md §7) and instantiate or reject the key, and it stays with
- * this thread through setuid and setns.
+ * PROTOCOL.md §7) and instantiate or reject the key.  It stays with this
+ * thread through setuid and setns, except setns into a user namespace:
+ * the kernel's set_cred_user_ns() drops cred->request_key_auth, so the
+ * caller of that setns assumes it again (k_reassume), finding the
+ * authorisation key in the session keyring request-key gave us, which
+ * setns leaves alone.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -104,6 +108,13 @@ static int k_reject(struct upcall_io *io, int err, unsigned int timeout)
 	return 0;
 }
 
+static int k_reassume(struct upcall_io *io)
+{
+	if (keyctl_assume_authority(io_key(io)) < 0)
+		return -errno;
+	return 0;
+}
+
 struct upcall_io *upcall_io_open(TALLOC_CTX *mem, const char *arg)
 {
 	struct keyctl_io *k;
@@ -135,5 +146,6 @@ struct upcall_io *upcall_io_open(TALLOC_CTX *mem, const char *arg)
 	k->io.read_cred = k_read_cred;
 	k->io.instantiate = k_instantiate;
 	k->io.reject = k_reject;
+	k->io.reassume = k_reassume;
 	return &k->io;
 }

@@ -138,6 +138,14 @@ static int run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	if (!ret)
 		ret = privs_enter_and_drop(&u->caller, r->multileg && !no_agent,
 					   &u->res);
+	/* without it the key could be neither instantiated nor rejected */
+	if (!ret && u->caller.enter_user && u->io->reassume) {
+		ret = u->io->reassume(u->io);
+		if (ret)
+			return fail(&u->res, IAKERB_OUT_NOT_PERMITTED,
+				    "cannot answer from the caller's user "
+				    "namespace: %s", strerror(-ret));
+	}
 	if (ret)
 		return ret;
 	/* from here on we are the user, in the user's world */

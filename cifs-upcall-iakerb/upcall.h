@@ -172,6 +172,11 @@ struct upcall_io {
 			   unsigned int expire);
 	/* the negative key lives @timeout seconds (reject_timeout()) */
 	int (*reject)(struct upcall_io *io, int err, unsigned int timeout);
+	/*
+	 * Take the right to answer again after setns() into the caller's
+	 * user namespace, which drops it (NULL: nothing to take again)
+	 */
+	int (*reassume)(struct upcall_io *io);
 	void *priv;
 };
 

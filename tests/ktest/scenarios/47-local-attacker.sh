@@ -18,14 +18,13 @@
 #   5. the password anywhere mallory may read: every /proc/PID/cmdline
 #      and environ, /proc/keys, /proc/mounts, DebugData, the logs.
 #
-# Open finding (not a check): a caller in a user namespace of its own
-# gets no answer at all.  The helper's setns() into that namespace clears
-# its request-key authority (the kernel's set_cred_user_ns() drops
-# cred->request_key_auth), so it can neither instantiate nor reject
-# ("instantiate: Operation not permitted", then the kernel's "the helper
-# ended without answering").  The bind-mount attempt below is refused
-# for that reason too: with alice's cache readable, the agent used her
-# TGT.
+# A caller in a user namespace of its own gets an answer: the helper's
+# setns() into that namespace clears its request-key authority (the
+# kernel's set_cred_user_ns() drops cred->request_key_auth), and the
+# helper assumes it again.  Before it did, such a caller waited for the
+# leg's timeout ("the helper ended without answering"): mallory's
+# bind-mount attempt below checks the refusal is the helper's answer,
+# and alice in a user namespace of her own gets her session.
 #
 # The attempts are tests/ktest/tools/attacker.py's, raw system calls; each
 # is one check, named after what was tried, and PASSes when it is refused.
@@ -161,13 +160,22 @@ check mallory-cannot-use-alice-ccache-by-symlink sh -c "! setpriv \
 rm -f "/tmp/krb5cc_$muid"
 sleep 2
 as_user mallory touch "$mal/cc-bind"
+m=$(dmesg_mark)
 check mallory-userns-cannot-use-alice-ccache-by-bind-mount sh -c "! setpriv \
 	--reuid=$muid --regid=$(id -g mallory) --clear-groups \
 	unshare -Urm sh -c 'mount --bind /tmp/krb5cc_$auid $mal/cc-bind &&
 		KRB5CCNAME=FILE:$mal/cc-bind ls $mnt' >/dev/null 2>&1"
+# refused by the helper's answer, not by the leg's timeout
+check mallory-userns-refusal-is-the-helpers-answer sh -c "! dmesg |
+	tail -n +$((m + 1)) | grep -q 'the helper ended without answering'"
 grep -a 'cifs-upcall-iakerb' "$KTEST_SYSLOG" | sed 's/^/    syslog: /'
 dmesg | tail -n 9 | grep 'CIFS: VFS' | sed 's/^/    dmesg: /'
 check mallory-got-no-alice-session test "$(srv_sessions_of alice)" -eq "$alice_before"
+# alice as root of a user namespace of her own (a rootless container):
+# the helper enters it, answers from it, and her own cache is used
+check alice-userns-gets-her-session as_user alice unshare -Ur \
+	env KRB5CCNAME=FILE:/tmp/krb5cc_$auid ls "$mnt"
+check alice-userns-new-session test "$(srv_sessions_of alice)" -gt "$alice_before"
 # the same cache works for alice: the attempts above could have worked
 check alice-own-ccache-works as_user alice ls "$mnt"
 check alice-own-ccache-new-session test "$(srv_sessions_of alice)" -gt "$alice_before"
