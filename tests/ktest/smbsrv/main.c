@@ -61,7 +61,7 @@ static void usage(FILE *f)
 "                         krb-error=CODE[@LEG] expire-after=N\n"
 "                         expire-at-ticket-end\n"
 "                         kdc-pad=BYTES bad-final-sig[=N] no-neg-blob\n"
-"                         no-bind stall=LEG\n"
+"                         no-bind stall=LEG hold=LEG[:MS]\n"
 "                         random=SEED[:RATE] (RATE %% of the GSS exchanges\n"
 "                         get random mutations, default 85; chaos.h)\n"
 "                         chaos-replay=SUB (every exchange: SUB's plan)\n"
@@ -128,6 +128,14 @@ static int parse_fault(struct faults *f, const char *s)
 		f->no_bind = true;
 	else if (IS("stall"))
 		f->stall_leg = val ? val : 1;
+	else if (IS("hold")) {
+		const char *c = v ? strchr(v, ':') : NULL;
+
+		f->hold_leg = val;
+		f->hold_ms = c ? atoi(c + 1) : 5000;
+		if (val < 1 || f->hold_ms < 1 || f->hold_ms > 600000)
+			return -1;
+	}
 	else if (IS("random")) {
 		/* SEED[:RATE], SEED in any base strtoull takes */
 		char *end;

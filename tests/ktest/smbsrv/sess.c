@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <talloc.h>
@@ -22,6 +23,7 @@ struct auth_job {
 	struct auth_ctx *actx;		/* the job's while orphaned */
 	int leg;
 	unsigned int delay_ms;		/* --fault random: answer late */
+	unsigned int hold_ms;		/* --fault hold: start late */
 	uint8_t *msg;			/* copy of the request */
 	size_t msg_len;
 	struct smb2_req req;		/* parsed from msg */
@@ -31,8 +33,15 @@ struct auth_job {
 static void *job_thread(void *arg)
 {
 	struct auth_job *job = arg;
+	struct timespec hold = {
+		.tv_sec = job->hold_ms / 1000,
+		.tv_nsec = (long)(job->hold_ms % 1000) * 1000000,
+	};
 	ssize_t w;
 
+	/* before the acceptor: a KDC-bound token is proxied only after it */
+	while (job->hold_ms && nanosleep(&hold, &hold) < 0 && errno == EINTR)
+		;
 	auth_step(job->actx, job->leg, job->req.sess.token.p,
 		  job->req.sess.token.len, &job->res);
 	if (job->delay_ms)
@@ -520,6 +529,14 @@ void smb2_session_setup(struct smb2_ctx *x)
 	job->actx = s->auth;
 	job->leg = s->legs;
 	job->delay_ms = chaos_delay_ms(srv, s, s->legs);
+	if (srv->cfg->faults.hold_leg == s->legs) {
+		/* the test acts inside the exchange (kills the KDC, cuts
+		 * the network) once it reads this line; the connection
+		 * goes on serving meanwhile */
+		job->hold_ms = (unsigned int)srv->cfg->faults.hold_ms;
+		slog(srv, "FAULT hold conn=%u sess=0x%llx leg=%d ms=%u", c->id,
+		     (unsigned long long)s->id, s->legs, job->hold_ms);
+	}
 
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

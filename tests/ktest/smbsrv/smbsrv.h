@@ -109,6 +109,8 @@ struct faults {
 	bool no_bind;		/* refuse session binding, as before
 				 * multichannel: STATUS_REQUEST_NOT_ACCEPTED */
 	int stall_leg;		/* never answer leg N; keep the connection */
+	int hold_leg;		/* hold leg N of every exchange ... */
+	int hold_ms;		/* ... this long before the acceptor sees it */
 	/* random=SEED[:RATE], chaos-replay=SUB (chaos.h) */
 	bool chaos;
 	uint64_t chaos_seed;

@@ -44,6 +44,18 @@ f_kdc_delay() {
 	# three KDC-bound legs, 700 ms each
 	[ $ms -ge 2100 ] || { echo "took only $ms ms"; return 1; }
 }
+# hold=4:1500: the TGS leg is answered 1.5 s after the hold began (the
+# log's timestamps), the exchange completes
+f_hold() {
+	local h e
+	fault_case hold=4:1500 0 "OK legs=5" 'FAULT hold .*leg=4 ms=1500' --no-io ||
+		return 1
+	h=$(log_since | grep -m1 'FAULT hold ' | cut -d' ' -f1)
+	e=$(log_since | grep -m1 'SESSLEG .*leg=4 ' | cut -d' ' -f1)
+	[ -n "$h" ] && [ -n "$e" ] || { log_since; return 1; }
+	awk -v h="$h" -v e="$e" 'BEGIN { exit !(e - h >= 1.5) }' ||
+		{ echo "leg 4 answered $h -> $e"; return 1; }
+}
 f_krb_error() {
 	# f_krb_error CODE[@LEG] PATTERN KDC_REQUESTS_EXPECTED
 	local code=$1 pat=$2 nkdc=$3
@@ -156,6 +168,7 @@ t fault-bad-mechlistmic f_bad_mic
 t fault-bad-aprep f_bad_aprep
 t fault-close-mid-exchange f_close
 t fault-kdc-delay f_kdc_delay
+t fault-hold-leg f_hold
 # on the AS leg that carries the encrypted timestamp (leg 3)
 t fault-krb-error-preauth-failed f_krb_error 24@3 "Preauthentication failed" 1
 t fault-krb-error-skew f_krb_error 37 "Clock skew" 0
