@@ -9,7 +9,7 @@ chaos_n=${CHAOS_N:-1000}
 chaos_seed=${SMBSRV_CHAOS_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 
 f_chaos_many() {
-	local i rc bad=0 ok=0 pid
+	local i rc bad=0 ok=0 mit=0 pid
 	srv_restart --fault "random=$chaos_seed:90" || return 1
 	log_mark
 	for i in $(seq "$chaos_n"); do
@@ -17,6 +17,11 @@ f_chaos_many() {
 		case $rc in
 		0) ok=$((ok + 1)) ;;
 		1|2|3) ;;
+		# MIT krb5's own crash (iakerb_client.c, mit_crash): known
+		# upstream, counted and shown, not ours to fail on
+		4) mit=$((mit + 1))
+		   echo "run $i: $(echo "$ICOUT" | grep -m1 MIT-CRASH)" \
+			>>"$W/chaos.mit" ;;
 		*) bad=$((bad + 1))
 		   echo "run $i: exit $rc: $(echo "$ICOUT" | tail -n 1)" ;;
 		esac
@@ -27,8 +32,10 @@ f_chaos_many() {
 	ex=$(log_since | grep -c ' CHAOS conn=')
 	mut=$(log_since | sed -n 's/.* CHAOS-APPLY .* exch=\([0-9]*\) .*/\1/p' |
 		sort -u | wc -l)
-	echo "seed $chaos_seed: $ex exchanges, $mut mutated, $ok succeeded" \
-		>"$W/chaos.stats"
+	echo "seed $chaos_seed: $ex exchanges, $mut mutated, $ok succeeded," \
+		"$mit crashed inside MIT krb5" >"$W/chaos.stats"
+	[ -s "$W/chaos.mit" ] && sed 's/^/MIT krb5 crash (known upstream): /' \
+		"$W/chaos.mit" >>"$W/chaos.stats"
 	[ "$bad" = 0 ] && [ "$ex" -ge "$chaos_n" ] && [ "$mut" -ge $((chaos_n / 2)) ]
 }
 
