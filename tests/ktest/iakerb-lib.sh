@@ -87,3 +87,20 @@ iakerb_client_krb5_conf() {
 	printf '[libdefaults]\n\tdns_lookup_kdc = false\n\tdns_lookup_realm = false\n\tdns_canonicalize_hostname = false\n\trdns = false\n%s\n' \
 		"$1" >/etc/krb5.conf
 }
+
+# lone_agent [TENTHS]: the pid of the one helper process left, the agent
+# (leg 1's helper, its parent, is gone), waiting up to TENTHS tenths of
+# a second (default 150) for it
+lone_agent() {
+	local a
+	for _ in $(seq "${1:-150}"); do
+		a=$(pgrep -x cifs-upcall-iak)
+		if [ "$(echo "$a" | grep -c .)" -eq 1 ] &&
+				[ "$(ps -o ppid= -p "$a" | tr -d ' ')" = 1 ]; then
+			echo "$a"
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}

@@ -90,21 +90,6 @@ check killed-agent-kernel-says-so sh -c \
 	"dmesg | tail -n +$((mark + 1)) | grep -q 'the IAKerb agent is gone'"
 check killed-agent-no-leftovers ktest_leftovers
 
-# lone_agent: the pid of the one helper process left, the agent (leg 1's
-# helper, its parent, is gone), waiting up to 10 s for it
-lone_agent() {
-	local a
-	for _ in $(seq 100); do
-		a=$(pgrep -x cifs-upcall-iak)
-		if [ "$(echo "$a" | grep -c .)" -eq 1 ] &&
-				[ "$(ps -o ppid= -p "$a" | tr -d ' ')" = 1 ]; then
-			echo "$a"
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
 
 # --- the agent stopped between legs: the kernel waits tmo (30 s), no more --
 rm -f /tmp/krb5cc_0
@@ -114,7 +99,7 @@ mount -t cifs "//$SRV_NAME/share" "$mnt" \
 	-o "sec=iakerb,username=alice,password=alicepw,$opts" \
 	>"$KTEST_WORK/stopped.out" 2>&1 &
 mpid=$!
-stopped=$(lone_agent) && kill -STOP "$stopped"
+stopped=$(lone_agent 100) && kill -STOP "$stopped"
 # Mid-exchange, the agent holds the password and the exchange secret: the
 # pages of those, and only those, are locked (secret.c; no mlockall(),
 # which locked some 12 MB).  VmLck is in kB.
@@ -145,7 +130,7 @@ mount -t cifs "//$SRV_NAME/share" "$mnt" \
 	-o "sec=iakerb,username=alice,password=alicepw,$opts" \
 	>/dev/null 2>&1 &
 mpid=$!
-stopped=$(lone_agent) && kill -STOP "$stopped"
+stopped=$(lone_agent 100) && kill -STOP "$stopped"
 # the server holds the leg 3 s; then the kernel waits on the agent
 sleep 5
 kill -9 "$mpid" $(pgrep -P "$mpid") 2>/dev/null

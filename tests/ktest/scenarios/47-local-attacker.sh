@@ -245,16 +245,7 @@ mount -t cifs "//$SRV_NAME/share" "$mnt2" \
 	-o "sec=iakerb,cruid=$auid,credentials=$cred,$opts" \
 	>"$KTEST_WORK/agent.out" 2>&1 &
 mpid=$!
-agent=
-for _ in $(seq 100); do
-	a=$(pgrep -x cifs-upcall-iak)
-	if [ "$(echo "$a" | grep -c .)" -eq 1 ] &&
-			[ "$(ps -o ppid= -p "$a" | tr -d ' ')" = 1 ]; then
-		agent=$a
-		break
-	fi
-	sleep 0.1
-done
+agent=$(lone_agent 100)
 check agent-found test -n "$agent"
 agent=${agent:-0}
 info "agent $agent: $(grep -E '^(Uid|VmLck)' "/proc/$agent/status" 2>/dev/null | tr -s '\t\n' '  ')"

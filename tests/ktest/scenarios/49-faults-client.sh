@@ -139,21 +139,6 @@ must_fail() {
 	judge "$1" "$rc" "$out" $((SECONDS - t0)) "$2" "$3" "$4" "$m" "$l"
 }
 
-# lone_agent: the pid of the one helper process left, the agent (leg 1's
-# helper, its parent, is gone), waiting up to 15 s for it
-lone_agent() {
-	local a
-	for _ in $(seq 150); do
-		a=$(pgrep -x cifs-upcall-iak)
-		if [ "$(echo "$a" | grep -c .)" -eq 1 ] &&
-				[ "$(ps -o ppid= -p "$a" | tr -d ' ')" = 1 ]; then
-			echo "$a"
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
 
 # between_legs NAME MAX ERRNO LINE ACTION: a password mount against a
 # server that holds each KDC-bound leg 1.5 s; once leg 1's helper has gone
