@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# ktest-timeout: 600
 #
 # A local attacker (issue 17, item 2): mallory, an unprivileged user, and
 # mallory again as root of a user and mount namespace of her own
@@ -15,7 +16,15 @@
 #   4. alice's agent between legs: signals, ptrace, process_vm_readv,
 #      pidfd_getfd, its /proc files; then a crash of it as root with a
 #      core_pattern set (no core may appear);
-#   5. the password anywhere mallory may read: every /proc/PID/cmdline
+#   5. her own krb5.conf and GSS mech configuration, naming a module of
+#      hers, through every environment variable MIT krb5 honours, her
+#      home, and KRB5CCNAME naming alice's caches by other types: the
+#      helper loads none of it (as root of her own namespaces, only as
+#      herself);
+#   6. the agent's pid, recycled: the agent dies between legs and a
+#      process of mallory's takes its pid, with a socket at fd 100 that
+#      answers like an agent: her own exchange and alice's;
+#   7. the password anywhere mallory may read: every /proc/PID/cmdline
 #      and environ, /proc/keys, /proc/mounts, DebugData, the logs.
 #
 # A caller in a user namespace of its own gets an answer: the helper's
@@ -43,8 +52,11 @@ mkdir -p "$mnt2" "$mal" "$cores"
 chmod 1777 "$mal" "$cores"
 install -m 755 "$KTEST_SRC/tests/ktest/tools/attacker.py" "$atk"
 
+old_pid_max=$(cat /proc/sys/kernel/pid_max)
 cleanup() {
 	echo "$old_core_pattern" >/proc/sys/kernel/core_pattern
+	echo "$old_pid_max" >/proc/sys/kernel/pid_max
+	rm -rf /tmp/alice-ccdir /tmp/.k5identity /tmp/.krb5.conf /tmp/krb5.conf
 	mountpoint -q "$mnt2" && umount "$mnt2"
 	for p in $(sed -n 's/.* stopping pid=\([0-9]*\).*/\1/p' "$flog"); do
 		kill -CONT "$p" 2>/dev/null
@@ -293,7 +305,260 @@ info "agent mount: rc $? $(tr '\n' ' ' <"$KTEST_WORK/agent.out")"
 mountpoint -q "$mnt2" && umount "$mnt2"
 iakerb_restart
 
-# --- 5. the password in logs ----------------------------------------------
+# --- 5. mallory's krb5 and GSS configuration: her code in the helper? --------
+# The helper takes only KRB5CCNAME from its caller's environment (main.c,
+# privs_caller_env); libkrb5 and the GSS mechglue would also honour
+# KRB5_CONFIG and KRB5_KDC_PROFILE (a [plugins] section names modules to
+# dlopen), GSS_MECH_CONFIG (mechanism modules), KRB5_TRACE (a file of
+# hers), KRB5_KTNAME, KRB5_CLIENT_KTNAME, KRB5RCACHEDIR and HOME (the
+# k5identity ccselect module's ~/.k5identity) (MIT krb5 1.22.1,
+# secure_getenv() in init_os_ctx.c, g_initialize.c, trace.c, ktdefname.c,
+# rc_dfl.c, ccselect_k5identity.c).  mallory names a module of hers
+# (tests/ktest/tools/evil_plugin.c: its constructor leaves a mark, with
+# the uids that loaded it, in marks/ beside it) in all of those she can,
+# and in the files of her home, then reaches alice's multiuser mount with
+# her own tickets: no mark, no trace, nothing of her realm in the
+# helper's log, and her own session.  Her own kinit and a GSS program of
+# hers load the module: a mark is what the attack's success looks like.
+s5=$SECONDS
+evil=$mal/evil
+mkdir -p "$evil/marks" "$evil/gss" "$evil/ccdir"
+cp "$KTEST_SRC/tests/ktest/build/evil_plugin.so" "$evil/evil.so"
+{
+	printf '[libdefaults]\n\tdefault_realm = MALLORY-EVIL.TEST\n'
+	printf '\tdefault_ccache_name = FILE:%s/stolen\n[plugins]\n' "$evil"
+	for i in ccselect clpreauth hostrealm localauth kdcpreauth; do
+		printf '\t%s = {\n\t\tmodule = evil:%s/evil.so\n\t}\n' "$i" "$evil"
+	done
+} >"$evil/krb5.conf"
+echo "evil 1.3.6.1.4.1.99999.7 $evil/evil.so <interposer>" >"$evil/gss/evil.conf"
+chown -R mallory "$evil"
+chmod 1777 "$evil/marks"
+# her home is /tmp (ktest_ensure_user): a krb5.conf and a .k5identity there
+for f in /tmp/.k5identity /tmp/.krb5.conf /tmp/krb5.conf; do
+	install -o mallory -m 644 /dev/null "$f"
+done
+echo "alice@$REALM" >/tmp/.k5identity
+cp "$evil/krb5.conf" /tmp/.krb5.conf
+cp "$evil/krb5.conf" /tmp/krb5.conf
+marks() { ls "$evil/marks"; }
+no_marks() { [ -z "$(marks)" ]; }
+
+as_user mallory env KRB5_CONFIG="$evil/krb5.conf" KRB5CCNAME="FILE:$evil/cc-probe" \
+	kinit probe </dev/null >/dev/null 2>&1
+check mallory-plugin-loads-in-her-own-kinit-control sh -c "grep -q 'comm kinit' $evil/marks/*"
+rm -f "$evil"/marks/*
+as_user mallory env GSS_MECH_CONFIG="$evil/gss/evil.conf" python3 -I -S -c \
+	"import ctypes as c; g = c.CDLL('libgssapi_krb5.so.2'); m = c.c_uint32(); s = c.c_void_p(); g.gss_indicate_mechs(c.byref(m), c.byref(s))"
+check mallory-gss-mech-loads-in-her-own-program-control sh -c "grep -q 'comm python3' $evil/marks/*"
+rm -f "$evil"/marks/*
+
+# mallory's principal and tickets (got on the server's side, as alice's)
+"$topo/srvexec.sh" "$w" kadmin.local -r "$REALM" -q 'addprinc -pw mallorypw mallory' >/dev/null 2>&1
+printf 'mallorypw\n' | "$topo/srvexec.sh" "$w" sh -c "KRB5CCNAME=FILE:$SRV_DIR/cc.m \
+	kinit mallory >/dev/null && cat $SRV_DIR/cc.m" >"$evil/cc"
+chown mallory "$evil/cc"
+chmod 600 "$evil/cc"
+# and alice's again, for the caches of hers that mallory names below
+printf 'alicepw\n' | "$topo/srvexec.sh" "$w" sh -c "KRB5CCNAME=FILE:$SRV_DIR/cc.a \
+	kinit alice >/dev/null && cat $SRV_DIR/cc.a" >"/tmp/krb5cc_$auid"
+mkdir -p /tmp/alice-ccdir
+cp "/tmp/krb5cc_$auid" /tmp/alice-ccdir/tkt
+echo tkt >/tmp/alice-ccdir/primary
+chown -R alice "/tmp/krb5cc_$auid" /tmp/alice-ccdir
+chmod -R go-rwx "/tmp/krb5cc_$auid" /tmp/alice-ccdir
+
+check multiuser-mount-again mount -t cifs "//$SRV_NAME/share" "$mnt" \
+	-o "sec=iakerb,multiuser,upcall_target=app,credentials=$cred,$opts"
+chmod 0777 "$mnt" 2>/dev/null
+alice_before=$(srv_sessions_of alice)
+y0=$(wc -l <"$KTEST_SYSLOG")
+t0=$SECONDS
+# KRB5CCNAME naming alice's caches by every other type: her DIR
+# collection, her persistent keyring, KCM (MIT has no ccache type that
+# loads code); each with the whole environment below
+evil_env=(KRB5_CONFIG="$evil/krb5.conf" KRB5_KDC_PROFILE="$evil/krb5.conf"
+	GSS_MECH_CONFIG="$evil/gss/evil.conf" KRB5_TRACE="$evil/trace"
+	KRB5_KTNAME="FILE:$evil/kt" KRB5_CLIENT_KTNAME="FILE:$evil/ckt"
+	KRB5RCACHEDIR="$evil" HOME="$evil")
+for cc in "DIR::/tmp/alice-ccdir/tkt" "KEYRING:persistent:$auid" "KCM:$auid"; do
+	n=$(echo "$cc" | cut -d: -f1)
+	check "mallory-cannot-use-alice-ccache-by-KRB5CCNAME-$n" sh -c "! setpriv \
+		--reuid=$muid --regid=$(id -g mallory) --clear-groups env \
+		${evil_env[*]} KRB5CCNAME=$cc timeout 60 ls '$mnt' >/dev/null 2>&1"
+	sleep 2	# a refused user's link is kept a second
+done
+check mallory-got-no-alice-session-by-ccache-types test "$(srv_sessions_of alice)" -eq "$alice_before"
+m_before=$(srv_sessions_of mallory)
+check mallory-with-her-config-env-gets-her-own-session as_user mallory env \
+	"${evil_env[@]}" KRB5CCNAME="FILE:$evil/cc" timeout 60 ls "$mnt"
+check mallory-own-session-new test "$(srv_sessions_of mallory)" -gt "$m_before"
+info "config attacks took $((SECONDS - t0)) s"
+sleep 1	# the syslog catcher writes a little later
+check mallory-config-loaded-no-code-in-helper no_marks
+cat "$evil"/marks/* 2>/dev/null | sed 's/^/    mark: /'
+check mallory-config-no-trace-written-by-helper test ! -e "$evil/trace"
+check mallory-config-not-read-no-realm-in-helper-log sh -c "! tail -n +$((y0 + 1)) \
+	'$KTEST_SYSLOG' | grep -aq 'MALLORY-EVIL'"
+check mallory-config-no-stolen-ccache test ! -e "$evil/stolen"
+tail -n "+$((y0 + 1))" "$KTEST_SYSLOG" | grep -a 'cifs-upcall-iakerb' | tail -n 6 | sed 's/^/    syslog: /'
+
+# As root of a user and mount namespace of her own, her files ARE the
+# helper's /etc/krb5.conf and /etc/gss/mech.d: the helper enters her
+# namespaces and runs krb5 there as her (privs.c: "nothing that belongs
+# to the caller's world runs while we are root").  Her module may load:
+# then only as mallory, with no capability and no_new_privs.
+# (a new mount: her session above would serve her without an upcall)
+check multiuser-umount-again umount "$mnt"
+check multiuser-mount-third mount -t cifs "//$SRV_NAME/share" "$mnt" \
+	-o "sec=iakerb,multiuser,upcall_target=app,credentials=$cred,$opts"
+chmod 0777 "$mnt" 2>/dev/null
+m_before=$(srv_sessions_of mallory)
+as_user mallory unshare -Urm sh -c "mount --bind $evil/krb5.conf /etc/krb5.conf &&
+	mount --bind $evil/gss /etc/gss/mech.d &&
+	KRB5CCNAME=FILE:$evil/cc timeout 60 ls $mnt" >"$mal/userns-config.out" 2>&1
+info "userns with her config: ls rc $?, $(srv_sessions_of mallory) sessions of mallory (was $m_before)," \
+	"marks: $(marks | tr '\n' ' ')"
+cat "$evil"/marks/* 2>/dev/null | sed 's/^/    mark: /'
+# every mark: made by mallory (the file's owner, as this namespace sees
+# it: inside hers she is uid 0), with no capability and no_new_privs
+marks_only_mallory() {
+	local f
+	for f in "$evil"/marks/*; do
+		[ -e "$f" ] || continue
+		[ "$(stat -c %u "$f")" = "$muid" ] &&
+			grep -q '^CapEff:[[:space:]]*0000000000000000$' "$f" &&
+			grep -q '^NoNewPrivs:[[:space:]]*1$' "$f" || { cat "$f"; return 1; }
+	done
+}
+check mallory-userns-config-code-runs-only-as-mallory marks_only_mallory
+check multiuser-umount-third umount "$mnt"
+rm -rf "/tmp/krb5cc_$auid" /tmp/alice-ccdir /tmp/.k5identity /tmp/.krb5.conf /tmp/krb5.conf
+rm -f "$evil"/marks/*
+check config-no-leftovers ktest_leftovers
+info "section 5 took $((SECONDS - s5)) s"
+
+# --- 6. the agent's pid, recycled by mallory ----------------------------------
+# PROTOCOL.md §8: a later leg's helper finds the agent by its pid number
+# (pidfd_open, pidfd_getfd of fd 100); the agent must prove itself first.
+# The agent dies between legs (mallory kills her own; root kills alice's,
+# standing in for a crash) while leg 2's helper is held (fakehelper
+# stop-at-leg 2, the helper run per leg: --no-channel), and mallory gets
+# a process at its pid (pid_max kept at 500 meanwhile, so that she forks
+# round to it in at most 200 tries) holding at fd 100 an AF_UNIX
+# SOCK_SEQPACKET socket of her own that answers HELLO with a forged
+# PROOF (attacker.py impostor).  Then leg 2's helper runs.  Her own
+# exchange (creduid mallory) passes the socket checks: the proof is what
+# must stop it; alice's fails at SO_PEERCRED's uid.  Either way the
+# impostor never gets a REQUEST (the server's token, the helper's
+# proof), the mount fails, nothing is left.  With the channel (the
+# default) no helper looks at the pid at all: the kernel holds the
+# agent's socket and finds it closed.
+install -m 600 /dev/null "$KTEST_WORK/mallory.cred"
+printf 'username=mallory\npassword=mallorypw\n' >"$KTEST_WORK/mallory.cred"
+bad_kernel_lines() { dmesg | tail -n "+$(($1 + 1))" |
+	grep -E 'BUG:|WARNING:|Oops|general protection|refcount_t|use-after-free'; }
+
+# recycle NAME CRUID CRED KILLER MODE DEFENCE WHERE PATTERN: the exchange
+# of CRUID (password in CRED), its agent killed by KILLER (mallory or
+# root), later legs by helpers (MODE no-channel) or over the channel;
+# DEFENCE names what stopped her: PATTERN in WHERE (syslog or dmesg)
+recycle() {
+	local name=$1 cruid=$2 cred_file=$3 killer=$4 mode=$5
+	local defence=$6 where=$7 pattern=$8
+	local ilog=$mal/$name-impostor.log kill_arg="" stopped="" agent a rc t0 m fl y
+	rm -f "$ilog" "$mal/$name.args"
+	fl=$(wc -l <"$flog")
+	y=$(wc -l <"$KTEST_SYSLOG")
+	if [ "$mode" = no-channel ]; then
+		echo "create cifs.spnego * * $fake --log $flog stop-at-leg 2 -- $helper --no-channel %k" \
+			>/etc/request-key.d/cifs.spnego.conf
+	else
+		iakerb_restart --fault kdc-delay=8000
+		ktest_use_upcall "$helper"
+	fi
+	[ "$killer" = mallory ] && kill_arg="kill"
+	mal wait "$mal/$name.args" >"$mal/$name.out" &
+	a=$!
+	echo 500 >/proc/sys/kernel/pid_max
+	m=$(dmesg_mark)
+	t0=$SECONDS
+	mount -t cifs "//$SRV_NAME/share" "$mnt2" \
+		-o "sec=iakerb,cruid=$cruid,credentials=$cred_file,$opts" \
+		>"$KTEST_WORK/$name.mount" 2>&1 &
+	mpid=$!
+	if [ "$mode" = no-channel ]; then
+		for _ in $(seq 300); do
+			stopped=$(tail -n "+$((fl + 1))" "$flog" |
+				sed -n 's/.*leg 2: stopping pid=\([0-9]*\).*/\1/p' | head -n 1)
+			[ -n "$stopped" ] && break
+			sleep 0.1
+		done
+		check "$name/leg2-helper-held" test -n "$stopped"
+	fi
+	agent=$(lone_agent 150)
+	check "$name/agent-found" test -n "$agent"
+	agent=${agent:-0}
+	check "$name/agent-runs-as-creduid" sh -c "grep -q '^Uid:[[:space:]]*${cruid}[[:space:]]' /proc/$agent/status"
+	[ "$killer" = root ] && kill -KILL "$agent"
+	give_args "$name.args" impostor "$agent" "$ilog" $kill_arg
+	wait "$a"
+	echo "$old_pid_max" >/proc/sys/kernel/pid_max
+	info "$name: agent $agent; mallory: $(grep -v '^Joined' "$mal/$name.out" | tr '\n' ' ')"
+	check "$name/mallory-holds-the-agents-pid" sh -c "grep -q 'got-pid $agent ' '$mal/$name.out' &&
+		grep -q '^Uid:[[:space:]]*${muid}[[:space:]]' /proc/$agent/status"
+	[ -n "$stopped" ] && kill -CONT "$stopped"
+	wait "$mpid"
+	rc=$?
+	info "$name: mount rc $rc after $((SECONDS - t0)) s: $(tr '\n' ' ' <"$KTEST_WORK/$name.mount")"
+	info "$name: $(dmesg_since "$m" | tr '\n' ' ')"
+	sed 's/^/    impostor: /' "$ilog" 2>/dev/null
+	if mountpoint -q "$mnt2"; then
+		umount "$mnt2"
+		fail "$name/mount-fails" "mounted"
+	else
+		check "$name/mount-fails" grep -q 'mount error([0-9]*)' "$KTEST_WORK/$name.mount"
+	fi
+	check "$name/impostor-never-got-a-request" sh -c "! grep -Eq '^got (REQUEST|LEG|5|7) ' '$ilog'"
+	# the impostor is mallory's: end it (at the agent's old pid)
+	if grep -q "^Uid:[[:space:]]*${muid}[[:space:]]" "/proc/$agent/status" 2>/dev/null; then
+		kill -KILL "$agent"
+	fi
+	sleep 1	# the syslog catcher writes a little later
+	if [ "$where" = syslog ]; then
+		check "$name/stopped-by-$defence" sh -c "tail -n +$((y + 1)) '$KTEST_SYSLOG' |
+			grep -aq '$pattern'"
+		tail -n "+$((y + 1))" "$KTEST_SYSLOG" | grep -a 'leg 2' | tail -n 3 |
+			sed 's/^/    syslog: /'
+	else
+		check "$name/stopped-by-$defence" sh -c "dmesg | tail -n +$((m + 1)) |
+			grep -q '$pattern'"
+	fi
+	check "$name/no-leftovers" ktest_leftovers
+	expect_fail "$name/kernel-log-clean" bad_kernel_lines "$m"
+}
+
+t0=$SECONDS
+# her own exchange: SO_PEERCRED's pid and uid are right, the proof is not
+recycle pid-recycle-own-exchange "$muid" "$KTEST_WORK/mallory.cred" mallory \
+	no-channel agent-proof syslog 'does not know this exchange'
+check pid-recycle-own-exchange/impostor-got-only-hello sh -c \
+	"grep -q '^got HELLO' '$mal/pid-recycle-own-exchange-impostor.log'"
+# alice's: her socket was not made as alice
+recycle pid-recycle-alice-exchange "$auid" "$cred" root \
+	no-channel socket-uid syslog 'is not this exchange'
+# the default, the channel: the kernel finds the agent's socket closed
+recycle pid-recycle-alice-channel "$auid" "$cred" root \
+	channel kernel-channel-eof dmesg "the IAKerb agent is gone"
+check pid-recycle-alice-channel/impostor-got-nothing sh -c \
+	"! grep -q '^got ' '$mal/pid-recycle-alice-channel-impostor.log'"
+iakerb_restart
+ktest_use_upcall "$helper"
+echo "$old_pid_max" >/proc/sys/kernel/pid_max
+info "pid recycling took $((SECONDS - t0)) s"
+rm -f "$KTEST_WORK/mallory.cred"
+
+# --- 7. the password in logs ----------------------------------------------
 no_password_in_logs() {
 	! grep -rFaq -f "$KTEST_WORK/needle" "$KTEST_SYSLOG" "$LOG_DIR" &&
 		! dmesg | grep -Fq -f "$KTEST_WORK/needle"

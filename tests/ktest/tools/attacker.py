@@ -19,6 +19,12 @@
 #   attacker.py hunt LABEL NEEDLE_HEX FILE...
 #                                     look for NEEDLE in every /proc file
 #                                     and FILE we may read
+#   attacker.py impostor PID LOG [kill]
+#                                     a process of ours at PID, once the
+#                                     agent there is gone (kill: we end it
+#                                     ourselves), with a socket at fd 100
+#                                     that answers like an agent; LOG gets
+#                                     every message it receives
 #   attacker.py wait FILE             the arguments, once FILE has them
 # NEEDLE is given in hex so that it is in no process's command line.
 
@@ -266,6 +272,107 @@ def hunt(label, needle, files):
     print("done")
 
 
+# PROTOCOL.md §4 framing, §8 agent messages
+MSG_HDR = 12
+KIND_HELLO, KIND_PROOF, KIND_REQUEST, KIND_RESULT = 2, 3, 4, 5
+T_NONCE, T_PROOF = 8, 9
+AGENT_FD = 100
+
+
+def msg_records(buf):
+    """(kind, {type: value}) of one message, or (None, {})"""
+    if len(buf) < MSG_HDR or buf[:4] != b"CIAK":
+        return None, {}
+    kind = buf[5]
+    recs, off = {}, MSG_HDR
+    while off + 8 <= len(buf):
+        t = int.from_bytes(buf[off:off + 4], sys.byteorder)
+        n = int.from_bytes(buf[off + 4:off + 8], sys.byteorder)
+        recs[t] = buf[off + 8:off + 8 + n]
+        off += 8 + n
+    return kind, recs
+
+
+def msg_build(kind, recs):
+    body = b"".join(t.to_bytes(4, sys.byteorder) + len(v).to_bytes(4, sys.byteorder) + v
+                    for t, v in recs)
+    total = MSG_HDR + len(body)
+    return (b"CIAK" + bytes([1, kind, 0, 0]) + total.to_bytes(4, sys.byteorder)
+            + body)
+
+
+def serve_as_agent(sock, log, seconds):
+    """Answer every HELLO with a forged PROOF; log what comes"""
+    import select
+    end = time.monotonic() + seconds
+    names = {KIND_HELLO: "HELLO", KIND_REQUEST: "REQUEST", 6: "LEG"}
+    while time.monotonic() < end:
+        r, _, _ = select.select([sock], [], [], 0.5)
+        if not r:
+            continue
+        try:
+            buf = sock.recv(1 << 17)
+        except OSError as ex:
+            log.write(f"recv error {ex.errno}\n")
+            return
+        if not buf:
+            log.write("eof\n")
+            return
+        kind, recs = msg_records(buf)
+        log.write(f"got {names.get(kind, kind)} {len(buf)} bytes, records "
+                  f"{sorted(recs)}\n")
+        if kind == KIND_HELLO and T_NONCE in recs:
+            sock.send(msg_build(KIND_PROOF, [(T_NONCE, recs[T_NONCE]),
+                                             (T_PROOF, b"M" * 16)]))
+            log.write("sent a forged PROOF\n")
+
+
+def impostor(pid, logname, kill):
+    """A process of ours at the agent's pid, fd 100 a socket of ours"""
+    import socket
+    t0 = time.monotonic()
+    if kill:
+        r, e = sysc(62, pid, int(signal.SIGKILL))
+        print(f"killed {pid} {r} {errno.errorcode.get(e, e) if r < 0 else ''}")
+    for _ in range(200):
+        if not os.path.exists(f"/proc/{pid}"):
+            break
+        time.sleep(0.05)
+    else:
+        print(f"still-there {pid}")
+        return
+    # fork until the pid comes round (the scenario keeps pid_max low)
+    tries = 0
+    while time.monotonic() - t0 < 20:
+        tries += 1
+        try:
+            child = os.fork()
+        except BlockingIOError:
+            time.sleep(0.01)
+            continue
+        if child == 0:
+            if os.getpid() != pid:
+                os._exit(0)
+            break
+        if child == pid:
+            print(f"got-pid {pid} after {tries} forks in "
+                  f"{time.monotonic() - t0:.1f} s")
+            return
+        os.waitpid(child, 0)
+    else:
+        print(f"missed {pid} after {tries} forks")
+        return
+    # the child, at the agent's pid: an agent's kind of socket, made by
+    # us, at the agent's fd
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    os.dup2(a.fileno(), AGENT_FD)
+    a.close()
+    with open(logname, "a", buffering=1) as log:
+        log.write(f"impostor pid {os.getpid()} uid {os.getuid()} ready\n")
+        serve_as_agent(b, log, 45)
+    os._exit(0)
+
+
 def main():
     argv = sys.argv
     # wait FILE: start now, attack later.  Under emulation python takes
@@ -290,6 +397,8 @@ def main():
         attack_keyring(sys.argv[2:-1], int(sys.argv[-1]))
     elif cmd == "process":
         attack_process(int(sys.argv[2]), sys.argv[3])
+    elif cmd == "impostor":
+        impostor(int(sys.argv[2]), sys.argv[3], sys.argv[4:] == ["kill"])
     elif cmd == "hunt":
         hunt(sys.argv[2], bytes.fromhex(sys.argv[3]), sys.argv[4:])
     else:

