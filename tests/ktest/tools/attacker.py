@@ -25,6 +25,9 @@
 #                                     ourselves), with a socket at fd 100
 #                                     that answers like an agent; LOG gets
 #                                     every message it receives
+#   attacker.py watch STOPFILE FILE...
+#                                     every open of FILE (inotify) until
+#                                     STOPFILE exists: "opened FILE"
 #   attacker.py wait FILE             the arguments, once FILE has them
 # NEEDLE is given in hex so that it is in no process's command line.
 
@@ -373,6 +376,32 @@ def impostor(pid, logname, kill):
     os._exit(0)
 
 
+def watch(stop, files):
+    """Who reads our files?  inotify IN_OPEN on each, until STOP exists"""
+    import select
+    IN_OPEN = 0x20
+    fd = libc.inotify_init1(os.O_NONBLOCK)
+    wds = {}
+    for f in files:
+        wd = libc.inotify_add_watch(fd, f.encode(), IN_OPEN)
+        if wd < 0:
+            print(f"unwatched {f}")
+        wds[wd] = f
+    print("watching", flush=True)
+    while not os.path.exists(stop):
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if not r:
+            continue
+        buf = os.read(fd, 4096)
+        off = 0
+        while off + 16 <= len(buf):
+            wd = int.from_bytes(buf[off:off + 4], sys.byteorder, signed=True)
+            n = int.from_bytes(buf[off + 12:off + 16], sys.byteorder)
+            print(f"opened {wds.get(wd, wd)}", flush=True)
+            off += 16 + n
+    print("done")
+
+
 def main():
     argv = sys.argv
     # wait FILE: start now, attack later.  Under emulation python takes
@@ -397,6 +426,8 @@ def main():
         attack_keyring(sys.argv[2:-1], int(sys.argv[-1]))
     elif cmd == "process":
         attack_process(int(sys.argv[2]), sys.argv[3])
+    elif cmd == "watch":
+        watch(sys.argv[2], sys.argv[3:])
     elif cmd == "impostor":
         impostor(int(sys.argv[2]), sys.argv[3], sys.argv[4:] == ["kill"])
     elif cmd == "hunt":
