@@ -291,8 +291,8 @@ static int agent_detach(int first, int caller, bool keep_stderr,
 	signal(SIGALRM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGTERM, &term, NULL);	/* no SA_RESTART: wake poll */
-	/* made as the credential owner (leg 1 dropped before fork()): a
-	 * later leg's helper takes SO_PEERCRED's uid for exactly that */
+	/* made as the credential owner (we dropped in privs_enter_world):
+	 * a later leg's helper takes SO_PEERCRED's uid for exactly that */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, rv) < 0)
 		return -1;
 	/* a REQUEST carries a whole token: room for the largest */
@@ -427,6 +427,23 @@ agent_main(struct upcall_ctx *u, int first, const uint8_t *secret,
 }
 
 /*
+ * The agent could not enter the caller's world: it says why in its own
+ * line, and tells leg 1's helper (its parent, which answers the kernel).
+ */
+static __attribute__((noreturn)) void
+agent_refuse(struct upcall_ctx *u, int first, uint8_t *secret,
+	     const uint8_t *nonce)
+{
+	ulog(LOG_ERR, "%s (%s): %s", outcome_name(u->res.outcome),
+	     strerror(outcome_errno(u->res.outcome)), u->res.why);
+	msg_result_fd(first, nonce, 1, outcome_errno(u->res.outcome), NULL,
+		      -1);
+	secret_wipe(secret, IAKERB_SECRET_LEN);
+	secret_wipe(u->pass, u->pass_len);
+	_exit(1);
+}
+
+/*
  * Leg 1's CONTINUE with the agent's channel (§8): @chan, which the agent
  * passed, goes to the kernel in the longer trailer.  The kernel takes it
  * while this process instantiates the key (so it stays open until this
@@ -512,6 +529,8 @@ int agent_start(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	}
 	if (pid == 0) {
 		close(sv[0]);
+		if (privs_enter_world(u, true))
+			agent_refuse(u, sv[1], secret, nonce);
 		agent_main(u, sv[1], secret, nonce);
 	}
 

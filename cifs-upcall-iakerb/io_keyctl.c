@@ -5,12 +5,10 @@
  * request-key runs us with the key's serial (%k) and an authorisation key
  * in our session keyring.  Assuming that authority lets us read the
  * callout data (keyctl_read on KEY_SPEC_REQKEY_AUTH_KEY: never argv, see
- * PROTOCOL.md §7) and instantiate or reject the key.  It stays with this
- * thread through setuid and setns, except setns into a user namespace:
- * the kernel's set_cred_user_ns() drops cred->request_key_auth, so the
- * caller of that setns assumes it again (k_reassume), finding the
- * authorisation key in the session keyring request-key gave us, which
- * setns leaves alone.
+ * PROTOCOL.md §7) and instantiate or reject the key.  Only the process
+ * request-key started keeps it, and it never enters the caller's world:
+ * the one that does (the agent, legacy's worker) renounces it first
+ * (k_renounce).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -108,10 +106,26 @@ static int k_reject(struct upcall_io *io, int err, unsigned int timeout)
 	return 0;
 }
 
-static int k_reassume(struct upcall_io *io)
+/*
+ * For a process about to enter the caller's world: give up the authority,
+ * and leave the session keyring request-key made us, which holds the
+ * authorisation key, for a new empty one.  In a user and mount namespace
+ * of the caller's own, her krb5.conf and GSS mech files are the ones that
+ * load, and with them any module she names.  Whoever holds the authority
+ * of one of cifs's requests searches cifs's keyring (.cifs_spnego) as its
+ * possessor, and another user's password key lives there during her leg
+ * 1; whoever possesses the authorisation key may assume it again.  So
+ * both go, and a last try proves the second is out of reach.
+ */
+static int k_renounce(struct upcall_io *io)
 {
-	if (keyctl_assume_authority(io_key(io)) < 0)
+	if (keyctl_assume_authority(0) < 0 ||
+	    keyctl_join_session_keyring(NULL) < 0)
 		return -errno;
+	if (keyctl_assume_authority(io_key(io)) == 0) {
+		keyctl_assume_authority(0);
+		return -EPERM;
+	}
 	return 0;
 }
 
@@ -146,6 +160,6 @@ struct upcall_io *upcall_io_open(TALLOC_CTX *mem, const char *arg)
 	k->io.read_cred = k_read_cred;
 	k->io.instantiate = k_instantiate;
 	k->io.reject = k_reject;
-	k->io.reassume = k_reassume;
+	k->io.renounce = k_renounce;
 	return &k->io;
 }

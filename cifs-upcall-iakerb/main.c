@@ -135,25 +135,16 @@ static int run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p)
 	if (!ret && r->app && !r->d.recon && u->o->env_probe && r->uid != 0 &&
 	    u->caller.env_ok)
 		u->env_ccname = privs_caller_env(mem, &u->caller, "KRB5CCNAME");
-	if (!ret)
-		ret = privs_enter_and_drop(&u->caller, r->multileg && !no_agent,
-					   &u->res);
-	/* without it the key could be neither instantiated nor rejected */
-	if (!ret && u->caller.enter_user && u->io->reassume) {
-		ret = u->io->reassume(u->io);
-		if (ret)
-			return fail(&u->res, IAKERB_OUT_NOT_PERMITTED,
-				    "cannot answer from the caller's user "
-				    "namespace: %s", strerror(-ret));
-	}
 	if (ret)
 		return ret;
-	/* from here on we are the user, in the user's world */
-	if (u->o->krb5conf)
-		setenv("KRB5_CONFIG", u->o->krb5conf, 1);
-
+	/*
+	 * We stay root, in the init namespaces, with the request's authority,
+	 * and run nothing of the caller's world: a child of ours does, having
+	 * given up the authority (privs_enter_world), and hands us back what
+	 * we answer with.
+	 */
 	if (!r->multileg || no_agent)
-		return legacy_run(u, mem, p);
+		return worker_run(u, mem, legacy_run, p);
 	return agent_start(u, mem, p);
 }
 

@@ -443,6 +443,29 @@ int privs_enter_and_drop(struct caller *c, bool agent, struct result *res)
 }
 
 /*
+ * The first act of a child that runs the caller's world (the agent,
+ * legacy's worker): the process request-key started keeps the request's
+ * authority, and this one gives it up before anything of that world can
+ * run in it, then enters and drops.
+ */
+int privs_enter_world(struct upcall_ctx *u, bool agent)
+{
+	int ret;
+
+	if (u->io->renounce) {
+		ret = u->io->renounce(u->io);
+		if (ret)
+			return fail(&u->res, IAKERB_OUT_NOT_PERMITTED,
+				    "cannot give up the request's authority: %s",
+				    strerror(-ret));
+	}
+	ret = privs_enter_and_drop(&u->caller, agent, &u->res);
+	if (!ret && u->o->krb5conf)
+		setenv("KRB5_CONFIG", u->o->krb5conf, 1);
+	return ret;
+}
+
+/*
  * Whose KRB5CCNAME may choose the owner's cache: a task running as the
  * owner (its own environment) or as root (root made the mount and named
  * the owner with cruid=, as with cifs.upcall).  Not another user's: a

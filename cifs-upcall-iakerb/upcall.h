@@ -173,10 +173,10 @@ struct upcall_io {
 	/* the negative key lives @timeout seconds (reject_timeout()) */
 	int (*reject)(struct upcall_io *io, int err, unsigned int timeout);
 	/*
-	 * Take the right to answer again after setns() into the caller's
-	 * user namespace, which drops it (NULL: nothing to take again)
+	 * Give up the right to answer, for good, in a process about to run
+	 * the caller's world (NULL: there is nothing to give up)
 	 */
-	int (*reassume)(struct upcall_io *io);
+	int (*renounce)(struct upcall_io *io);
 	void *priv;
 };
 
@@ -321,6 +321,21 @@ struct upcall_ctx {
 	char	*domain;		/* NUL-terminated, may be "" */
 	char	*env_ccname;		/* the caller's KRB5CCNAME, if probed */
 };
+
+/*
+ * privs.c: what a child that runs the caller's world does first: give up
+ * the request's authority, enter the caller's namespaces, drop to the
+ * credential owner
+ */
+int privs_enter_world(struct upcall_ctx *u, bool agent);
+/*
+ * worker.c: @fn (legacy_run) in a child of ours that entered the caller's
+ * world (privs_enter_world); its payload and result come back here
+ */
+typedef int (*worker_fn)(struct upcall_ctx *u, TALLOC_CTX *mem,
+			 struct payload *p);
+int worker_run(struct upcall_ctx *u, TALLOC_CTX *mem, worker_fn fn,
+	       struct payload *p);
 
 /* krb5_legacy.c: one leg, like cifs.upcall */
 int legacy_run(struct upcall_ctx *u, TALLOC_CTX *mem, struct payload *p);
