@@ -27,13 +27,17 @@
 #   7. the password anywhere mallory may read: every /proc/PID/cmdline
 #      and environ, /proc/keys, /proc/mounts, DebugData, the logs.
 #
-# A caller in a user namespace of its own gets an answer: the helper's
-# setns() into that namespace clears its request-key authority (the
-# kernel's set_cred_user_ns() drops cred->request_key_auth), and the
-# helper assumes it again.  Before it did, such a caller waited for the
-# leg's timeout ("the helper ended without answering"): mallory's
-# bind-mount attempt below checks the refusal is the helper's answer,
-# and alice in a user namespace of her own gets her session.
+# A caller in a user namespace of its own gets an answer, and her code
+# gets no authority.  The helper request-key started keeps the request's
+# authority and never enters the caller's namespaces; its child (the
+# agent, or the worker of a one-leg krb5 answer) gives the authority up
+# and leaves the session keyring that holds it before it does.  A setns()
+# into a user namespace drops the authority anyway (set_cred_user_ns()),
+# so a helper that entered itself could not answer (the leg's timeout,
+# the first bug 47 found), and one that assumed the authority again
+# there (the first fix) handed it to any module the user's own krb5.conf
+# names (section 5 found that): with it, cifs's keyring, another user's
+# password key in it during her leg 1, is searched as its possessor.
 #
 # The attempts are tests/ktest/tools/attacker.py's, raw system calls; each
 # is one check, named after what was tried, and PASSes when it is refused.
@@ -444,6 +448,19 @@ marks_only_mallory() {
 	done
 }
 check mallory-userns-config-code-runs-only-as-mallory marks_only_mallory
+# ...and without the authority of a request (the helper keeps it in a
+# process that never enters her namespaces), nor one to take again from
+# its session keyring: with one, cifs's keys (another user's password
+# key during her leg 1) would be hers to read as their possessor
+marks_hold_no_authority() {
+	local f
+	for f in "$evil"/marks/*; do
+		[ -e "$f" ] || continue
+		grep -q 'reqkey-authority none$' "$f" &&
+			! grep -q '^reassumed [0-9-]* yes$' "$f" || { cat "$f"; return 1; }
+	done
+}
+check mallory-userns-module-gets-no-request-key-authority marks_hold_no_authority
 check multiuser-umount-third umount "$mnt"
 rm -rf "/tmp/krb5cc_$auid" /tmp/alice-ccdir /tmp/.k5identity /tmp/.krb5.conf /tmp/krb5.conf
 rm -f "$evil"/marks/*

