@@ -19,7 +19,7 @@
 #        KTEST_BOOT_TIMEOUT  seconds from qemu's start to guest.sh's first
 #                       act (default 420); past it the boot counts as hung
 #                       and is tried once more (the hung console is kept)
-#        KTEST_VM_TIMEOUT  seconds one whole boot may run (default 3000)
+#        KTEST_VM_TIMEOUT  seconds one whole boot may run (default 4800)
 #        KTEST_APPEND   extra kernel command line words for every boot
 #                       (after log_buf_len=32M, which every boot gets)
 #        KTEST_TAG      prefix for the scenario names in the results (no "/":
@@ -174,7 +174,7 @@ vm_run() {
 	append="log_buf_len=32M${KTEST_APPEND:+ $KTEST_APPEND}"
 	# shellcheck disable=SC2016
 	bash -c 'echo $$ >"$0"; exec "$@"' "$out/vm.pid" \
-		timeout -k 10 "${KTEST_VM_TIMEOUT:-3000}" vng --run "$kernel" "${accel[@]}" \
+		timeout -k 10 "${KTEST_VM_TIMEOUT:-4800}" vng --run "$kernel" "${accel[@]}" \
 		${init:+"$init"} --verbose \
 		--append "$append" \
 		${KTEST_NET:+--network "$KTEST_NET"} \
