@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1091,6 +1092,121 @@ static void privs_groups_must_go(void **state)
 	}
 }
 
+/* ---- the worker (worker.c): what comes back from the caller's world ---- */
+
+/* what the child's fn does, chosen before each worker_run */
+enum worker_act { W_GOOD, W_HOSTILE_RESULT, W_WRONG_KIND, W_KILLED,
+		  W_POSITIVE_RET };
+static enum worker_act worker_act;
+static int renounced;
+
+static int fake_renounce(struct upcall_io *io)
+{
+	(void)io;
+	renounced++;	/* in the child: seen by its fn only */
+	return 0;
+}
+
+static int refuse_renounce(struct upcall_io *io)
+{
+	(void)io;
+	return -EPERM;
+}
+
+static int worker_fn_test(struct upcall_ctx *u, TALLOC_CTX *mem,
+			  struct payload *p)
+{
+	static const char bytes[] = "0123456789";
+
+	/* the authority goes before anything of the caller's runs */
+	if (renounced != 1)
+		_exit(7);
+	switch (worker_act) {
+	case W_GOOD:
+	case W_WRONG_KIND:
+		p->data = talloc_memdup(mem, bytes, 10);
+		p->len = 10;
+		p->flags = worker_act == W_GOOD ? IAKERB_MSG_LEGACY :
+			   IAKERB_MSG_CONTINUE;
+		return 0;
+	case W_HOSTILE_RESULT:
+		/* a module of the caller's may write anything there */
+		u->res.outcome = 9999;
+		strcpy(u->res.why, "forged\nline\x1b[2J");
+		return -EKEYREJECTED;
+	case W_KILLED:
+		kill(getpid(), SIGKILL);
+		return 0;
+	case W_POSITIVE_RET:
+		return 5;
+	}
+	return -EINVAL;
+}
+
+static void worker_replies_checked(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct upcall_opts o = { 0 };
+	struct upcall_io io = { .kind = "test", .renounce = fake_renounce };
+	struct upcall_ctx u;
+	struct payload p;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();	/* the child drops its groups: CAP_SETGID */
+#define RUN(act) do {							\
+		memset(&u, 0, sizeof(u));				\
+		u.mem = talloc_new(mem);				\
+		u.o = &o;						\
+		u.io = &io;						\
+		u.res.outcome = OUT_OK;					\
+		u.caller.pidfd = u.caller.procfd = -1;			\
+		u.caller.uid = getuid();				\
+		u.caller.gid = getgid();				\
+		memset(&p, 0, sizeof(p));				\
+		worker_act = (act);					\
+		renounced = 0;						\
+	} while (0)
+
+	RUN(W_GOOD);
+	assert_int_equal(worker_run(&u, mem, worker_fn_test, &p), 0);
+	assert_int_equal(p.len, 10);
+	assert_int_equal(p.flags, IAKERB_MSG_LEGACY);
+	assert_memory_equal(p.data, "0123456789", 10);
+	/* the parent never renounced: its authority answers the kernel */
+	assert_int_equal(renounced, 0);
+
+	/* an outcome out of range and a line with controls: ours instead */
+	RUN(W_HOSTILE_RESULT);
+	assert_int_equal(worker_run(&u, mem, worker_fn_test, &p),
+			 -EKEYREJECTED);
+	assert_int_equal(u.res.outcome, IAKERB_OUT_BAD_PASSWORD);
+	assert_string_equal(u.res.why, "forged?line?[2J");
+
+	RUN(W_WRONG_KIND);
+	assert_int_equal(worker_run(&u, mem, worker_fn_test, &p), -EPROTO);
+	assert_int_equal(u.res.outcome, IAKERB_OUT_PROTOCOL);
+	assert_non_null(strstr(u.res.why, "malformed"));
+	assert_int_equal(p.len, 0);
+
+	RUN(W_KILLED);
+	assert_int_equal(worker_run(&u, mem, worker_fn_test, &p), -EPROTO);
+	assert_non_null(strstr(u.res.why, "killed by signal 9"));
+
+	RUN(W_POSITIVE_RET);
+	assert_int_equal(worker_run(&u, mem, worker_fn_test, &p), -EPROTO);
+	assert_int_equal(u.res.outcome, IAKERB_OUT_PROTOCOL);
+
+	/* a child that cannot give the authority up runs nothing */
+	RUN(W_GOOD);
+	io.renounce = refuse_renounce;
+	assert_int_equal(worker_run(&u, mem, worker_fn_test, &p), -EPERM);
+	assert_int_equal(u.res.outcome, IAKERB_OUT_NOT_PERMITTED);
+	assert_non_null(strstr(u.res.why, "cannot give up"));
+#undef RUN
+	talloc_free(mem);
+}
+
 /* uid_map/gid_map of a container: 0..65535 inside is 100000.. outside */
 /*
  * Whose KRB5CCNAME names the owner's cache: the owner's own task, or
@@ -1334,6 +1450,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(secrets),
 	cmocka_unit_test(secret_pages_locked),
 	cmocka_unit_test(privs_groups_must_go),
+	cmocka_unit_test(worker_replies_checked),
 	cmocka_unit_test(privs_unmapped_ids),
 	cmocka_unit_test(privs_env_callers),
 	cmocka_unit_test(log_lines_escaped),
