@@ -102,7 +102,7 @@ chaos_server() {
 # class: ok (mounted, wrote and read back), err (clean mount error),
 # hang (past the budget), io (mounted, I/O failed), odd (anything else)
 attempt() {
-	local wk=$1 n=$2 m=$cw/m$1 t0 t1 out rc class errno= l0 l1 got=
+	local wk=$1 n=$2 m=$cw/m$1 t0 t1 out rc class errno='' l0 l1 got=''
 	local mounted=
 	mkdir -p "$m"
 	l0=$(wc -l <"$srvlog")
@@ -179,7 +179,7 @@ explain() {
 }
 
 attempts=0 rounds=0 hangs=0 odd=0 io=0 ok=0 errs=0 start=$SECONDS
-bad_kernel= bad_left= bad_srv=
+bad_kernel='' bad_left='' bad_srv=''
 run_half() {
 	local mode=$1 hseed=$2 goal=$3 until=$4 k wk m0 bad left pids last
 	chaos_server "$mode" "$hseed" ||
