@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -34,31 +35,14 @@ struct worker_reply {
 	char		why[sizeof(((struct result *)0)->why)];
 };
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *b = buf;
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, b, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		b += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* 0 when @len bytes came, -1 on EOF or error */
-static int read_all(int fd, void *buf, size_t len)
+/* All of @len bytes to (@out) or from the pipe: 0, or -1 on EOF or error */
+static int pipe_xfer(int fd, void *buf, size_t len, bool out)
 {
 	uint8_t *b = buf;
 	ssize_t n;
 
 	while (len) {
-		n = read(fd, b, len);
+		n = out ? write(fd, b, len) : read(fd, b, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -91,8 +75,8 @@ worker_child(struct upcall_ctx *u, TALLOC_CTX *mem, worker_fn fn, int out)
 		h.flags = p.flags;
 		h.len = p.len <= IAKERB_PAYLOAD_MAX ? (uint32_t)p.len : 0;
 	}
-	if (!write_all(out, &h, sizeof(h)) && h.len)
-		(void)write_all(out, p.data, h.len);
+	if (!pipe_xfer(out, &h, sizeof(h), true) && h.len)
+		(void)pipe_xfer(out, p.data, h.len, true);
 	close(out);
 	secret_wipe(u->pass, u->pass_len);
 	talloc_free(u->mem);	/* the session key's buffer wipes itself */
@@ -125,7 +109,7 @@ int worker_run(struct upcall_ctx *u, TALLOC_CTX *mem, worker_fn fn,
 	secret_wipe(u->pass, u->pass_len);
 	u->pass_len = 0;
 
-	got = read_all(fds[0], &h, sizeof(h));
+	got = pipe_xfer(fds[0], &h, sizeof(h), false);
 	if (!got && !h.ret && h.len) {
 		/* it holds a session key: secret memory, wiped when freed */
 		p->data = secret_alloc(mem, h.len);
@@ -135,7 +119,7 @@ int worker_run(struct upcall_ctx *u, TALLOC_CTX *mem, worker_fn fn,
 			waitpid(pid, &status, 0);
 			return fail_oom(&u->res, "the worker's payload");
 		}
-		got = read_all(fds[0], p->data, h.len);
+		got = pipe_xfer(fds[0], p->data, h.len, false);
 	}
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
