@@ -177,13 +177,17 @@ check b1-readback-before cmp "$src" "$mnt/b-before.bin"
 check b1-readback-after cmp "$src" "$mnt/b-after.bin"
 check b1-umount umount "$mnt"
 
-# b2: the stored tickets live 70 s; 11 s on, they end within the
-# helper's minute, which counts them as expired: the kept password
+# b2: the stored tickets live 70 s; 11 s after the mount began, they
+# end within the helper's minute, which counts them as expired: the kept
+# password.  (On a slow kernel the mount and write may take longer than
+# that by themselves: no sleep then.)
 set_maxlife "70 seconds"
 rm -f /tmp/krb5cc_0
+t0=$SECONDS
 check b2-mount mount -t cifs "//$SRV_NAME/share" "$mnt" -o "$pw,hard,$opts"
 check b2-write-before dd if="$src" of="$mnt/b2-before.bin" bs=64k conv=fsync status=none
-sleep 11
+info "b2: mount and write took $((SECONDS - t0)) s"
+if [ $((SECONDS - t0)) -lt 11 ]; then sleep $((11 - (SECONDS - t0))); fi
 check b2-ticket-still-stored klist -s -c FILE:/tmp/krb5cc_0
 s0=$(srvlog_mark)
 k0=$(kdclog_mark)
@@ -254,24 +258,35 @@ paced_writes() {
 # --- d1) reauthentication in place before the ticket's end ---------------------
 # The server expires a session when its ticket ends (Windows); alice's
 # tickets live 70 s; the writer goes on for 90 s.  The helper advises a
-# reauthentication 30 s before the end (its margin's floor).
+# reauthentication 30 s before the end (its margin's floor): 40 s, less
+# the time from the AS exchange to the final leg.  Advice needs at least
+# 30 s, so on the debug kernel (ktest_slack), where the legs after the AS
+# exchange take longer than 10 s, the tickets live 100 s and the writer
+# goes on for 120 s.
+life=$((70 + 30 * ($(ktest_slack 1) - 1)))
+nw=$(((life + 20) / 5))
 iakerb_restart --fault expire-at-ticket-end
-set_maxlife "70 seconds"
+set_maxlife "$life seconds"
 s0=$(srvlog_mark)
 k0=$(kdclog_mark)
 y0=$(ylog_mark)
 check d1-mount mount -t cifs "//$SRV_NAME/share" "$mnt" -o "$pw,$opts"
 t0=$SECONDS
 check d1-server-knows-ticket-end sh -c "tail -n +$((s0 + 1)) '$LOG_DIR/smbsrv.log' |
-	grep 'SESSION .*user=alice@' | grep -Eq 'ticket_s=([1-6][0-9]|70)\$'"
+	grep 'SESSION .*user=alice@' | grep -o 'ticket_s=[0-9]*\$' |
+	awk -F= '{ exit !(\$2 >= 10 && \$2 <= $life) }'"
 sid=$(grep -m1 -o 'SessionId: 0x[0-9a-f]*' /proc/fs/cifs/DebugData)
 dok=1
-paced_writes d1 18 || dok=0
+paced_writes d1 "$nw" || dok=0
 srvlog_since "$s0" >"$slog"
 info "d1: server: $(grep -E ' (SESSION|FAULT|REAUTH|CONN) ' "$slog" | cut -c15- | tr '\n' ' ')"
 if [ $dok = 1 ]; then pass d1-io-across-ticket-end; else
 	fail d1-io-across-ticket-end "a write failed"; fi
-check d1-helper-advised sh -c "tail -n +$((y0 + 1)) '$KTEST_SYSLOG' | grep -q 'reauthenticate in [34][0-9] s'"
+# the advice: at least the 30 s floor, at most the ticket's life less
+# that margin
+check d1-helper-advised sh -c "tail -n +$((y0 + 1)) '$KTEST_SYSLOG' |
+	sed -n 's/.*reauthenticate in \([0-9]*\) s.*/\1/p' | head -n 1 |
+	awk '{ n = \$1 } END { exit !(n >= 30 && n <= $life - 30) }'"
 check d1-reauth-in-place grep -q ' REAUTH conn=[0-9]* sess=0x[0-9a-f]* state=valid' "$slog"
 check d1-reauth-same-session sh -c "grep ' SESSION ' '$slog' | grep -q ' reauth '"
 check d1-reauth-by-password sh -c "awk '/ REAUTH / { on = 1 } on' '$slog' |
@@ -281,7 +296,7 @@ check d1-one-connection test "$(grep -c ' CONN open' "$slog")" -le 1
 check d1-same-session-id grep -q "$sid .*reauthenticated: [1-9]" /proc/fs/cifs/DebugData
 info "d1: $(grep -o 'SessionId: .*' /proc/fs/cifs/DebugData | head -n 1)"
 drop_caches
-check d1-readback sh -c "head -c $((18 * 262144)) '$src' | cmp - '$mnt/d1.bin'"
+check d1-readback sh -c "head -c $((nw * 262144)) '$src' | cmp - '$mnt/d1.bin'"
 check d1-umount umount "$mnt"
 
 # --- d2) tickets too short-lived for that: the server expires the session -------
