@@ -10,8 +10,8 @@
 # The Debian kernel has none of these checks and no KUnit, so the series'
 # KUnit tests (CONFIG_SMB_KUNIT_TESTS) can only run here.
 #
-# The build is kept beside the image, keyed by the image and the config
-# fragment: a second run costs nothing.  It is built in place
+# The build is kept beside the image, keyed by the image's kernel source
+# and toolchain and by the config fragment: a second run costs nothing.  It is built in place
 # (kbuild trees hold paths) and marked .ready when complete; an interrupted
 # build is resumed by the next run.  About 40-60 min on 2 CPUs
 # (less with the compiler cache warm); about 3 GiB.
@@ -71,10 +71,18 @@ if [ "${IAKERB_IN_IMAGE:-}" = 1 ]; then
 fi
 
 [ "$(id -u)" = 0 ] || die "must run as root (the image needs it)"
-img=$("$here/sid-image.sh")
-# keyed by what the kernel is made of (the image's source and compiler,
-# the fragment), not by this script's text
-key=$( (echo "${img##*/}"; cat "$frag") | sha256sum | cut -c1-16)
+"$here/sid-image.sh" >/dev/null
+# Keyed by what the kernel is made of: the image's linux-source, compiler
+# and binutils, virtme-ng (its configkernel sets part of the config) and
+# the fragment.  Not by the rest of the image: a package added to it for
+# the tests must not cost a rebuild.  Nor by this script's text.
+# shellcheck disable=SC2016 # expanded by dpkg-query, in the image
+made_of=$("$here/in-image.sh" sh -c 'dpkg-query -W \
+	-f "\${db:Status-Abbrev}\${Package} \${Version}\n" \
+	"linux-source-*" binutils virtme-ng | sed -n "s/^ii *//p" &&
+	gcc --version | head -n 1') ||
+	die "cannot read the image's linux-source and toolchain"
+key=$( (echo "$made_of"; cat "$frag") | sha256sum | cut -c1-16)
 tree=$cache/debug-kernel-$key
 if [ -e "$tree/.ready" ]; then
 	echo "$tree"

@@ -15,6 +15,7 @@
 #                       "# ktest-timeout: SECONDS" (the larger one wins)
 #        KTEST_TAG      prefix of the scenario names (a second run of the
 #                       same scenarios, e.g. with the stock module)
+#        KTEST_CONSOLE_LOGLEVEL  dmesg -n for the run (default 1)
 
 set -u
 out=$1
@@ -40,7 +41,9 @@ mkdir -p /tmp/ktest /run/samba /var/lib/samba /var/log/samba
 # task within the run, not after the default 120 s.
 sysctl -qw kernel.hung_task_timeout_secs=20 2>/dev/null
 sysctl -qw kernel.hung_task_warnings=100 2>/dev/null
-dmesg -n 1 2>/dev/null
+# KTEST_CONSOLE_LOGLEVEL: kernel messages below it reach the console as
+# they come (4: errors, hung tasks' stacks), to watch a stuck boot live
+dmesg -n "${KTEST_CONSOLE_LOGLEVEL:-1}" 2>/dev/null
 
 module=${KTEST_MODULE:-$src/build/cifs.ko}
 if [ "$module" = none ] || [ "$module" = installed ]; then
