@@ -10,8 +10,9 @@
 # Not part of make check: the first run builds the kernel (40-60 min on 2
 # CPUs), and under TCG the scenarios run about 10 times slower on it than
 # on Debian's kernel (measured 2026-12-01: 22 took 168 s against 16 s, 23
-# 440 s against 42 s, 24 646 s against 57 s).  The whole list takes 3 to
-# 4 hours; see the README.  Every time limit below is scaled to match.
+# 440 s against 42 s, 24 646 s against 57 s).  The whole list takes 4 hours
+# or more (30 alone took 3163 s); see the README.  Every time
+# limit below is scaled to match.
 #
 # Usage: scripts/check-debug.sh        (as root, on the host)
 # Env:   CHECK_DEBUG_SCENARIOS  globs under tests/ktest/scenarios (default:
