@@ -77,6 +77,42 @@ ktest_helper_procs() {
 	pgrep -a -f 'cifs\.upcall|cifs-upcall-iakerb|request-key' || true
 }
 
+# ktest_check_watched NAME BUDGET CMD...: check NAME CMD (a mount or
+# other call into cifs), but if CMD has not returned after BUDGET seconds,
+# print where it and the upcall's processes wait (wchan and kernel stack),
+# cifs' DebugData, the live keys and the kernel log's tail, then kill it
+# and fail NAME.  For a call that returned at once on one kernel and
+# never on another (43's first mount on the debug kernel, 2026-12-01).
+ktest_check_watched() {
+	local name=$1 budget=$2 out=$KTEST_WORK/$1.watched pid p end
+	shift 2
+	"$@" >"$out" 2>&1 &
+	pid=$!
+	end=$((SECONDS + budget))
+	while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $end ]; do
+		sleep 0.5
+	done
+	if ! kill -0 "$pid" 2>/dev/null; then
+		if wait "$pid"; then
+			pass "$name"
+		else
+			fail "$name" "$(tail -n 3 "$out" | tr '\n' ' ')"
+		fi
+		return
+	fi
+	info "$name: no answer after $budget s; where it waits:"
+	for p in $pid $(pgrep -x mount.cifs) $(pgrep -f 'cifs-upcall-iakerb|cifs\.upcall|request-key'); do
+		[ -r "/proc/$p/stat" ] || continue
+		info "  $(ps -o pid=,stat=,wchan:32=,args= -p "$p" | cut -c1-160)"
+		sed 's/^/      /' "/proc/$p/stack" 2>/dev/null | head -n 24
+	done
+	info "  keys: $(ktest_cifs_keys | tr '\n' ';')"
+	sed 's/^/      /' /proc/fs/cifs/DebugData 2>/dev/null | head -n 40
+	dmesg | tail -n 30 | sed 's/^/      /'
+	kill -9 "$pid" $(pgrep -x mount.cifs) 2>/dev/null
+	fail "$name" "no answer after $budget s (where it waited: above)"
+}
+
 # ktest_leftovers [SECONDS]: the live cifs keys and helper processes that
 # are still there after up to SECONDS (default 6): an agent ends on its own
 # once its exchange is over, and cifs-upcall-iakerb rejects a leg it
