@@ -73,8 +73,9 @@ ktest_cifs_keys() {
 }
 
 # Request-key helpers (stock or ours) and their agents still running.
+ktest_helper_re='cifs\.upcall|cifs-upcall-iakerb|request-key'
 ktest_helper_procs() {
-	pgrep -a -f 'cifs\.upcall|cifs-upcall-iakerb|request-key' || true
+	pgrep -a -f "$ktest_helper_re" || true
 }
 
 # ktest_check_watched NAME BUDGET CMD...: check NAME CMD (a mount or
@@ -101,10 +102,14 @@ ktest_check_watched() {
 		return
 	fi
 	info "$name: no answer after $budget s; where it waits:"
-	for p in $pid $(pgrep -x mount.cifs) $(pgrep -f 'cifs-upcall-iakerb|cifs\.upcall|request-key'); do
+	# blocked tasks' stacks into the kernel log first: ps and pgrep read
+	# /proc/PID/cmdline, which waits on a task whose mm lock is held
+	echo w 2>/dev/null >/proc/sysrq-trigger
+	for p in $pid $(timeout 10 pgrep -x mount.cifs) \
+		 $(timeout 10 pgrep -f "$ktest_helper_re"); do
 		[ -r "/proc/$p/stat" ] || continue
-		info "  $(ps -o pid=,stat=,wchan:32=,args= -p "$p" | cut -c1-160)"
-		sed 's/^/      /' "/proc/$p/stack" 2>/dev/null | head -n 24
+		info "  $p $(timeout 5 cat "/proc/$p/comm" "/proc/$p/wchan" | tr '\n' ' ')"
+		timeout 5 sed 's/^/      /' "/proc/$p/stack" 2>/dev/null | head -n 24
 	done
 	info "  keys: $(ktest_cifs_keys | tr '\n' ';')"
 	sed 's/^/      /' /proc/fs/cifs/DebugData 2>/dev/null | head -n 40
