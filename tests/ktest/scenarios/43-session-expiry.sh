@@ -121,7 +121,9 @@ write_across_expiry() {
 	return $rc
 }
 check a-ticket-stored store_ticket
-# bounded: on the debug kernel this mount has not returned (2026-12-01)
+# bounded: a mount that waits is shown where it waits, not left to the
+# scenario's timeout (a password prompt on the debug kernel's console
+# once stopped this one: guest.sh)
 ktest_check_watched a-mount "$(ktest_slack 120)" mount -t cifs \
 	"//$SRV_NAME/share" "$mnt" -o "sec=iakerb,username=alice,hard,$opts"
 mountpoint -q "$mnt" || exit 1
